@@ -1,0 +1,377 @@
+"""The government's state portal: each post is one signed JSON POST following Standard Webhooks.
+
+Protocol (https://www.standardwebhooks.com): the request carries `webhook-id` (our idempotency key),
+`webhook-timestamp` (unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256>` over
+`"{id}.{timestamp}.{raw body}"`. The portal keeps the ids it has accepted and answers a repeat with 409,
+which is what makes resending safe for this channel (see `_transport_failure`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Problem, Published
+from channels.errors import AuthExpired, ChannelConfigError, RateLimited, Rejected, Retryable
+from channels.registry import register
+
+USER_AGENT = "publisher/0.1"
+CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 30.0
+TIMEOUT_RANGE = (1.0, 120.0)
+MIN_SECRET_BYTES = 16
+MAX_ATTACHMENTS = 20  # images, videos and documents together
+MAX_WORDS = 500  # how much of the portal's answer goes into an error message
+MAX_REPLY_BYTES = 64 * 1024  # a misbehaving portal must not fill our memory with its answer
+MEDIA_TYPES = frozenset(
+    {"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "application/pdf"}
+)
+
+# Header values must be visible ASCII; the core's keys look like "p12-c3-0123456789abcdef".
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+@register
+class StatePortal(Channel):
+    kind = "state_portal"
+    label = "State portal"
+    config_fields = (
+        ConfigField("url", "The portal's webhook address (http or https)"),
+        ConfigField("secret", "Signing secret from the portal (whsec_… or plain text)", secret=True),
+        ConfigField("timeout", "Seconds to wait for the portal's answer, 1–120 (default 30)", required=False),
+        ConfigField("health_url", "Address that answers 2xx while the portal is up (optional)", required=False),
+    )
+
+    def check_config(self) -> None:
+        super().check_config()
+        if "secret" in self.config:
+            # A secret among the plain settings would be stored unencrypted and shown to admins.
+            raise ChannelConfigError(f"{self.kind}: secret must be given as a credential, not a plain setting")
+        _check_http_url(self.config.get("url"), "url")
+        if self.config.get("health_url") not in (None, ""):
+            _check_http_url(self.config["health_url"], "health_url")
+        self._read_timeout = parse_timeout(self.config.get("timeout"))
+        self._signing_key = signing_key(self.credentials.get("secret"))
+
+    def __repr__(self) -> str:
+        # Deliberately only the name and host: the signing key must never reach a log line.
+        return f"<{type(self).__name__} {self.name!r} host={urlsplit(self.config['url']).hostname!r}>"
+
+    @classmethod
+    def capabilities(cls) -> Capabilities:
+        return Capabilities(
+            max_text=100_000,
+            text_counting="characters",
+            max_title=250,
+            title_required=True,
+            max_images=20,
+            max_videos=2,
+            media_types=MEDIA_TYPES,
+            max_media_bytes=20 * 1024 * 1024,
+            alt_text_required=True,
+            idempotent=True,
+        )
+
+    def validate(self, content: Content) -> list[Problem]:
+        problems = super().validate(content)
+        # The shared checks count images and videos only; PDFs would otherwise be unlimited.
+        if len(content.media) > MAX_ATTACHMENTS:
+            problems.append(
+                Problem(self.name, f"{len(content.media)} attachments, at most {MAX_ATTACHMENTS} allowed", "media")
+            )
+        return problems
+
+    def publish(self, content: Content, *, key: str) -> Published:
+        if not _KEY.fullmatch(key):
+            raise Rejected("the delivery key cannot be sent as a webhook-id (visible ASCII, 1–200 characters)")
+        sent_at = int(time.time())
+        media = [_inline_media(item) for item in content.media]
+        body = encode_body(post_payload(content, sent_at=datetime.fromtimestamp(sent_at, UTC), media=media))
+        try:
+            reply = self.session.post(
+                self.config["url"],
+                data=body,
+                headers=self._signed_headers(key, sent_at, body),
+                timeout=(CONNECT_TIMEOUT, self._read_timeout),
+                allow_redirects=False,  # a redirected POST turns into a GET and loses the signed body
+                stream=True,  # so that we read at most MAX_REPLY_BYTES of the answer
+            )
+        except requests.RequestException as exc:
+            raise _transport_failure(exc, self._read_timeout) from None
+        with reply:
+            return reply_outcome(reply.status_code, reply.headers, _read_reply(reply), key)
+
+    def find(self, key: str) -> Published | None:
+        """Always None: the portal has no lookup API we know of.
+
+        None here means "not confirmed", not "surely absent". That is still safe for this kind only
+        because reconciliation's next step, sending again with the same webhook-id, cannot double-post:
+        the portal answers an id it already has with 409, which `publish` returns as Published.
+        (`capabilities().idempotent` is True to say exactly this.)
+        """
+        return None
+
+    def check(self) -> Health:
+        url = self.config.get("health_url")
+        if not url:
+            return Health(ok=True, message="no health endpoint configured; signatures are checked on each delivery")
+        sent_at = int(time.time())
+        try:
+            reply = self.session.get(
+                url,
+                # Signed like a delivery (empty body): it is the only credential we have, so a portal
+                # that protects its health endpoint can tell us whether it still accepts our secret.
+                headers=self._signed_headers(f"health-{sent_at}", sent_at, b""),
+                timeout=(CONNECT_TIMEOUT, self._read_timeout),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.RequestException as exc:
+            return Health(ok=False, message=f"the portal did not answer ({type(exc).__name__})")
+        with reply:
+            return health_outcome(reply.status_code, _read_reply(reply))
+
+    def _signed_headers(self, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+        return {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(self._signing_key, msg_id, timestamp, body),
+        }
+
+
+# --- settings ---------------------------------------------------------------------------------------
+
+
+def _check_http_url(value: object, name: str) -> None:
+    # The value is not echoed back: a URL may carry a token in its query or user part.
+    refusal = ChannelConfigError(f"state_portal: {name} must be an http:// or https:// address")
+    # Spaces and control characters would only fail later, at every delivery, as a transport error.
+    if not isinstance(value, str) or any(ch <= " " for ch in value):
+        raise refusal
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed "[" around an IPv6 address
+        raise refusal from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise refusal
+
+
+def parse_timeout(value: object) -> float:
+    if value in (None, ""):
+        return DEFAULT_READ_TIMEOUT
+    low, high = TIMEOUT_RANGE
+    try:
+        if isinstance(value, bool):  # bool is an int to Python, not a number of seconds to a person
+            raise ValueError
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not low <= seconds <= high:  # also false for NaN
+        raise ChannelConfigError(f"state_portal: timeout must be a number of seconds from {low:g} to {high:g}")
+    return seconds
+
+
+def signing_key(secret: object) -> bytes:
+    """The HMAC key: the base64 part of "whsec_<base64>", else the text's UTF-8 bytes.
+
+    Error messages never include the secret, nor does a chained exception (`from None`)."""
+    if not isinstance(secret, str):
+        raise ChannelConfigError("state_portal: secret must be text")
+    if secret.startswith("whsec_"):
+        try:
+            key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except (binascii.Error, ValueError):
+            raise ChannelConfigError("state_portal: secret after 'whsec_' is not valid base64") from None
+    else:
+        key = secret.encode("utf-8")
+    if len(key) < MIN_SECRET_BYTES:
+        raise ChannelConfigError(f"state_portal: secret is too short (at least {MIN_SECRET_BYTES} bytes)")
+    return key
+
+
+# --- the request ------------------------------------------------------------------------------------
+
+
+def sign(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode("ascii")
+
+
+def iso_utc(moment: datetime) -> str:
+    if moment.tzinfo is None:  # Content promises aware UTC; a naive value is taken at its word
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def post_payload(content: Content, *, sent_at: datetime, media: list[dict[str, Any]]) -> dict[str, Any]:
+    """The portal's event for one post; the local folder archives the same shape."""
+    return {
+        "type": "post.published",
+        "timestamp": iso_utc(sent_at),
+        "data": {
+            "id": content.post_id,
+            "title": content.title,
+            "body": content.text,
+            "language": content.language,
+            "variants": dict(content.variants),
+            "scheduled_at": iso_utc(content.scheduled_at) if content.scheduled_at else None,
+            "media": media,
+        },
+    }
+
+
+def media_entry(item: MediaItem) -> dict[str, Any]:
+    return {
+        "content_type": item.content_type,
+        "alt_text": item.alt_text,
+        "sha256": item.sha256,
+        "size": item.size,
+        "filename": item.filename,
+    }
+
+
+def _inline_media(item: MediaItem) -> dict[str, Any]:
+    label = item.filename or item.sha256[:12]
+    try:
+        data = item.read()
+    except OSError as exc:
+        raise Rejected(f"{label}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
+    # Approval covered these checksums: never send bytes that differ from what was approved.
+    if hashlib.sha256(data).hexdigest() != item.sha256 or len(data) != item.size:
+        raise Rejected(f"{label}: the media file changed since it was approved")
+    return {**media_entry(item), "data_base64": base64.b64encode(data).decode("ascii")}
+
+
+def encode_body(payload: Mapping[str, Any]) -> bytes:
+    # These exact bytes are signed and sent; Cyrillic stays UTF-8 rather than \u escapes.
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _read_reply(reply: requests.Response) -> str:
+    """Up to MAX_REPLY_BYTES of the answer. The status line already arrived, and it decides the
+    outcome, so a body that breaks off is kept as far as it came rather than raised."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in reply.iter_content(chunk_size=8192):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size >= MAX_REPLY_BYTES:
+                break
+    except (requests.RequestException, OSError):
+        pass
+    return b"".join(chunks)[:MAX_REPLY_BYTES].decode("utf-8", errors="replace")
+
+
+# --- translating the portal's answers: the one place that decides what a failure means --------------
+
+
+def reply_outcome(status: int, headers: Mapping[str, str], text: str, key: str) -> Published:
+    """Published for an answer that means the portal has the post; else the matching channel error."""
+    if 200 <= status < 300:
+        return _published(text, key)
+    if status == 409:
+        # The portal already has this webhook-id: an earlier attempt got through and its answer was lost.
+        return _published(text, key)
+    words = _portal_words(text)
+    if status == 429:
+        raise RateLimited(
+            f"the portal is limiting requests (HTTP 429){words}",
+            retry_after=parse_retry_after(headers.get("Retry-After")), status=status, body=text,
+        )
+    if status in (401, 403):
+        raise AuthExpired(
+            f"the portal refused our signature (HTTP {status}){words}; check the secret and this server's clock",
+            status=status, body=text,
+        )
+    if status == 408 or status >= 500:
+        # 408: the portal gave up waiting for our request. 5xx: it may or may not have stored the post;
+        # either way sending again with the same webhook-id is safe (see _transport_failure).
+        raise Retryable(f"the portal failed (HTTP {status}){words}", status=status, body=text)
+    if 300 <= status < 400:
+        raise Rejected(f"the portal answered with a redirect (HTTP {status}); check the channel's url",
+                       status=status, body=text)
+    raise Rejected(f"the portal rejected the post (HTTP {status}){words}", status=status, body=text)
+
+
+def _transport_failure(exc: requests.RequestException, read_timeout: float) -> Retryable:
+    """No answer came back. For most platforms a read timeout or a connection dropped after sending is
+    OutcomeUnknown (DESIGN §4): the post may exist and a resend could duplicate it. This portal dedups by
+    webhook-id, and a resend carries the same id, so at worst the portal answers 409 and we record it
+    as published: every transport failure is Retryable here.
+
+    That rests on the portal remembering accepted ids for at least as long as we keep retrying."""
+    if isinstance(exc, requests.ConnectTimeout):
+        what = f"could not connect to the portal within {CONNECT_TIMEOUT:g} s"
+    elif isinstance(exc, requests.ReadTimeout):
+        what = f"the portal did not answer within {read_timeout:g} s"
+    elif isinstance(exc, requests.ConnectionError):
+        what = "the connection to the portal failed"
+    else:
+        what = "the request to the portal failed"
+    # Only the exception's class name: its text holds the URL, which may carry a token.
+    return Retryable(f"{what} ({type(exc).__name__}); sending again with the same webhook-id is safe")
+
+
+def health_outcome(status: int, text: str) -> Health:
+    if 200 <= status < 300:
+        return Health(ok=True, message="the portal answers")
+    if status in (401, 403):
+        return Health(ok=False, message="credentials refused")
+    return Health(ok=False, message=f"the portal's health check answered HTTP {status}{_portal_words(text)}")
+
+
+def _published(text: str, key: str) -> Published:
+    # Success does not depend on the body: an empty, non-JSON or non-object answer still means "stored".
+    try:
+        reply = json.loads(text)
+    except ValueError:
+        reply = None
+    if not isinstance(reply, dict):
+        return Published(remote_id=key)
+    remote_id = reply.get("id")
+    url = reply.get("url")
+    return Published(
+        remote_id=str(remote_id) if remote_id not in (None, "") else key,
+        url=url if isinstance(url, str) and url else None,
+    )
+
+
+def _portal_words(text: str) -> str:
+    """': <what the portal said>', one line, at most MAX_WORDS characters; '' when it said nothing."""
+    words = " ".join(text.split())
+    if not words:
+        return ""
+    if len(words) > MAX_WORDS:
+        words = words[: MAX_WORDS - 1] + "…"
+    return f": {words}"
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None if absent or garbage."""
+    if value is None:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"[0-9]+", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000" dates parse naive; HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -1,0 +1,243 @@
+"""`publisher` on the command line: schema, people, tokens, channels, and the processes."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+
+from cryptography.fernet import Fernet
+
+from publisher import accounts, channel_store, schema
+from publisher.audit import Actor
+from publisher.config import Settings
+from publisher.credentials import CredentialKeyError
+from publisher.errors import PublisherError
+from publisher.runtime import Runtime
+
+
+def _actor() -> Actor:
+    return Actor.system(f"cli:{getpass.getuser()}")
+
+
+def _runtime() -> Runtime:
+    return Runtime.from_settings(Settings.from_env())
+
+
+def _require_schema(rt: Runtime) -> None:
+    if schema.current_revision(rt.engine) != schema.head_revision():
+        raise SystemExit("error: the database schema is missing or old; run `publisher init` first")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    before = schema.current_revision(rt.engine)
+    schema.upgrade(rt.engine)
+    after = schema.current_revision(rt.engine)
+    url = rt.engine.url.render_as_string(hide_password=True)
+    print(f"schema {'already at' if before == after else 'upgraded to'} {after} ({url})")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    rt = _runtime()
+    _require_schema(rt)
+    with rt.sessions() as session:
+        user = accounts.add_user(session, args.name, args.role, actor=_actor(), password=password,
+                                 email=args.email)
+        session.commit()
+        print(user.id)
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    with rt.sessions() as session:
+        for user in accounts.list_users(session):
+            print(f"{user.id}\t{user.name}\t{','.join(sorted(user.roles))}\t{'active' if user.active else 'inactive'}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    _require_schema(rt)
+    with rt.sessions() as session:
+        user = accounts.get_user(session, args.name)
+        _, plain = accounts.create_token(session, user, actor=_actor(), name=args.label)
+        session.commit()
+    print(plain)
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    with rt.sessions() as session:
+        accounts.revoke_token(session, args.id, actor=_actor())
+        session.commit()
+    print(f"token {args.id} revoked")
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    with rt.sessions() as session:
+        for t in accounts.list_tokens(session):
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            print(f"{t.id}\t{t.user.name}\t{t.prefix}…\t{t.name}\t{state}")
+    return 0
+
+
+def cmd_channel_add(args: argparse.Namespace) -> int:
+    try:
+        settings = json.loads(args.config)
+    except json.JSONDecodeError as exc:
+        raise PublisherError(f"--config is not valid JSON: {exc}") from None
+    rt = _runtime()
+    _require_schema(rt)
+    with rt.sessions() as session:
+        channel = channel_store.add_channel(session, rt.box, args.kind, args.name, settings, actor=_actor())
+        session.commit()
+        print(channel.id)
+    return 0
+
+
+def cmd_channel_list(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    with rt.sessions() as session:
+        for c in channel_store.list_channels(session):
+            print(f"{c.id}\t{c.name}\t{c.kind}\t{'enabled' if c.enabled else 'disabled'}")
+    return 0
+
+
+def cmd_channel_kinds(args: argparse.Namespace) -> int:
+    from channels import registry
+
+    for kind, cls in registry.kinds().items():
+        fields = ", ".join(f"{f.name}{'' if f.required else '?'}{' (secret)' if f.secret else ''}"
+                           for f in cls.config_fields)
+        print(f"{kind}\t{cls.label}\t{fields}")
+    return 0
+
+
+def cmd_keys_generate(args: argparse.Namespace) -> int:
+    print(Fernet.generate_key().decode())
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    with rt.sessions() as session:
+        count = channel_store.rotate_credentials(session, rt.box, actor=_actor())
+        session.commit()
+    print(f"re-encrypted the credentials of {count} channel(s) with the first key")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    rt = _runtime()
+    _require_schema(rt)
+    _serve(rt, args.host, args.port)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from publisher import demo
+
+    rt = _runtime()
+    schema.upgrade(rt.engine)
+    if args.demo:
+        demo.seed(rt, out=sys.stdout)
+    print("note: the dispatcher (publisher worker) is not part of this release yet; "
+          "posts are approved and scheduled but not sent", file=sys.stderr)
+    _serve(rt, args.host, args.port)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    print("error: the dispatcher is not part of this release yet; approved posts wait as 'scheduled'",
+          file=sys.stderr)
+    return 2
+
+
+def _serve(rt: Runtime, host: str, port: int) -> None:
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"RUNTIME": rt})
+    print(f"publisher is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)",
+          flush=True)
+    serve(app, host=host, port=port, threads=8, ident="publisher")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="publisher", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or upgrade the schema; safe to repeat").set_defaults(func=cmd_init)
+
+    user = sub.add_parser("user", help="people").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="add a user")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True, choices=accounts.ROLES)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    add.add_argument("--email")
+    add.set_defaults(func=cmd_user_add)
+    user.add_parser("list").set_defaults(func=cmd_user_list)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
+    create = token.add_parser("create", help="print a new token for user NAME")
+    create.add_argument("name")
+    create.add_argument("--label", default="", help="what the token is for")
+    create.set_defaults(func=cmd_token_create)
+    revoke = token.add_parser("revoke")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(func=cmd_token_revoke)
+    token.add_parser("list").set_defaults(func=cmd_token_list)
+
+    channel = sub.add_parser("channel", help="destinations").add_subparsers(dest="channel_command", required=True)
+    cadd = channel.add_parser("add", help="add a channel; prints its id")
+    cadd.add_argument("kind")
+    cadd.add_argument("name")
+    cadd.add_argument("--config", required=True, help="settings as a JSON object")
+    cadd.set_defaults(func=cmd_channel_add)
+    channel.add_parser("list").set_defaults(func=cmd_channel_list)
+    channel.add_parser("kinds", help="the kinds and their settings").set_defaults(func=cmd_channel_kinds)
+
+    keys = sub.add_parser("keys", help="credential encryption keys").add_subparsers(dest="keys_command",
+                                                                                   required=True)
+    keys.add_parser("generate", help="print a new key").set_defaults(func=cmd_keys_generate)
+    keys.add_parser("rotate", help="re-encrypt all credentials with the first configured key").set_defaults(
+        func=cmd_keys_rotate)
+
+    for name, func, text in (("serve", cmd_serve, "web and API (no dispatcher inside)"),
+                             ("run", cmd_run, "web and one worker in one process: the embedded default")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8080)
+        if name == "run":
+            p.add_argument("--demo", action="store_true", help="create demo users and a local channel")
+        p.set_defaults(func=func)
+    sub.add_parser("worker", help="the dispatcher").set_defaults(func=cmd_worker)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PublisherError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except CredentialKeyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

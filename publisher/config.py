@@ -1,0 +1,63 @@
+"""Settings from the environment, with an embedded default that needs nothing installed.
+
+Without any variable set, publisher keeps everything under ./instance: the SQLite database, the
+media files, a generated Flask secret and a generated credentials key (outside the database, so a
+copied database file alone reveals no channel token).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+DEFAULT_TIMEZONE = "Europe/Belgrade"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    media_dir: Path
+    secret_key: str
+    credential_keys: tuple[str, ...]  # Fernet keys, newest first; older ones only decrypt
+    timezone: str = DEFAULT_TIMEZONE
+    instance_dir: Path = field(default_factory=lambda: Path("instance"))
+    max_upload_bytes: int = 520 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("PUBLISHER_INSTANCE_DIR") or instance_dir or "instance").resolve()
+        database_url = env.get("PUBLISHER_DATABASE_URL") or f"sqlite:///{instance / 'publisher.db'}"
+        media_dir = Path(env.get("PUBLISHER_MEDIA_DIR") or instance / "media").resolve()
+        secret_key = env.get("PUBLISHER_SECRET_KEY") or _instance_secret(instance / "secret_key", _new_secret)
+        keys = env.get("PUBLISHER_CREDENTIALS_KEY") or _instance_secret(
+            instance / "credentials.key", lambda: Fernet.generate_key().decode()
+        )
+        return cls(
+            database_url=database_url,
+            media_dir=media_dir,
+            secret_key=secret_key,
+            credential_keys=tuple(k.strip() for k in keys.split(",") if k.strip()),
+            timezone=env.get("PUBLISHER_TIMEZONE") or DEFAULT_TIMEZONE,
+            instance_dir=instance,
+        )
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _instance_secret(path: Path, make: callable) -> str:  # type: ignore[valid-type]
+    """Read a generated secret from the instance folder, creating it (mode 0600) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value + "\n")
+    return value

@@ -1,0 +1,19 @@
+"""Alembic environment: the connection is handed in by publisher.schema, never read from an ini."""
+
+from alembic import context
+
+from publisher.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through `publisher init` (publisher.schema.upgrade)")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

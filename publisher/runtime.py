@@ -1,0 +1,33 @@
+"""Everything a service needs besides its session, built once from the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from publisher.config import Settings
+from publisher.credentials import CredentialBox
+from publisher.db import make_engine, make_session_factory
+from publisher.models import utcnow
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    box: CredentialBox
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Runtime:
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
+                   box=CredentialBox(settings.credential_keys))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,100 @@
+"""Fixtures shared by every test: both databases, a runtime, the office's people and channels.
+
+Every database test runs twice, on SQLite and on PostgreSQL. PostgreSQL tests use a database of
+their own, created for the run and dropped after it. With CI=true a missing PostgreSQL fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+
+from publisher import schema
+from publisher.config import Settings
+from publisher.db import make_engine
+from publisher.models import Base
+from publisher.runtime import Runtime
+
+POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ("sqlite", "postgresql")
+
+
+def require_service(what: str, error: Exception) -> None:
+    """A missing service fails in CI and skips (loudly) on a developer's machine."""
+    message = f"{what} is not available: {error}"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    name = f"publisher_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        require_service("PostgreSQL at " + POSTGRES_URL, exc)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "publisher.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        media_dir=tmp_path / "media",
+        secret_key="test-secret",
+        credential_keys=(Fernet.generate_key().decode(),),
+        instance_dir=tmp_path / "instance",
+    )
+
+
+@pytest.fixture
+def rt(settings: Settings):
+    runtime = Runtime.from_settings(settings)
+    yield runtime
+    if runtime.engine.dialect.name == "postgresql":
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with runtime.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    runtime.dispose()
+
+
+@pytest.fixture
+def session(rt: Runtime):
+    with rt.sessions() as s:
+        yield s

@@ -1,0 +1,46 @@
+"""The API documents itself, and /healthz tells whether the database answers."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_every_api_route_is_in_the_document(app, client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, (method, path)
+
+
+def test_request_bodies_are_described(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    create = paths["/api/v1/posts"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert create["required"] == ["body", "channels"]
+    assert "422" in paths["/api/v1/posts/{post_id}/submit"]["post"]["responses"]
+    assert paths["/api/v1/posts/{post_id}"]["get"]["parameters"][0]["name"] == "post_id"
+
+
+def test_healthz_reports_the_database(client, rt):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["database"]["backend"] == rt.engine.dialect.name
+    assert response.json["database"]["schema_current"] is True
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get("/healthz")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_unknown_api_paths_answer_in_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"

@@ -1,0 +1,227 @@
+"""The JSON API under /api/v1. Views parse and present; `publisher` services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request, send_file
+from sqlalchemy import select
+
+from publisher import audit, translit, workflow
+from publisher.accounts import authenticate_token
+from publisher.audit import Actor
+from publisher.channel_store import add_channel, get_channel, list_channels
+from publisher.errors import Malformed, Unauthenticated
+from publisher.media import get_media, media_path, store_upload
+from publisher.models import Post, PostChannel
+from publisher.states import PostStatus
+from web import presenters
+from web.app import VERSION, db, runtime
+from web.endpoints import endpoint
+from web.openapi import build_document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC = {"api.openapi"}
+
+_TIME_FIELDS = {
+    "scheduled_at": {"type": ["string", "null"],
+                     "description": "ISO 8601 with an offset, or a local time with `timezone`; null: once approved"},
+    "timezone": {"type": "string", "description": "IANA zone, e.g. Europe/Belgrade"},
+    "dst_choice": {"enum": ["earlier", "later"], "description": "for a local time that happens twice"},
+}
+_MEDIA_REF = {"oneOf": [{"type": "integer"}, {
+    "type": "object", "required": ["id"], "additionalProperties": False,
+    "properties": {"id": {"type": "integer"}, "alt_text": {"type": "string"}}}]}
+_POST_FIELDS = {
+    "title": {"type": "string"},
+    "body": {"type": "string"},
+    "language": {"enum": list(workflow.LANGUAGES)},
+    "channels": {"type": "array", "items": {"type": ["string", "integer"]}},
+    "media": {"type": "array", "items": _MEDIA_REF},
+    "variants": {"type": "object", "additionalProperties": {"type": "string"}},
+    **_TIME_FIELDS,
+}
+POST_CREATE = {"type": "object", "required": ["body", "channels"], "additionalProperties": False,
+               "properties": _POST_FIELDS}
+POST_PATCH = {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": _POST_FIELDS}
+APPROVE = {"type": "object", "additionalProperties": False,
+           "properties": {"content_hash": {"type": "string", "description": "the version the approver read"}}}
+REJECT = {"type": "object", "required": ["comment"], "additionalProperties": False,
+          "properties": {"comment": {"type": "string"}}}
+CHANNEL_CREATE = {"type": "object", "required": ["kind", "name", "config"], "additionalProperties": False,
+                  "properties": {"kind": {"type": "string"}, "name": {"type": "string"},
+                                 "config": {"type": "object"}}}
+TRANSLITERATE = {"type": "object", "required": ["text", "to"], "additionalProperties": False,
+                 "properties": {"text": {"type": "string"}, "to": {"enum": ["sr-Latn", "sr-Cyrl"]}}}
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint in PUBLIC:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("send the API token as 'Authorization: Bearer TOKEN'")
+        user, api_token = authenticate_token(db(), token.strip())
+    except Unauthenticated as exc:
+        _log_refusal(exc.message)
+        raise
+    db().commit()  # last_used_at
+    g.actor = Actor(user=user, via=f"api-token:{api_token.id}", ip=request.remote_addr)
+
+
+def _log_refusal(reason: str) -> None:
+    session = db()
+    session.rollback()  # nothing else of this request may be kept; one session, so no lock waits on itself
+    audit.record(session, Actor(user=None, via="api", ip=request.remote_addr), "auth.refused",
+                 detail={"reason": reason, "path": request.path})
+    session.commit()
+
+
+def _done(payload: Any, status: int = 200) -> tuple[Response, int]:
+    db().commit()
+    return jsonify(payload), status
+
+
+@endpoint(bp, "/openapi.json", "GET", "This API as an OpenAPI 3 document", tag="meta", auth=False,
+          responses={200: ""})
+def openapi() -> Response:
+    return jsonify(build_document(VERSION))
+
+
+@endpoint(bp, "/me", "GET", "Who the token belongs to", tag="meta", responses={200: ""})
+def me() -> tuple[Response, int]:
+    return _done(presenters.user(g.actor.user))
+
+
+@endpoint(bp, "/channels", "GET", "The configured channels", tag="channels", responses={200: ""})
+def channels_list() -> tuple[Response, int]:
+    return _done([presenters.channel(c) for c in list_channels(db())])
+
+
+@endpoint(bp, "/channels", "POST", "Add a channel (admin)", tag="channels", body=CHANNEL_CREATE,
+          responses={201: "", 400: "", 403: "", 409: "A channel with that name exists", 422: "Bad settings"})
+def channels_create(body: dict[str, Any]) -> tuple[Response, int]:
+    workflow.require_role(g.actor, "admin", doing="adding a channel")
+    rt = runtime()
+    channel = add_channel(db(), rt.box, body["kind"], body["name"], body["config"], actor=g.actor)
+    return _done(presenters.channel(channel), 201)
+
+
+@endpoint(bp, "/media", "POST", "Upload an image, video or PDF", tag="media",
+          multipart={"type": "object", "required": ["file"], "properties": {
+              "file": {"type": "string", "format": "binary"}, "alt_text": {"type": "string"},
+              "credit": {"type": "string"}}},
+          responses={200: "The same file was uploaded before", 201: "", 400: "", 403: "", 413: "", 415: "", 422: ""})
+def media_upload() -> tuple[Response, int]:
+    upload = request.files.get("file")
+    if upload is None:
+        raise Malformed("send the file as multipart/form-data field 'file'")
+    media, created = store_upload(
+        db(), runtime().settings.media_dir, upload.stream, actor=g.actor, filename=upload.filename or "",
+        alt_text=request.form.get("alt_text", ""), credit=request.form.get("credit", ""),
+    )
+    return _done({**presenters.media(media), "created": created}, 201 if created else 200)
+
+
+@endpoint(bp, "/media/<int:media_id>", "GET", "One media item", tag="media", responses={200: "", 404: ""})
+def media_show(media_id: int) -> tuple[Response, int]:
+    return _done(presenters.media(get_media(db(), media_id)))
+
+
+@endpoint(bp, "/media/<int:media_id>/file", "GET", "The media file's bytes", tag="media",
+          responses={200: "", 404: ""})
+def media_file(media_id: int) -> Response:
+    media = get_media(db(), media_id)
+    return send_file(media_path(runtime().settings.media_dir, media), mimetype=media.content_type,
+                     download_name=media.original_name or media.storage_name.split("/")[-1])
+
+
+@endpoint(bp, "/posts", "POST", "Write a post (a draft)", tag="posts", body=POST_CREATE,
+          responses={201: "", 400: "", 403: "", 422: ""})
+def posts_create(body: dict[str, Any]) -> tuple[Response, int]:
+    post = workflow.create_post(db(), runtime(), g.actor, body)
+    return _done(presenters.post(post, runtime()), 201)
+
+
+@endpoint(bp, "/posts", "GET", "Posts, newest first", tag="posts", responses={200: "", 400: ""},
+          query={"status": {"enum": [str(s) for s in PostStatus]},
+                 "channel": {"type": "string", "description": "channel name or id"},
+                 "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                 "before": {"type": "integer", "description": "the id from `next_before` of the previous page"}})
+def posts_list() -> tuple[Response, int]:
+    limit = _int_arg("limit", 50, 1, 200)
+    before = _int_arg("before", None, 1, None)
+    query = select(Post).order_by(Post.id.desc()).limit(limit + 1)
+    status = request.args.get("status")
+    if status:
+        if status not in {str(s) for s in PostStatus}:
+            raise Malformed(f"unknown status {status!r}", details={"allowed": [str(s) for s in PostStatus]})
+        query = query.where(Post.status == status)
+    if request.args.get("channel"):
+        channel = get_channel(db(), request.args["channel"])
+        query = query.where(Post.id.in_(select(PostChannel.post_id).where(PostChannel.channel_id == channel.id)))
+    if before is not None:
+        query = query.where(Post.id < before)
+    posts = list(db().scalars(query))
+    page = posts[:limit]
+    return _done({"items": [presenters.post(p, runtime(), brief=True) for p in page],
+                  "next_before": page[-1].id if len(posts) > limit else None})
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        bounds = f"{low}..{high}" if high else f">= {low}"
+        raise Malformed(f"query parameter {name!r} must be a whole number {bounds}; got {raw!r}")
+    return int(raw)
+
+
+@endpoint(bp, "/posts/<int:post_id>", "GET", "One post with its deliveries and history", tag="posts",
+          responses={200: "", 404: ""})
+def posts_show(post_id: int) -> tuple[Response, int]:
+    post = workflow.get_post(db(), post_id)
+    return _done(presenters.post(post, runtime(), events=audit.events_for_post(db(), post.id)))
+
+
+@endpoint(bp, "/posts/<int:post_id>", "PATCH", "Edit a post; approved content goes back for approval",
+          tag="posts", body=POST_PATCH, responses={200: "", 400: "", 403: "", 404: "", 409: "", 422: ""})
+def posts_edit(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
+    post = workflow.edit_post(db(), runtime(), g.actor, post_id, body)
+    return _done(presenters.post(post, runtime()))
+
+
+@endpoint(bp, "/posts/<int:post_id>/submit", "POST", "Send for approval (runs every channel's checks)",
+          tag="workflow", responses={200: "", 403: "", 404: "", 409: "", 422: ""})
+def posts_submit(post_id: int) -> tuple[Response, int]:
+    return _done(presenters.post(workflow.submit(db(), runtime(), g.actor, post_id), runtime()))
+
+
+@endpoint(bp, "/posts/<int:post_id>/approve", "POST", "Approve someone else's post", tag="workflow",
+          body=APPROVE, responses={200: "", 403: "", 404: "", 409: "", 422: ""})
+def posts_approve(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
+    post = workflow.approve(db(), runtime(), g.actor, post_id, seen_hash=body.get("content_hash"))
+    return _done(presenters.post(post, runtime()))
+
+
+@endpoint(bp, "/posts/<int:post_id>/reject", "POST", "Send a post back to its author with a comment",
+          tag="workflow", body=REJECT, responses={200: "", 400: "", 403: "", 404: "", 409: "", 422: ""})
+def posts_reject(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
+    post = workflow.reject(db(), runtime(), g.actor, post_id, body["comment"])
+    return _done(presenters.post(post, runtime()))
+
+
+@endpoint(bp, "/posts/<int:post_id>/cancel", "POST", "Cancel a post that has not gone out", tag="workflow",
+          responses={200: "", 403: "", 404: "", 409: ""})
+def posts_cancel(post_id: int) -> tuple[Response, int]:
+    return _done(presenters.post(workflow.cancel(db(), runtime(), g.actor, post_id), runtime()))
+
+
+@endpoint(bp, "/transliterate", "POST", "Serbian Cyrillic to Latin and back", tag="text", body=TRANSLITERATE,
+          responses={200: "", 400: ""})
+def transliterate(body: dict[str, Any]) -> tuple[Response, int]:
+    return _done({"text": translit.derive(body["text"], body["to"]), "language": body["to"]})

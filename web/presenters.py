@@ -1,0 +1,71 @@
+"""Records as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from publisher.models import AuditEvent, Channel, Delivery, Media, Post, User
+from publisher.runtime import Runtime
+from publisher.schedule_time import format_local
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def user(u: User | None) -> dict[str, Any] | None:
+    if u is None:
+        return None
+    return {"id": u.id, "name": u.name, "display_name": u.display_name, "roles": sorted(u.roles)}
+
+
+def channel(c: Channel) -> dict[str, Any]:
+    # Never the credentials: only which secret settings are set.
+    return {"id": c.id, "name": c.name, "kind": c.kind, "enabled": c.enabled, "config": c.config,
+            "created_at": when(c.created_at)}
+
+
+def media(m: Media) -> dict[str, Any]:
+    return {"id": m.id, "sha256": m.sha256, "content_type": m.content_type, "size": m.size,
+            "width": m.width, "height": m.height, "alt_text": m.alt_text, "credit": m.credit,
+            "original_name": m.original_name, "url": f"/api/v1/media/{m.id}/file", "created_at": when(m.created_at)}
+
+
+def delivery(d: Delivery) -> dict[str, Any]:
+    return {"id": d.id, "channel": d.channel.name, "channel_id": d.channel_id, "status": d.status,
+            "attempts": d.attempts, "due_at": when(d.due_at), "remote_id": d.remote_id, "url": d.url,
+            "error": d.error, "sent_at": when(d.sent_at), "idempotency_key": d.idempotency_key}
+
+
+def event(e: AuditEvent) -> dict[str, Any]:
+    return {"action": e.action, "actor": e.actor_name, "via": e.via, "at": when(e.at),
+            "before": e.before, "after": e.after, "detail": e.detail}
+
+
+def post(p: Post, rt: Runtime, *, brief: bool = False, events: list[AuditEvent] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": p.id, "status": p.status, "title": p.title, "language": p.language,
+        "scheduled_at": when(p.scheduled_at), "timezone": p.timezone,
+        "scheduled_local": format_local(p.scheduled_at, p.timezone) if p.scheduled_at else None,
+        "channels": [{"id": c.id, "name": c.name, "kind": c.kind} for c in p.channels],
+        "author": p.author.name, "approved_by": p.approved_by.name if p.approved_by else None,
+        "created_at": when(p.created_at), "updated_at": when(p.updated_at),
+    }
+    if brief:
+        return out
+    out.update({
+        "body": p.body,
+        "variants": p.variants or {},
+        "media": [{**media(link.media), "alt_text": link.effective_alt_text, "position": link.position}
+                  for link in p.media_links],
+        "content_hash": p.content_hash,
+        "approved_at": when(p.approved_at),
+        "submitted_at": when(p.submitted_at),
+        "rejection": ({"comment": p.rejection_comment, "by": p.rejected_by.name if p.rejected_by else None}
+                      if p.status == "rejected" else None),
+        "deliveries": [delivery(d) for d in p.deliveries],
+    })
+    if events is not None:
+        out["events"] = [event(e) for e in events]
+    return out

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from publisher import audit
@@ -19,6 +20,7 @@ from publisher.models import ApiToken, User, UserRole, utcnow
 ROLES = ("officer", "approver", "manager", "admin")
 TOKEN_PREFIX = "pub_"
 MIN_PASSWORD_LENGTH = 10
+TOKEN_USE_INTERVAL = timedelta(minutes=5)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _hasher = PasswordHasher()
 
@@ -96,8 +98,14 @@ def authenticate_token(session: Session, plain: str) -> tuple[User, ApiToken]:
         raise Unauthenticated("the API token is unknown or revoked")
     if not token.user.active:
         raise Unauthenticated("the token's user is deactivated")
-    token.last_used_at = utcnow()
     return token.user, token
+
+
+def note_token_use(writer: Session, token: ApiToken, now: datetime) -> None:
+    """Record when a token was last used, at most once per interval (reads need not write)."""
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_INTERVAL:
+        writer.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        writer.commit()
 
 
 def revoke_token(session: Session, token_id: int, *, actor: Actor) -> ApiToken:

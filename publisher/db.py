@@ -9,6 +9,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_BEGIN = "publisher_sqlite_begin"
 
 
 def make_engine(url: str, **kw: object) -> Engine:
@@ -39,9 +40,10 @@ def _sqlite_engine(url: str, **kw: object) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # noqa: ANN001
-        # IMMEDIATE takes the write lock up front: two writers queue on the busy timeout instead of
-        # one failing later with "database is locked" when it upgrades a read transaction.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers say IMMEDIATE to take the write lock up front: two writers then queue on the busy
+        # timeout instead of one failing with "database is locked" when it upgrades a read. Readers
+        # (READ_ONLY sessions) say DEFERRED so that they never hold the write lock.
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get(SQLITE_BEGIN, 'IMMEDIATE')}")
 
     return engine
 
@@ -50,5 +52,7 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for writing, or (read_only) for reading without taking SQLite's write lock."""
+    bind = engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}) if read_only else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)

@@ -21,12 +21,14 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     box: CredentialBox
+    read_sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
         engine = make_engine(settings.database_url)
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
+                   read_sessions=make_session_factory(engine, read_only=True),
                    box=CredentialBox(settings.credential_keys))
 
     def dispose(self) -> None:

@@ -20,7 +20,7 @@ from publisher.channel_store import build_adapter, resolve_targets
 from publisher.content import content_for, content_hash
 from publisher.credentials import CredentialKeyError
 from publisher.errors import Conflict, Forbidden, Invalid, NotFound
-from publisher.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia
+from publisher.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia, User
 from publisher.runtime import Runtime
 from publisher.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
 from publisher.states import DeliveryStatus, PostStatus, next_post_status
@@ -121,7 +121,7 @@ def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_h
             idempotency_key=f"p{post.id}-c{channel.id}-{post.content_hash[:16]}",
         ))
     return _move(session, rt, actor, post, next_status, "post.approve",
-                 approved_by=actor.user, approved_at=now, approved_hash=post.content_hash)
+                 approved_by=_own(session, actor), approved_at=now, approved_hash=post.content_hash)
 
 
 def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: str) -> Post:
@@ -132,7 +132,7 @@ def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: s
     if not comment or not comment.strip():
         raise Invalid("a rejection needs a comment telling the author what to change", code="comment_required")
     return _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
-                 rejected_by=actor.user, rejection_comment=comment.strip())
+                 rejected_by=_own(session, actor), rejection_comment=comment.strip())
 
 
 def cancel(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
@@ -156,6 +156,11 @@ def _move(session: Session, rt: Runtime, actor: Actor, post: Post, status: PostS
     audit.record(session, actor, action, post_id=post.id, before={"status": before},
                  after={"status": str(status), "content_hash": post.content_hash}, detail=detail)
     return post
+
+
+def _own(session: Session, actor: Actor) -> User:
+    """The actor's user as this session knows it (the actor may come from another session)."""
+    return session.get(User, actor.user.id)
 
 
 def _refuse_contributor(actor: Actor, post: Post, verb: str) -> None:

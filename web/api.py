@@ -8,7 +8,7 @@ from flask import Blueprint, Response, g, jsonify, request, send_file
 from sqlalchemy import select
 
 from publisher import audit, translit, workflow
-from publisher.accounts import authenticate_token
+from publisher.accounts import authenticate_token, note_token_use
 from publisher.audit import Actor
 from publisher.channel_store import add_channel, get_channel, list_channels
 from publisher.errors import Malformed, Unauthenticated
@@ -59,25 +59,23 @@ TRANSLITERATE = {"type": "object", "required": ["text", "to"], "additionalProper
 def _authenticate() -> None:
     if request.endpoint in PUBLIC:
         return
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    rt = runtime()
+    scheme, _, plain = request.headers.get("Authorization", "").partition(" ")
     try:
-        if scheme.lower() != "bearer" or not token.strip():
+        if scheme.lower() != "bearer" or not plain.strip():
             raise Unauthenticated("send the API token as 'Authorization: Bearer TOKEN'")
-        user, api_token = authenticate_token(db(), token.strip())
+        # Own short sessions, before the request's session exists: nothing here waits on itself.
+        with rt.read_sessions() as reader:
+            user, token = authenticate_token(reader, plain.strip())
     except Unauthenticated as exc:
-        _log_refusal(exc.message)
+        with rt.sessions() as writer:
+            audit.record(writer, Actor(user=None, via="api", ip=request.remote_addr), "auth.refused",
+                         detail={"reason": exc.message, "path": request.path})
+            writer.commit()
         raise
-    db().commit()  # last_used_at
-    g.actor = Actor(user=user, via=f"api-token:{api_token.id}", ip=request.remote_addr)
-
-
-def _log_refusal(reason: str) -> None:
-    session = db()
-    session.rollback()  # nothing else of this request may be kept; one session, so no lock waits on itself
-    audit.record(session, Actor(user=None, via="api", ip=request.remote_addr), "auth.refused",
-                 detail={"reason": reason, "path": request.path})
-    session.commit()
+    with rt.sessions() as writer:
+        note_token_use(writer, token, rt.clock())
+    g.actor = Actor(user=user, via=f"api-token:{token.id}", ip=request.remote_addr)
 
 
 def _done(payload: Any, status: int = 200) -> tuple[Response, int]:

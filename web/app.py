@@ -60,9 +60,14 @@ def runtime() -> Runtime:
     return current_app.extensions["publisher"]
 
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def db() -> Session:
+    """This request's session: a reading one for GET, so pages never hold SQLite's write lock."""
     if "db" not in g:
-        g.db = runtime().sessions()
+        rt = runtime()
+        g.db = (rt.read_sessions if request.method in READING_METHODS else rt.sessions)()
     return g.db
 
 

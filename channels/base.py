@@ -143,6 +143,11 @@ class Channel(abc.ABC):
 
     def check_config(self) -> None:
         """Raise ChannelConfigError when the settings cannot work; override to check values."""
+        misplaced = sorted(f.name for f in self.config_fields if f.secret and f.name in self.config)
+        if misplaced:
+            # A secret among the plain settings would be stored unencrypted and shown to admins.
+            raise ChannelConfigError(f"{self.kind}: {', '.join(misplaced)} must be given as a credential, "
+                                     "not a plain setting")
         self.split_settings({**self.config, **self.credentials})
 
     @classmethod

@@ -23,7 +23,8 @@ class ChannelConfigError(ChannelError):
 
 
 class Retryable(ChannelError):
-    """Nothing was accepted by the platform; sending again later is safe."""
+    """Sending again later, with the same key, cannot make a second post: either nothing was accepted,
+    or the platform dedups by our key."""
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kw: object) -> None:
         super().__init__(message, **kw)  # type: ignore[arg-type]

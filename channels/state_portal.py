@@ -56,9 +56,6 @@ class StatePortal(Channel):
 
     def check_config(self) -> None:
         super().check_config()
-        if "secret" in self.config:
-            # A secret among the plain settings would be stored unencrypted and shown to admins.
-            raise ChannelConfigError(f"{self.kind}: secret must be given as a credential, not a plain setting")
         _check_http_url(self.config.get("url"), "url")
         if self.config.get("health_url") not in (None, ""):
             _check_http_url(self.config["health_url"], "health_url")

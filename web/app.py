@@ -31,13 +31,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
         MAX_CONTENT_LENGTH=runtime.settings.max_upload_bytes,
-        JSON_SORT_KEYS=False,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.update(config)
     app.extensions["publisher"] = runtime
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # Cyrillic stays readable
+    app.json.sort_keys = False
 
     from web.api import bp as api_bp
 

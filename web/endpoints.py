@@ -49,6 +49,8 @@ def endpoint(bp: Blueprint, rule: str, method: str, summary: str, *, tag: str, *
 
 
 def _validated_json(validator: Draft202012Validator) -> dict[str, Any]:
+    if not request.get_data(cache=True) and not validator.schema.get("required"):
+        return {}  # an optional body may be left out entirely
     data = request.get_json(silent=True)
     if data is None:
         raise Malformed("the request body must be JSON (Content-Type: application/json)")

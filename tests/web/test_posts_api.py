@@ -292,3 +292,11 @@ def test_listing_filters_and_pages(api):
 def test_derive_latin_from_cyrillic(api):
     response = api("ana").post("/api/v1/transliterate", json={"text": "Љубав и Његош", "to": "sr-Latn"})
     assert response.json == {"text": "Ljubav i Njegoš", "language": "sr-Latn"}
+
+
+def test_approve_takes_no_body_at_all(api, client, office):
+    post_id = submitted_post(api)
+    response = client.post(f"/api/v1/posts/{post_id}/approve",
+                           headers={"Authorization": f"Bearer {office.tokens['marko']}"})
+    assert response.status_code == 200
+    assert response.json["status"] == "scheduled"

@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/publisher run --demo --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check publisher channels web tests bench
+	$(BIN)/ruff check .
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

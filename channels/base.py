@@ -164,7 +164,10 @@ class Channel(abc.ABC):
 
     @abc.abstractmethod
     def find(self, key: str) -> Published | None:
-        """Reconciliation: did the delivery with this key go out? None when it surely did not."""
+        """Reconciliation: did the delivery with this key go out?
+
+        Published when the platform has it; None when the platform says it does not; raises
+        OutcomeUnknown when there is no way to tell (a person, or an idempotent resend, decides)."""
 
     @abc.abstractmethod
     def check(self) -> Health:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import requests
 
 from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Problem, Published
-from channels.errors import AuthExpired, ChannelConfigError, RateLimited, Rejected, Retryable
+from channels.errors import AuthExpired, ChannelConfigError, OutcomeUnknown, RateLimited, Rejected, Retryable
 from channels.registry import register
 
 USER_AGENT = "publisher/0.1"
@@ -111,14 +111,13 @@ class StatePortal(Channel):
             return reply_outcome(reply.status_code, reply.headers, _read_reply(reply), key)
 
     def find(self, key: str) -> Published | None:
-        """Always None: the portal has no lookup API we know of.
+        """The portal has no lookup API we know of, so this cannot tell.
 
-        None here means "not confirmed", not "surely absent". That is still safe for this kind only
-        because reconciliation's next step, sending again with the same webhook-id, cannot double-post:
-        the portal answers an id it already has with 409, which `publish` returns as Published.
-        (`capabilities().idempotent` is True to say exactly this.)
+        Reconciliation then sends again with the same webhook-id, which cannot double-post: the portal
+        answers an id it already has with 409, which `publish` returns as Published
+        (`capabilities().idempotent` is True to say exactly this).
         """
-        return None
+        raise OutcomeUnknown("the state portal has no lookup; resending with the same webhook-id is safe")
 
     def check(self) -> Health:
         url = self.config.get("health_url")

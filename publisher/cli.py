@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from publisher import accounts, channel_store, schema
 from publisher.audit import Actor
-from publisher.config import Settings
+from publisher.config import ConfigError, Settings
 from publisher.credentials import CredentialKeyError
 from publisher.errors import PublisherError
 from publisher.runtime import Runtime
@@ -147,21 +147,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from publisher import demo
+    from publisher.worker import Worker, options_from
 
+    _configure_logging()
     rt = _runtime()
     schema.upgrade(rt.engine)
     if args.demo:
         demo.seed(rt, out=sys.stdout)
-    print("note: the dispatcher (publisher worker) is not part of this release yet; "
-          "posts are approved and scheduled but not sent", file=sys.stderr)
-    _serve(rt, args.host, args.port)
+    worker = Worker(rt, options_from(rt.settings))
+    worker.start()
+    print(f"worker {worker.id} is dispatching", flush=True)
+    try:
+        _serve(rt, args.host, args.port)
+    finally:
+        worker.stop()
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    print("error: the dispatcher is not part of this release yet; approved posts wait as 'scheduled'",
-          file=sys.stderr)
-    return 2
+    from publisher.worker import Worker, options_from
+
+    _configure_logging()
+    rt = _runtime()
+    _require_schema(rt)
+    worker = Worker(rt, options_from(rt.settings))
+    print(f"worker {worker.id} is dispatching (stop with Ctrl-C or SIGTERM)", flush=True)
+    worker.run_forever()
+    return 0
+
+
+def cmd_hold(args: argparse.Namespace) -> int:
+    from publisher import holds
+
+    rt = _runtime()
+    _require_schema(rt)
+    with rt.sessions() as session:
+        channel = channel_store.get_channel(session, args.channel) if args.channel else None
+        where = f"channel {channel.name!r}" if channel else "all publishing"
+        if args.state == "on":
+            holds.hold(session, _actor(), args.reason or "", channel)
+            print(f"{where} is on hold: nothing goes out until `publisher hold off`")
+        else:
+            holds.release(session, _actor(), channel)
+            print(f"{where} released; deliveries older than the staleness window wait for a person")
+        session.commit()
+    return 0
+
+
+def _configure_logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _serve(rt: Runtime, host: str, port: int) -> None:
@@ -224,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--demo", action="store_true", help="create demo users and a local channel")
         p.set_defaults(func=func)
     sub.add_parser("worker", help="the dispatcher").set_defaults(func=cmd_worker)
+    hold = sub.add_parser("hold", help="stop (on) or resume (off) publishing, everywhere or on one channel")
+    hold.add_argument("state", choices=("on", "off"))
+    hold.add_argument("--channel", help="channel name or id; without it, all publishing")
+    hold.add_argument("--reason", help="why (required for on); shown to everyone while it lasts")
+    hold.set_defaults(func=cmd_hold)
     return parser
 
 
@@ -234,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PublisherError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 1
-    except CredentialKeyError as exc:
+    except (CredentialKeyError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -26,6 +26,18 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
     max_upload_bytes: int = 520 * 1024 * 1024
+    # The worker:
+    stale_after_minutes: float = 60.0
+    lease_seconds: float = 300.0
+    max_attempts: int = 10
+    overdue_alert_minutes: float = 10.0
+    worker_threads: int = 64
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "publisher@localhost"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -44,7 +56,35 @@ class Settings:
             credential_keys=tuple(k.strip() for k in keys.split(",") if k.strip()),
             timezone=env.get("PUBLISHER_TIMEZONE") or DEFAULT_TIMEZONE,
             instance_dir=instance,
+            stale_after_minutes=_number(env, "PUBLISHER_STALE_AFTER_MINUTES", 60.0, 1),
+            lease_seconds=_number(env, "PUBLISHER_LEASE_SECONDS", 300.0, 1),
+            max_attempts=int(_number(env, "PUBLISHER_MAX_ATTEMPTS", 10, 1)),
+            overdue_alert_minutes=_number(env, "PUBLISHER_OVERDUE_ALERT_MINUTES", 10.0, 1),
+            worker_threads=int(_number(env, "PUBLISHER_WORKER_THREADS", 64, 1)),
+            smtp_host=env.get("PUBLISHER_SMTP_HOST") or None,
+            smtp_port=int(_number(env, "PUBLISHER_SMTP_PORT", 25, 1)),
+            smtp_user=env.get("PUBLISHER_SMTP_USER") or None,
+            smtp_password=env.get("PUBLISHER_SMTP_PASSWORD") or None,
+            smtp_starttls=env.get("PUBLISHER_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
+            mail_from=env.get("PUBLISHER_MAIL_FROM") or "publisher@localhost",
         )
+
+
+class ConfigError(ValueError):
+    """A setting from the environment cannot be used; the message names the variable."""
+
+
+def _number(env: dict[str, str], name: str, default: float, minimum: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
+    return value
 
 
 def _new_secret() -> str:

@@ -29,6 +29,7 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNKNOWN = "unknown"
+    STALE = "stale"  # due too long ago to send unasked: waits for a person
     CANCELLED = "cancelled"
 
 
@@ -53,13 +54,20 @@ POST_MOVES: dict[str, dict[PostStatus, PostStatus]] = {
 
 DELIVERY_MOVES: dict[str, dict[DeliveryStatus, DeliveryStatus]] = {
     "claim": {D.PENDING: D.SENDING, D.RETRY_WAIT: D.SENDING},
-    "sent": {D.SENDING: D.SENT, D.UNKNOWN: D.SENT},
+    "sent": {D.SENDING: D.SENT},
     "retry_later": {D.SENDING: D.RETRY_WAIT},
-    "fail": {D.SENDING: D.FAILED, D.PENDING: D.FAILED, D.RETRY_WAIT: D.FAILED},
-    "outcome_unknown": {D.SENDING: D.UNKNOWN, D.PENDING: D.UNKNOWN, D.RETRY_WAIT: D.UNKNOWN},
-    "send_again": {D.UNKNOWN: D.PENDING, D.FAILED: D.PENDING},
-    "cancel": {D.PENDING: D.CANCELLED, D.RETRY_WAIT: D.CANCELLED},
+    "fail": {D.SENDING: D.FAILED},
+    "outcome_unknown": {D.SENDING: D.UNKNOWN},  # also: a lease that expired under a dead worker
+    "go_stale": {D.PENDING: D.STALE, D.RETRY_WAIT: D.STALE},
+    # What a person (or reconciliation) decides:
+    "confirm_sent": {D.UNKNOWN: D.SENT, D.STALE: D.SENT, D.FAILED: D.SENT},
+    "send_again": {D.UNKNOWN: D.PENDING, D.FAILED: D.PENDING, D.STALE: D.PENDING},
+    "retry_now": {D.RETRY_WAIT: D.PENDING},
+    "cancel": {D.PENDING: D.CANCELLED, D.RETRY_WAIT: D.CANCELLED, D.STALE: D.CANCELLED, D.UNKNOWN: D.CANCELLED,
+               D.FAILED: D.CANCELLED},
 }
+OPEN_DELIVERY_STATES = frozenset({D.PENDING, D.SENDING, D.RETRY_WAIT})  # the worker still has work
+WAITING_FOR_PERSON = frozenset({D.UNKNOWN, D.STALE})
 
 EDITABLE_POST_STATES = frozenset(POST_MOVES["edit"])
 FINAL_POST_STATES = frozenset({P.PUBLISHED, P.CANCELLED})

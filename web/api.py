@@ -7,10 +7,11 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, send_file
 from sqlalchemy import select
 
-from publisher import audit, translit, workflow
+from publisher import alerts, audit, deliveries, holds, translit, workflow
 from publisher.accounts import authenticate_token, note_token_use
 from publisher.audit import Actor
 from publisher.channel_store import add_channel, get_channel, list_channels
+from publisher.deliveries import DECISIONS
 from publisher.errors import Malformed, Unauthenticated
 from publisher.media import get_media, media_path, store_upload
 from publisher.models import Post, PostChannel
@@ -217,6 +218,59 @@ def posts_reject(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
           responses={200: "", 403: "", 404: "", 409: ""})
 def posts_cancel(post_id: int) -> tuple[Response, int]:
     return _done(presenters.post(workflow.cancel(db(), runtime(), g.actor, post_id), runtime()))
+
+
+HOLD = {"type": "object", "required": ["on"], "additionalProperties": False,
+        "properties": {"on": {"type": "boolean"}, "reason": {"type": "string"},
+                       "channel": {"type": ["string", "integer"], "description": "one channel; else everything"}}}
+DECIDE = {"type": "object", "required": ["decision"], "additionalProperties": False,
+          "properties": {"decision": {"enum": list(DECISIONS)},
+                         "url": {"type": "string", "description": "with went_out: the live post's link"},
+                         "remote_id": {"type": "string"}}}
+
+
+@endpoint(bp, "/holds", "GET", "Active holds: everything, or single channels", tag="publishing",
+          responses={200: ""})
+def holds_list() -> tuple[Response, int]:
+    return _done([presenters.hold(h) for h in holds.active_holds(db())])
+
+
+@endpoint(bp, "/holds", "POST", "Hold (on) or release (off) publishing, everywhere or on one channel",
+          tag="publishing", body=HOLD, responses={200: "", 400: "", 403: "", 404: "", 409: "", 422: ""})
+def holds_set(body: dict[str, Any]) -> tuple[Response, int]:
+    channel = get_channel(db(), body["channel"]) if body.get("channel") is not None else None
+    if body["on"]:
+        holds.hold(db(), g.actor, body.get("reason", ""), channel)
+    else:
+        holds.release(db(), g.actor, channel)
+    return _done([presenters.hold(h) for h in holds.active_holds(db())])
+
+
+@endpoint(bp, "/alerts", "GET", "Open alerts, newest first", tag="publishing", responses={200: ""})
+def alerts_list() -> tuple[Response, int]:
+    return _done([presenters.alert(a) for a in alerts.open_alerts(db())])
+
+
+@endpoint(bp, "/alerts/<int:alert_id>/resolve", "POST", "Mark an alert as handled", tag="publishing",
+          responses={200: "", 403: "", 404: "", 409: ""})
+def alerts_resolve(alert_id: int) -> tuple[Response, int]:
+    workflow.require_role(g.actor, "officer", "approver", "admin", doing="resolving an alert")
+    return _done(presenters.alert(alerts.resolve(db(), g.actor, alert_id)))
+
+
+@endpoint(bp, "/deliveries/<int:delivery_id>", "GET", "One delivery with its attempts", tag="publishing",
+          responses={200: "", 404: ""})
+def deliveries_show(delivery_id: int) -> tuple[Response, int]:
+    return _done(presenters.delivery(deliveries.get_delivery(db(), delivery_id), attempts=True))
+
+
+@endpoint(bp, "/deliveries/<int:delivery_id>/decide", "POST",
+          "A person settles a delivery: went_out (with its URL), send_again, retry_now or cancel",
+          tag="publishing", body=DECIDE, responses={200: "", 400: "", 403: "", 404: "", 409: "", 422: ""})
+def deliveries_decide(delivery_id: int, body: dict[str, Any]) -> tuple[Response, int]:
+    delivery = deliveries.decide(db(), g.actor, delivery_id, body["decision"], url=body.get("url"),
+                                 remote_id=body.get("remote_id"))
+    return _done(presenters.delivery(delivery, attempts=True))
 
 
 @endpoint(bp, "/transliterate", "POST", "Serbian Cyrillic to Latin and back", tag="text", body=TRANSLITERATE,

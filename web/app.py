@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from publisher import schema
+from publisher import health, schema
 from publisher.config import Settings
 from publisher.errors import Conflict, PublisherError
 from publisher.runtime import Runtime
@@ -130,6 +130,11 @@ def healthz() -> tuple[Response, int]:
                             "schema_current": current == schema.head_revision()}
         if current != schema.head_revision():
             body["status"] = "degraded"
+        else:
+            with rt.read_sessions() as session:
+                body["publishing"] = health.publishing_state(session, rt.clock())
+            if body["publishing"]["problems"]:
+                body["status"] = "degraded"
     except OperationalError:
         body["status"] = "unavailable"
         body["database"] = {"status": "unreachable", "backend": rt.engine.dialect.name}

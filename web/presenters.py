@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from publisher.models import AuditEvent, Channel, Delivery, Media, Post, User
+from publisher.models import Alert, AuditEvent, Channel, Delivery, Hold, Media, Post, User
 from publisher.runtime import Runtime
 from publisher.schedule_time import format_local
 
@@ -23,6 +23,7 @@ def user(u: User | None) -> dict[str, Any] | None:
 def channel(c: Channel) -> dict[str, Any]:
     # Never the credentials: only which secret settings are set.
     return {"id": c.id, "name": c.name, "kind": c.kind, "enabled": c.enabled, "config": c.config,
+            "max_concurrency": c.max_concurrency, "rate_limited_until": when(c.rate_limited_until),
             "created_at": when(c.created_at)}
 
 
@@ -32,10 +33,28 @@ def media(m: Media) -> dict[str, Any]:
             "original_name": m.original_name, "url": f"/api/v1/media/{m.id}/file", "created_at": when(m.created_at)}
 
 
-def delivery(d: Delivery) -> dict[str, Any]:
-    return {"id": d.id, "channel": d.channel.name, "channel_id": d.channel_id, "status": d.status,
-            "attempts": d.attempts, "due_at": when(d.due_at), "remote_id": d.remote_id, "url": d.url,
-            "error": d.error, "sent_at": when(d.sent_at), "idempotency_key": d.idempotency_key}
+def delivery(d: Delivery, *, attempts: bool = False) -> dict[str, Any]:
+    out = {"id": d.id, "post_id": d.post_id, "channel": d.channel.name, "channel_id": d.channel_id,
+           "status": d.status, "attempts": d.attempts, "due_at": when(d.due_at),
+           "next_attempt_at": when(d.next_attempt_at), "remote_id": d.remote_id, "url": d.url,
+           "error": d.error, "error_kind": d.error_kind, "sent_at": when(d.sent_at),
+           "idempotency_key": d.idempotency_key}
+    if attempts:
+        out["attempt_log"] = [{"number": a.number, "worker": a.worker_id, "started_at": when(a.started_at),
+                               "finished_at": when(a.finished_at), "outcome": a.outcome, "error": a.error}
+                              for a in d.attempt_rows]
+    return out
+
+
+def hold(h: Hold) -> dict[str, Any]:
+    return {"id": h.id, "channel": h.channel.name if h.channel else None, "reason": h.reason,
+            "by": h.created_by, "since": when(h.created_at)}
+
+
+def alert(a: Alert) -> dict[str, Any]:
+    return {"id": a.id, "kind": a.kind, "message": a.message, "post_id": a.post_id, "delivery_id": a.delivery_id,
+            "channel_id": a.channel_id, "created_at": when(a.created_at), "notified_at": when(a.notified_at),
+            "notify_error": a.notify_error, "resolved_at": when(a.resolved_at), "resolved_by": a.resolved_by}
 
 
 def event(e: AuditEvent) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from channels.errors import (
     AuthExpired,
     ChannelConfigError,
     ChannelError,
+    OutcomeUnknown,
     RateLimited,
     Rejected,
     Retryable,
@@ -534,7 +535,8 @@ def test_a_key_that_cannot_be_a_header_is_rejected(portal, portal_server, key):
 def test_find_cannot_confirm_so_reconciliation_resends(portal, portal_server):
     portal.publish(content(), key=KEY)
 
-    assert portal.find(KEY) is None
+    with pytest.raises(OutcomeUnknown, match="no lookup"):
+        portal.find(KEY)
     assert StatePortal.capabilities().idempotent  # which is what makes resending the answer
     assert portal.publish(content(), key=KEY).remote_id == "portal-1"  # via 409
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from publisher.models import WorkerBeat, utcnow
+
 
 def test_every_api_route_is_in_the_document(app, client):
     document = client.get("/api/v1/openapi.json").json
@@ -25,12 +27,22 @@ def test_request_bodies_are_described(client):
     assert paths["/api/v1/posts/{post_id}"]["get"]["parameters"][0]["name"] == "post_id"
 
 
-def test_healthz_reports_the_database(client, rt):
+def test_healthz_reports_the_database_and_a_missing_worker(client, rt):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json["status"] == "ok"
     assert response.json["database"]["backend"] == rt.engine.dialect.name
     assert response.json["database"]["schema_current"] is True
+    assert response.json["status"] == "degraded"
+    assert response.json["publishing"]["problems"] == ["no worker has sent a heartbeat in the last minute"]
+
+
+def test_healthz_is_ok_with_a_live_worker(client, rt, session):
+    now = utcnow()
+    session.add(WorkerBeat(id="w1", host="here", pid=1, started_at=now, heartbeat_at=now))
+    session.commit()
+    response = client.get("/healthz")
+    assert response.json["status"] == "ok"
+    assert response.json["publishing"]["workers_alive"] == 1
 
 
 def test_responses_carry_security_headers(client):

@@ -1,0 +1,337 @@
+"""Claim due deliveries, record what the platforms said, and keep each post's status in step.
+
+"Never twice, never silently missed" rests on three rules kept here:
+- a delivery is claimed in a short transaction committed before any network call, with a lease;
+- an outcome the platform may or may not have acted on becomes `unknown`, never an automatic resend;
+- a lease that expires under a dead worker makes the delivery `unknown` too, for reconciliation.
+Every function takes `now` from the caller (the worker's clock), never from the database.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from channels.base import Published
+from channels.errors import AuthExpired, ChannelError, OutcomeUnknown, RateLimited, Rejected, Retryable
+from publisher import alerts, audit
+from publisher.audit import Actor
+from publisher.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Hold, Post
+from publisher.states import (
+    OPEN_DELIVERY_STATES,
+    DeliveryStatus,
+    PostStatus,
+    next_delivery_status,
+    next_post_status,
+)
+
+D, P = DeliveryStatus, PostStatus
+SENDABLE_POST_STATES = (P.SCHEDULED, P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED)
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    lease: timedelta = timedelta(minutes=5)  # longer than any adapter's timeouts together
+    stale_after: timedelta = timedelta(hours=1)
+    max_attempts: int = 10
+    backoff_base: float = 5.0  # seconds before the second attempt; doubles each time
+    backoff_cap: float = 3600.0
+    claim_batch: int = 200
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    post_id: int
+    channel_id: int
+    key: str
+    attempt: int
+    lease_expires_at: datetime
+
+
+def _claimable(now: datetime):  # noqa: ANN202
+    """Due, on an enabled channel that is neither paused nor rate-limited, with no global hold."""
+    active_hold = and_(Hold.released_at.is_(None))
+    return and_(
+        or_(and_(Delivery.status == D.PENDING, Delivery.due_at <= now),
+            and_(Delivery.status == D.RETRY_WAIT, Delivery.next_attempt_at <= now)),
+        Channel.enabled.is_(True),
+        or_(Channel.rate_limited_until.is_(None), Channel.rate_limited_until <= now),
+        ~exists().where(active_hold, or_(Hold.channel_id.is_(None), Hold.channel_id == Delivery.channel_id)),
+        Post.status.in_(SENDABLE_POST_STATES),
+    )
+
+
+def _joined(query):  # noqa: ANN001, ANN202
+    return query.join(Post, Post.id == Delivery.post_id).join(Channel, Channel.id == Delivery.channel_id)
+
+
+def mark_stale(session: Session, now: datetime, policy: DispatchPolicy) -> list[int]:
+    """Deliveries that could go now but were due longer ago than the staleness window wait for a person."""
+    cutoff = now - policy.stale_after
+    ids = list(session.scalars(_joined(select(Delivery.id)).where(
+        _claimable(now), Delivery.status == D.PENDING, Delivery.due_at < cutoff).limit(policy.claim_batch)))
+    if not ids:
+        return []
+    rows = session.execute(
+        update(Delivery).where(Delivery.id.in_(ids), Delivery.status == D.PENDING)
+        .values(status=D.STALE, error_kind="stale", updated_at=now,
+                error=f"due more than {_span(policy.stale_after)} ago when it could first be sent; "
+                      "send it now or cancel it")
+        .returning(Delivery.id, Delivery.post_id, Delivery.due_at)
+    ).all()
+    worker = Actor.system("worker")
+    for delivery_id, post_id, due_at in rows:
+        audit.record(session, worker, "delivery.stale", post_id=post_id, subject=f"delivery:{delivery_id}",
+                     before={"status": "pending"}, after={"status": "stale"})
+        alerts.raise_alert(session, f"stale:{delivery_id}", "stale",
+                           f"A delivery due {due_at:%Y-%m-%d %H:%M} UTC was not sent in time (more than "
+                           f"{_span(policy.stale_after)} late). Decide: send now, or cancel.",
+                           post_id=post_id, delivery_id=delivery_id)
+    _settle_posts(session, {post_id for _, post_id, _ in rows}, now)
+    return [r[0] for r in rows]
+
+
+def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[int, int],
+              policy: DispatchPolicy) -> list[Claim]:
+    """Claim up to `slots[channel_id]` due deliveries per channel. The caller commits before sending.
+
+    PostgreSQL: FOR UPDATE SKIP LOCKED over the delivery and its post, so workers never wait on each
+    other and an officer editing the post at this moment is skipped rather than raced.
+    SQLite: the writer lock (BEGIN IMMEDIATE) serialises claims; the status is re-checked on update.
+    """
+    claims: list[Claim] = []
+    expires = now + policy.lease
+    for channel_id, free in slots.items():
+        if free <= 0:
+            continue
+        candidates = (
+            _joined(select(Delivery.id)).where(_claimable(now), Delivery.channel_id == channel_id)
+            .order_by(Delivery.due_at, Delivery.id).limit(min(free, policy.claim_batch))
+            .with_for_update(skip_locked=True, of=[Delivery, Post])
+        )
+        ids = list(session.scalars(candidates))
+        if not ids:
+            continue
+        rows = session.execute(
+            update(Delivery).where(Delivery.id.in_(ids), Delivery.status.in_([D.PENDING, D.RETRY_WAIT]))
+            .values(status=D.SENDING, lease_owner=worker_id, lease_expires_at=expires,
+                    attempts=Delivery.attempts + 1, last_attempt_at=now, next_attempt_at=None, updated_at=now)
+            .returning(Delivery.id, Delivery.post_id, Delivery.idempotency_key, Delivery.attempts)
+        ).all()
+        claims.extend(Claim(r[0], r[1], channel_id, r[2], r[3], expires) for r in rows)
+    if not claims:
+        return []
+    session.execute(insert(DeliveryAttempt), [
+        {"delivery_id": c.delivery_id, "number": c.attempt, "worker_id": worker_id, "started_at": now}
+        for c in claims])
+    session.execute(insert(AuditEvent), [
+        {"at": now, "actor_name": "worker", "via": f"worker:{worker_id}", "action": "delivery.claim",
+         "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": None,
+         "after": {"status": "sending", "attempt": c.attempt}, "detail": None}
+        for c in claims])
+    _start_publishing(session, {c.post_id for c in claims}, now)
+    return claims
+
+
+def _start_publishing(session: Session, post_ids: set[int], now: datetime) -> None:
+    moved = session.execute(
+        update(Post).where(Post.id.in_(post_ids), Post.status.in_(SENDABLE_POST_STATES),
+                           Post.status != P.PUBLISHING)
+        .values(status=P.PUBLISHING, version=Post.version + 1, updated_at=now)
+        .returning(Post.id)
+    ).scalars().all()
+    if moved:
+        session.execute(insert(AuditEvent), [
+            {"at": now, "actor_name": "worker", "via": "worker", "action": "post.publishing", "post_id": pid,
+             "subject": f"post:{pid}", "before": None, "after": {"status": "publishing"}, "detail": None}
+            for pid in moved])
+
+
+def next_due(session: Session, now: datetime) -> datetime | None:
+    """When something next becomes sendable (ignoring holds: a release wakes the worker anyway)."""
+    pending = session.scalar(select(func.min(Delivery.due_at)).where(Delivery.status == D.PENDING))
+    retry = session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status == D.RETRY_WAIT))
+    times = [t for t in (pending, retry) if t is not None]
+    return min(times) if times else None
+
+
+def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime,
+                   result: Published | BaseException, policy: DispatchPolicy) -> str:
+    """Store what happened to one send. Returns the delivery's new status."""
+    delivery = session.get(Delivery, claim.delivery_id, with_for_update=True, populate_existing=True)
+    if delivery is None:
+        return "gone"
+    attempt = session.scalar(select(DeliveryAttempt).where(
+        DeliveryAttempt.delivery_id == claim.delivery_id, DeliveryAttempt.number == claim.attempt))
+    if delivery.status != D.SENDING or delivery.lease_owner != worker_id:
+        # Our lease expired and the delivery was handed to reconciliation. A confirmed send is still
+        # the best news it can get; anything else leaves the person's decision alone.
+        if isinstance(result, Published) and delivery.status == D.UNKNOWN:
+            _set_sent(session, delivery, result, now, before=D.UNKNOWN, action="confirm_sent")
+            alerts.resolve_for_delivery(session, Actor.system("worker"), delivery.id)
+        _finish_attempt(attempt, now, "late", _describe(result))
+        _settle_posts(session, {delivery.post_id}, now)
+        return delivery.status
+    before = delivery.status
+    outcome, status = _apply(session, delivery, result, now, policy)
+    _finish_attempt(attempt, now, outcome, None if status == D.SENT else delivery.error)
+    delivery.lease_owner = delivery.lease_expires_at = None
+    delivery.updated_at = now
+    audit.record(session, Actor.system(f"worker:{worker_id}"), f"delivery.{outcome}", post_id=delivery.post_id,
+                 subject=f"delivery:{delivery.id}", before={"status": before},
+                 after={"status": delivery.status, "attempt": claim.attempt},
+                 detail={"error": delivery.error} if delivery.error and status != D.SENT else None)
+    _settle_posts(session, {delivery.post_id}, now)
+    return delivery.status
+
+
+def _apply(session: Session, delivery: Delivery, result: Published | BaseException, now: datetime,
+           policy: DispatchPolicy) -> tuple[str, str]:
+    channel = delivery.channel
+    if isinstance(result, Published):
+        _set_sent(session, delivery, result, now, before=D.SENDING, action="sent")
+        return "sent", D.SENT
+    message = _describe(result)
+    if isinstance(result, AuthExpired):
+        # Nothing was accepted. Pause the channel for an admin; this delivery goes when it is released.
+        _pause_channel(session, channel, now, f"the platform refused the credentials: {message}")
+        return _retry(delivery, now, now, "auth", message)
+    if isinstance(result, RateLimited):
+        wait = result.retry_after if result.retry_after is not None else _backoff(delivery.attempts, policy)
+        until = now + timedelta(seconds=max(wait, 1.0))
+        channel.rate_limited_until = max(channel.rate_limited_until or until, until)
+        if delivery.attempts >= policy.max_attempts:
+            return _fail(session, delivery, now, f"gave up after {delivery.attempts} attempts: {message}")
+        return _retry(delivery, now, until, "rate_limited", message)
+    if isinstance(result, Retryable):
+        if delivery.attempts >= policy.max_attempts:
+            return _fail(session, delivery, now, f"gave up after {delivery.attempts} attempts: {message}")
+        wait = result.retry_after if result.retry_after is not None else _backoff(delivery.attempts, policy)
+        return _retry(delivery, now, now + timedelta(seconds=wait), "retryable", message)
+    if isinstance(result, Rejected):
+        return _fail(session, delivery, now, message)
+    # OutcomeUnknown, or anything else an adapter let slip (a bug): the platform may have the post.
+    kind = "outcome_unknown" if isinstance(result, OutcomeUnknown) else "adapter_error"
+    return _unknown(session, delivery, now, message, kind)
+
+
+def _set_sent(session: Session, delivery: Delivery, published: Published, now: datetime, *, before: str,
+              action: str) -> None:
+    delivery.status = next_delivery_status(before, action)
+    delivery.remote_id, delivery.url = published.remote_id, published.url
+    delivery.sent_at = now
+    delivery.error = delivery.error_kind = None
+
+
+def _retry(delivery: Delivery, now: datetime, at: datetime, kind: str, message: str) -> tuple[str, str]:
+    delivery.status = next_delivery_status(delivery.status, "retry_later")
+    delivery.next_attempt_at = at
+    delivery.error, delivery.error_kind = message, kind
+    return "retry", D.RETRY_WAIT
+
+
+def _fail(session: Session, delivery: Delivery, now: datetime, message: str) -> tuple[str, str]:
+    delivery.status = next_delivery_status(delivery.status, "fail")
+    delivery.error, delivery.error_kind = message, "rejected"
+    alerts.raise_alert(session, f"failed:{delivery.id}:{delivery.attempts}", "failed",
+                       f"{delivery.channel.name} did not take post {delivery.post_id}: {message}",
+                       post_id=delivery.post_id, delivery_id=delivery.id, channel_id=delivery.channel_id)
+    return "failed", D.FAILED
+
+
+def _unknown(session: Session, delivery: Delivery, now: datetime, message: str, kind: str) -> tuple[str, str]:
+    delivery.status = next_delivery_status(delivery.status, "outcome_unknown")
+    delivery.error, delivery.error_kind = message, kind
+    alerts.raise_alert(session, f"unknown:{delivery.id}:{delivery.attempts}", "unknown",
+                       f"{delivery.channel.name} may or may not have post {delivery.post_id}: {message}. "
+                       "Publisher is checking; if it cannot tell, say whether it went out.",
+                       post_id=delivery.post_id, delivery_id=delivery.id, channel_id=delivery.channel_id)
+    return "unknown", D.UNKNOWN
+
+
+def _pause_channel(session: Session, channel: Channel, now: datetime, reason: str) -> None:
+    already = session.scalar(select(Hold.id).where(Hold.channel_id == channel.id, Hold.released_at.is_(None)))
+    if already is None:
+        session.add(Hold(channel_id=channel.id, reason=reason, created_by="worker", created_at=now))
+        audit.record(session, Actor.system("worker"), "hold.on", subject=f"channel:{channel.id}",
+                     after={"reason": reason})
+    alerts.raise_alert(session, f"auth:{channel.id}:{now:%Y%m%d%H%M}", "auth",
+                       f"Channel {channel.name!r} is paused: {reason}. Renew its credentials, then release it.",
+                       channel_id=channel.id)
+
+
+def _finish_attempt(attempt: DeliveryAttempt | None, now: datetime, outcome: str, error: str | None) -> None:
+    if attempt is not None:
+        attempt.finished_at, attempt.outcome, attempt.error = now, outcome, error
+
+
+def _backoff(attempts: int, policy: DispatchPolicy) -> float:
+    delay = min(policy.backoff_cap, policy.backoff_base * 2 ** max(attempts - 1, 0))
+    return delay * random.uniform(0.8, 1.2)  # jitter: workers that failed together do not retry together
+
+
+def _describe(result: object) -> str:
+    if isinstance(result, Published):
+        return f"published as {result.remote_id}"
+    if isinstance(result, ChannelError):
+        return result.message
+    return f"{type(result).__name__}: {result}"
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
+
+
+def settle_post(session: Session, post_id: int, now: datetime) -> None:
+    _settle_posts(session, {post_id}, now)
+
+
+def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> None:
+    """A post's status follows its deliveries once none of them is still with the worker."""
+    for post_id in post_ids:
+        post = session.get(Post, post_id, populate_existing=True)
+        if post is None or post.status not in (P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED):
+            continue
+        statuses = [s for s in session.scalars(select(Delivery.status).where(Delivery.post_id == post_id))
+                    if s != D.CANCELLED]
+        if any(s in OPEN_DELIVERY_STATES for s in statuses):
+            target, action = P.PUBLISHING, "resume_publishing"
+        elif statuses and all(s == D.SENT for s in statuses):
+            target, action = P.PUBLISHED, "finish_published"
+        elif any(s == D.SENT for s in statuses):
+            target, action = P.PARTIALLY_PUBLISHED, "finish_partially"
+        else:
+            target, action = P.FAILED, "finish_failed"
+        if post.status == target:
+            continue
+        before = post.status
+        post.status = next_post_status(post.status, action, record=f"post {post.id}")
+        post.updated_at = now
+        audit.record(session, Actor.system("worker"), f"post.{target}", post_id=post.id,
+                     before={"status": before}, after={"status": target})
+
+
+def reap_expired_leases(session: Session, now: datetime) -> list[int]:
+    """A `sending` delivery whose lease ran out lost its worker mid-send: its outcome is unknown."""
+    rows = session.execute(
+        update(Delivery).where(Delivery.status == D.SENDING, Delivery.lease_expires_at < now)
+        .values(status=D.UNKNOWN, error_kind="lease_expired", updated_at=now,
+                error="the worker stopped during the send (its lease expired); checking with the platform")
+        .returning(Delivery.id, Delivery.post_id, Delivery.lease_owner, Delivery.attempts)
+    ).all()
+    worker = Actor.system("reaper")
+    for delivery_id, post_id, owner, attempts in rows:
+        session.execute(update(DeliveryAttempt).where(
+            DeliveryAttempt.delivery_id == delivery_id, DeliveryAttempt.number == attempts,
+            DeliveryAttempt.finished_at.is_(None)).values(finished_at=now, outcome="lease_expired"))
+        audit.record(session, worker, "delivery.lease_expired", post_id=post_id, subject=f"delivery:{delivery_id}",
+                     before={"status": "sending", "worker": owner}, after={"status": "unknown"})
+    _settle_posts(session, {r[1] for r in rows}, now)
+    return [r[0] for r in rows]

@@ -1,0 +1,336 @@
+"""`publisher worker`: sends every due delivery at its time and looks after the ones that went wrong.
+
+Threads: one dispatch loop (claims and hands sends to the pool), a pool of senders with a limit per
+channel, and APScheduler's clock for the periodic jobs: the dispatch tick, heartbeats, lease reaping
+and reconciliation, the watchdog and the alert mailer. Every job survives a database outage and
+carries on when the database is back; an outcome that could not be stored is kept and stored later.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import socket
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from apscheduler.schedulers.background import BackgroundScheduler
+from requests.adapters import HTTPAdapter
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from channels.base import Channel as Adapter
+from channels.base import Published
+from channels.errors import ChannelConfigError, Rejected, Retryable
+from publisher import alerts, dispatch
+from publisher.alerts import MailSettings
+from publisher.channel_store import build_adapter
+from publisher.config import Settings
+from publisher.content import content_for
+from publisher.credentials import CredentialKeyError
+from publisher.dispatch import Claim, DispatchPolicy
+from publisher.models import Channel, Delivery, Hold, Post, WorkerBeat
+from publisher.reconcile import reconcile_unknown
+from publisher.runtime import Runtime
+from publisher.states import DeliveryStatus
+
+log = logging.getLogger(__name__)
+DB_ERRORS = (OperationalError, DBAPIError)
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    policy: DispatchPolicy = field(default_factory=DispatchPolicy)
+    tick_seconds: float = 1.0  # the dispatch job wakes at least this often
+    heartbeat_seconds: float = 5.0
+    reap_seconds: float = 5.0
+    watchdog_seconds: float = 30.0
+    mail_seconds: float = 15.0
+    overdue_alert: timedelta = timedelta(minutes=10)
+    silent_worker: timedelta = timedelta(seconds=60)
+    threads: int = 64
+    stop_grace_seconds: float = 30.0
+    mail: MailSettings = field(default_factory=lambda: MailSettings(host=None))
+
+
+def options_from(settings: Settings) -> WorkerOptions:
+    return WorkerOptions(
+        policy=DispatchPolicy(lease=timedelta(seconds=settings.lease_seconds),
+                              stale_after=timedelta(minutes=settings.stale_after_minutes),
+                              max_attempts=settings.max_attempts),
+        overdue_alert=timedelta(minutes=settings.overdue_alert_minutes),
+        threads=settings.worker_threads,
+        mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
+                          password=settings.smtp_password, starttls=settings.smtp_starttls,
+                          sender=settings.mail_from),
+    )
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Worker:
+    def __init__(self, rt: Runtime, options: WorkerOptions | None = None, *, worker_id: str | None = None) -> None:
+        self.rt = rt
+        self.options = options or WorkerOptions()
+        self.id = worker_id or new_worker_id()
+        self._pool = ThreadPoolExecutor(max_workers=self.options.threads, thread_name_prefix="send")
+        self._inflight: dict[int, int] = defaultdict(int)
+        self._futures: set[Future] = set()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._loop_thread: threading.Thread | None = None
+        self._scheduler: BackgroundScheduler | None = None
+        self._adapters: dict[int, tuple[datetime, Adapter]] = {}
+        self.http = requests.Session()
+        self.http.mount("http://", HTTPAdapter(pool_connections=32, pool_maxsize=self.options.threads))
+        self.http.mount("https://", HTTPAdapter(pool_connections=32, pool_maxsize=self.options.threads))
+
+    # -- life cycle -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._beat(started=True)
+        self._loop_thread = threading.Thread(target=self._loop, name="dispatch", daemon=True)
+        self._loop_thread.start()
+        scheduler = BackgroundScheduler(timezone="UTC")
+        o = self.options
+        for job, seconds in ((self.wake, o.tick_seconds), (self._beat, o.heartbeat_seconds),
+                             (self._reap_and_reconcile, o.reap_seconds), (self._watchdog, o.watchdog_seconds),
+                             (self._mail_alerts, o.mail_seconds)):
+            scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
+                              max_instances=1, coalesce=True, misfire_grace_time=max(seconds, 1))
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("worker %s started", self.id)
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stop claiming; let sends in flight finish (up to the grace period) and record them."""
+        self._stopping.set()
+        self.wake()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+        if self._loop_thread is not None:
+            self._loop_thread.join(timeout=5)
+        deadline = time.monotonic() + (self.options.stop_grace_seconds if grace is None else grace)
+        for future in list(self._futures):
+            future.result(timeout=max(deadline - time.monotonic(), 0)) if not future.done() else None
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            with self.rt.sessions() as session:
+                session.execute(update(WorkerBeat).where(WorkerBeat.id == self.id)
+                                .values(stopped_at=self.rt.clock(), heartbeat_at=self.rt.clock()))
+                session.commit()
+        except DB_ERRORS:
+            log.warning("could not mark worker %s stopped", self.id)
+        log.info("worker %s stopped", self.id)
+
+    def run_forever(self) -> None:
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        self.start()
+        stop.wait()
+        self.stop()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- dispatching ------------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            self._wake.clear()
+            try:
+                delay = self.dispatch_pass()
+                failures = 0
+            except DB_ERRORS as exc:
+                failures += 1
+                delay = min(0.5 * 2 ** failures, 5.0)
+                log.warning("database unavailable (%s); dispatch retries in %.1f s", type(exc).__name__, delay)
+            except Exception:  # a bug must not stop publishing for everyone
+                log.exception("dispatch pass failed")
+                delay = 1.0
+            if delay > 0:
+                self._wake.wait(delay)
+
+    def dispatch_pass(self) -> float:
+        """Claim what may go now and hand it to the pool. Returns how long the loop may sleep."""
+        policy = self.options.policy
+        now = self.rt.clock()
+        with self.rt.sessions() as session:
+            limits = dict(session.execute(select(Channel.id, Channel.max_concurrency)
+                                          .where(Channel.enabled.is_(True))).all())
+            with self._lock:
+                slots = {cid: limit - self._inflight[cid] for cid, limit in limits.items()}
+            dispatch.mark_stale(session, now, policy)
+            claims = dispatch.claim_due(session, self.id, now, slots, policy)
+            upcoming = None if claims else dispatch.next_due(session, now)
+            session.commit()  # the claim is durable before any network call
+        for claim in claims:
+            self._submit(claim)
+        if claims:
+            return 0.0
+        tick = self.options.tick_seconds
+        if upcoming is None or upcoming <= now:
+            return tick  # nothing due, or due but waiting for a slot, a hold or a rate limit
+        return min(tick, max((upcoming - now).total_seconds(), 0.005))
+
+    def _submit(self, claim: Claim) -> None:
+        with self._lock:
+            self._inflight[claim.channel_id] += 1
+        future = self._pool.submit(self._send, claim)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
+
+    def _send(self, claim: Claim) -> None:
+        try:
+            try:
+                adapter, content = self._prepare(claim)
+            except (ChannelConfigError, CredentialKeyError) as exc:
+                result: Any = Rejected(f"the channel is misconfigured: {exc}")
+            except DB_ERRORS as exc:
+                result = Retryable(f"could not read the post ({type(exc).__name__}); nothing was sent")
+            except Exception as exc:  # noqa: BLE001 - before the send: nothing went out
+                result = Retryable(f"could not prepare the send: {type(exc).__name__}: {exc}")
+            else:
+                try:
+                    result = adapter.publish(content, key=claim.key)
+                except Exception as exc:  # noqa: BLE001 - recorded as what the adapter said
+                    result = exc
+            self._record(claim, result)
+        finally:
+            with self._lock:
+                self._inflight[claim.channel_id] -= 1
+            self.wake()
+
+    def _prepare(self, claim: Claim) -> tuple[Adapter, Any]:
+        with self.rt.read_sessions() as session:
+            post = session.get(Post, claim.post_id)
+            channel = session.get(Channel, claim.channel_id)
+            content = content_for(post, channel, self.rt.settings.media_dir)
+            return self._adapter(channel), content
+
+    def _adapter(self, channel: Channel) -> Adapter:
+        # One adapter per channel version: it keeps its HTTP connections alive between sends.
+        cached = self._adapters.get(channel.id)
+        if cached is None or cached[0] != channel.updated_at:
+            cached = (channel.updated_at, build_adapter(channel, self.rt.box, http=self.http))
+            self._adapters[channel.id] = cached
+        return cached[1]
+
+    def _record(self, claim: Claim, result: Published | BaseException) -> None:
+        """Store the outcome, waiting out a database outage: a send must not be forgotten."""
+        delay = 0.2
+        deadline: float | None = None
+        while True:
+            try:
+                with self.rt.sessions() as session:
+                    dispatch.record_outcome(session, claim, self.id, self.rt.clock(), result, self.options.policy)
+                    session.commit()
+                return
+            except DB_ERRORS as exc:
+                if self._stopping.is_set():
+                    deadline = deadline or time.monotonic() + self.options.stop_grace_seconds
+                    if time.monotonic() > deadline:
+                        log.error("gave up recording delivery %s: the lease will expire and reconciliation "
+                                  "will decide", claim.delivery_id)
+                        return
+                log.warning("recording delivery %s failed (%s); retrying", claim.delivery_id, type(exc).__name__)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    # -- periodic jobs ----------------------------------------------------------------------------
+
+    def _beat(self, started: bool = False) -> None:
+        now = self.rt.clock()
+        with self.rt.sessions() as session:
+            row = session.get(WorkerBeat, self.id)
+            if row is None:
+                session.add(WorkerBeat(id=self.id, host=socket.gethostname(), pid=os.getpid(), started_at=now,
+                                       heartbeat_at=now))
+            else:
+                row.heartbeat_at = now
+            session.commit()
+
+    def _reap_and_reconcile(self) -> None:
+        now = self.rt.clock()
+        with self.rt.sessions() as session:
+            reaped = dispatch.reap_expired_leases(session, now)
+            session.commit()
+        if reaped:
+            log.warning("deliveries %s lost their worker mid-send; reconciling", reaped)
+        decided = reconcile_unknown(self.rt, now, http=self.http)
+        if decided:
+            log.info("reconciled: %s", decided)
+            self.wake()
+
+    def _watchdog(self) -> None:
+        now = self.rt.clock()
+        with self.rt.sessions() as session:
+            overdue_before = now - self.options.overdue_alert
+            held = {h.channel_id for h in session.scalars(select(Hold).where(Hold.released_at.is_(None)))}
+            if None not in held:
+                rows = session.execute(
+                    select(Delivery.id, Delivery.post_id, Delivery.channel_id, Delivery.due_at)
+                    .where(Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.RETRY_WAIT]),
+                           Delivery.due_at < overdue_before).limit(100)).all()
+                for delivery_id, post_id, channel_id, due_at in rows:
+                    if channel_id in held:
+                        continue
+                    alerts.raise_alert(session, f"overdue:{delivery_id}", "overdue",
+                                       f"A delivery due {due_at:%Y-%m-%d %H:%M} UTC has still not gone out.",
+                                       post_id=post_id, delivery_id=delivery_id, channel_id=channel_id)
+            silent = session.scalars(select(WorkerBeat).where(
+                WorkerBeat.stopped_at.is_(None), WorkerBeat.heartbeat_at < now - self.options.silent_worker))
+            for beat in silent:
+                alerts.raise_alert(session, f"worker-silent:{beat.id}", "worker_silent",
+                                   f"Worker {beat.id} stopped sending heartbeats at "
+                                   f"{beat.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC without shutting down.")
+                beat.stopped_at = beat.heartbeat_at  # alert once; its leases expire and are reconciled
+            session.commit()
+
+    def _mail_alerts(self) -> None:
+        with self.rt.sessions() as session:
+            alerts.send_pending(session, self.options.mail)
+            session.commit()
+
+    # -- for tests and benchmarks -----------------------------------------------------------------
+
+    def run_until_idle(self, timeout: float = 30.0) -> None:
+        """Dispatch passes without the loop thread until nothing is in flight and nothing is due now."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            claimed = self.dispatch_pass() == 0.0
+            for future in list(self._futures):
+                future.result(timeout=max(deadline - time.monotonic(), 0.1))
+            if not claimed and not self._futures:
+                return
+        raise TimeoutError(f"deliveries still in flight or due after {timeout} s")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self.http.close()
+
+
+def _guarded(job: Any) -> Any:
+    def run() -> None:
+        try:
+            job()
+        except DB_ERRORS as exc:
+            log.warning("%s: database unavailable (%s); next round", job.__name__, type(exc).__name__)
+        except Exception:
+            log.exception("%s failed", job.__name__)
+
+    run.__name__ = job.__name__
+    return run

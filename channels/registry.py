@@ -15,6 +15,11 @@ def register(cls: type[Channel]) -> type[Channel]:
     return cls
 
 
+def unregister(kind: str) -> None:
+    """For tests that register a kind of their own."""
+    _KINDS.pop(kind, None)
+
+
 def adapter_class(kind: str) -> type[Channel]:
     _load_builtin()
     try:

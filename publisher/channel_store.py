@@ -22,11 +22,17 @@ from publisher.models import Channel
 _NAME = re.compile(r"^[\w][\w .-]{0,99}$")
 
 
+MAX_CONCURRENCY = 64
+
+
 def add_channel(
-    session: Session, box: CredentialBox, kind: str, name: str, settings: dict[str, Any], *, actor: Actor
+    session: Session, box: CredentialBox, kind: str, name: str, settings: dict[str, Any], *, actor: Actor,
+    max_concurrency: int = 4,
 ) -> Channel:
     if not isinstance(settings, dict):
         raise Invalid("the channel configuration must be a JSON object")
+    if not 1 <= max_concurrency <= MAX_CONCURRENCY:
+        raise Invalid(f"concurrency must be 1-{MAX_CONCURRENCY} sends at once; got {max_concurrency}")
     if not _NAME.match(name) or name.isdigit():
         raise Invalid(f"channel name {name!r}: use letters, digits, spaces, '.', '_' or '-' (not only digits)")
     if session.scalar(select(Channel.id).where(Channel.name == name)) is not None:
@@ -37,7 +43,8 @@ def add_channel(
         cls(config, secrets, name=name)  # the adapter checks its own settings
     except ChannelConfigError as exc:
         raise Invalid(exc.message, code="invalid_channel_config") from None
-    channel = Channel(name=name, kind=kind, config=config, credentials=box.encrypt(secrets), enabled=True)
+    channel = Channel(name=name, kind=kind, config=config, credentials=box.encrypt(secrets), enabled=True,
+                      max_concurrency=max_concurrency)
     session.add(channel)
     session.flush()
     audit.record(

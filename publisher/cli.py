@@ -100,7 +100,8 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
     rt = _runtime()
     _require_schema(rt)
     with rt.sessions() as session:
-        channel = channel_store.add_channel(session, rt.box, args.kind, args.name, settings, actor=_actor())
+        channel = channel_store.add_channel(session, rt.box, args.kind, args.name, settings, actor=_actor(),
+                                            max_concurrency=args.concurrency)
         session.commit()
         print(channel.id)
     return 0
@@ -241,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     cadd.add_argument("kind")
     cadd.add_argument("name")
     cadd.add_argument("--config", required=True, help="settings as a JSON object")
+    cadd.add_argument("--concurrency", type=int, default=4, help="sends at once on this channel (default 4)")
     cadd.set_defaults(func=cmd_channel_add)
     channel.add_parser("list").set_defaults(func=cmd_channel_list)
     channel.add_parser("kinds", help="the kinds and their settings").set_defaults(func=cmd_channel_kinds)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from publisher import alerts, audit
 from publisher.audit import Actor
-from publisher.dispatch import settle_post
+from publisher.dispatch import lock_delivery, settle_post
 from publisher.errors import Invalid, NotFound
 from publisher.models import Delivery, utcnow
 from publisher.states import next_delivery_status
@@ -32,9 +32,9 @@ def decide(session: Session, actor: Actor, delivery_id: int, decision: str, *, u
     if decision not in DECISIONS:
         raise Invalid(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
     now = now or utcnow()
-    if session.get(Delivery, delivery_id, with_for_update=True) is None:
+    delivery = lock_delivery(session, delivery_id)
+    if delivery is None:
         raise NotFound(f"no delivery with id {delivery_id}")
-    delivery = session.get(Delivery, delivery_id, populate_existing=True)
     before = delivery.status
     label = f"delivery {delivery.id} ({delivery.channel.name})"
     if decision == "went_out":

@@ -161,10 +161,17 @@ def next_due(session: Session, now: datetime) -> datetime | None:
     return min(times) if times else None
 
 
+def lock_delivery(session: Session, delivery_id: int) -> Delivery | None:
+    """Lock the row (PostgreSQL; SQLite holds its write lock already), then load it fresh."""
+    if session.scalar(select(Delivery.id).where(Delivery.id == delivery_id).with_for_update()) is None:
+        return None
+    return session.get(Delivery, delivery_id, populate_existing=True)
+
+
 def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime,
                    result: Published | BaseException, policy: DispatchPolicy) -> str:
     """Store what happened to one send. Returns the delivery's new status."""
-    delivery = session.get(Delivery, claim.delivery_id, with_for_update=True, populate_existing=True)
+    delivery = lock_delivery(session, claim.delivery_id)
     if delivery is None:
         return "gone"
     attempt = session.scalar(select(DeliveryAttempt).where(

@@ -19,7 +19,7 @@ from channels.errors import ChannelError, OutcomeUnknown
 from publisher import alerts, audit
 from publisher.audit import Actor
 from publisher.channel_store import build_adapter
-from publisher.dispatch import settle_post
+from publisher.dispatch import lock_delivery, settle_post
 from publisher.models import Delivery
 from publisher.runtime import Runtime
 from publisher.states import DeliveryStatus, next_delivery_status
@@ -57,7 +57,7 @@ def reconcile_unknown(rt: Runtime, now: datetime, *, limit: int = 50, http: obje
 
 def _decide(session: Session, delivery_id: int, found: Published | None | str, idempotent: bool,
             now: datetime) -> str:
-    delivery = session.get(Delivery, delivery_id, with_for_update=True, populate_existing=True)
+    delivery = lock_delivery(session, delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.UNKNOWN or delivery.error_kind not in TO_RECONCILE:
         return "already decided"
     if isinstance(found, Published):

@@ -25,7 +25,7 @@ import requests
 from apscheduler.schedulers.background import BackgroundScheduler
 from requests.adapters import HTTPAdapter
 from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from channels.base import Channel as Adapter
 from channels.base import Published
@@ -43,7 +43,9 @@ from publisher.runtime import Runtime
 from publisher.states import DeliveryStatus
 
 log = logging.getLogger(__name__)
-DB_ERRORS = (OperationalError, DBAPIError)
+# Connection-level failures (server down, restarting, network): worth waiting out. Anything else
+# from the database is a bug or a constraint, and retrying it forever would hide it.
+DB_ERRORS = (OperationalError, InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,10 @@ class Worker:
                 log.warning("recording delivery %s failed (%s); retrying", claim.delivery_id, type(exc).__name__)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
+            except Exception:
+                log.exception("recording delivery %s failed; its lease will expire and reconciliation will "
+                              "decide", claim.delivery_id)
+                return
 
     # -- periodic jobs ----------------------------------------------------------------------------
 
@@ -319,6 +325,7 @@ class Worker:
         raise TimeoutError(f"deliveries still in flight or due after {timeout} s")
 
     def close(self) -> None:
+        self._stopping.set()
         self._pool.shutdown(wait=True)
         self.http.close()
 

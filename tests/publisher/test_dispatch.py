@@ -1,0 +1,144 @@
+"""The worker against a loopback state portal: each platform behaviour ends in the right state.
+
+The receiver checks signatures and deduplicates by webhook-id like the real portal; `accepted` is
+what it stored, `requests` everything that reached it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from publisher import channel_store, workflow
+from publisher.dispatch import DispatchPolicy
+from publisher.models import Alert, Channel, Delivery, DeliveryAttempt, Hold, Post
+from publisher.worker import Worker, WorkerOptions
+from tests.factories import PORTAL_SECRET, SYSTEM, make_office
+from tests.support.portal_receiver import PortalReceiver
+
+POLICY = DispatchPolicy(backoff_base=0.0, max_attempts=3, lease=timedelta(seconds=30))
+
+
+@pytest.fixture
+def portal():
+    with PortalReceiver(PORTAL_SECRET, hang_seconds=3.0) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def office(rt, session, portal):
+    office = make_office(session, rt)
+    office.channels["fast-portal"] = channel_store.add_channel(
+        session, rt.box, "state_portal", "fast-portal",
+        {"url": portal.url, "secret": PORTAL_SECRET, "timeout": 1}, actor=SYSTEM)
+    session.commit()
+    return office
+
+
+@pytest.fixture
+def worker(rt):
+    w = Worker(rt, WorkerOptions(policy=POLICY, threads=8), worker_id="test-worker")
+    yield w
+    w.close()
+
+
+def approved_post(session, rt, office, channels=("fast-portal",), **fields) -> int:
+    post = workflow.create_post(session, rt, office.actor("ana"), {
+        "title": "Саопштење", "body": "Министарство објављује.", "channels": list(channels), **fields})
+    workflow.submit(session, rt, office.actor("ana"), post.id)
+    workflow.approve(session, rt, office.actor("marko"), post.id)
+    session.commit()
+    return post.id
+
+
+def post_status(session, post_id) -> str:
+    session.expire_all()
+    return session.get(Post, post_id).status
+
+
+def delivery_of(session, post_id, channel="fast-portal") -> Delivery:
+    session.expire_all()
+    return session.scalar(select(Delivery).join(Channel).where(Delivery.post_id == post_id, Channel.name == channel))
+
+
+@pytest.mark.parametrize(
+    ("script", "status", "attempts", "accepted"),
+    [
+        (["200"], "sent", 1, 1),
+        (["200-empty"], "sent", 1, 1),
+        (["409"], "sent", 1, 0),  # the portal already had it
+        (["500", "200"], "sent", 2, 1),
+        (["503", "503", "503"], "failed", 3, 0),  # gave up after max_attempts
+        (["422"], "failed", 1, 0),
+        (["hang", "200"], "sent", 2, 1),  # read timeout, resent with the same id: deduplicated
+        (["drop-before-body", "200"], "sent", 2, 1),
+        (["drop-after-body", "200"], "sent", 2, 1),
+        (["429"], "retry_wait", 1, 0),
+        (["401"], "retry_wait", 1, 0),
+    ],
+    ids=lambda v: "+".join(v) if isinstance(v, list) else str(v),
+)
+def test_each_portal_behaviour_ends_in_its_state(rt, session, office, portal, worker, script, status, attempts,
+                                                 accepted):
+    portal.script(script)
+    post_id = approved_post(session, rt, office)
+    worker.run_until_idle(timeout=20)
+    delivery = delivery_of(session, post_id)
+    assert (delivery.status, delivery.attempts, len(portal.accepted)) == (status, attempts, accepted)
+    assert all(r.signature_valid for r in portal.requests if r.body)
+    assert {r.headers["webhook-id"] for r in portal.requests} == {delivery.idempotency_key}
+    rows = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == delivery.id)).all()
+    assert len(rows) == attempts and all(r.finished_at for r in rows)
+
+
+def test_a_sent_delivery_keeps_the_portals_reference(rt, session, office, portal, worker):
+    post_id = approved_post(session, rt, office)
+    worker.run_until_idle()
+    delivery = delivery_of(session, post_id)
+    assert (delivery.remote_id, delivery.url) == ("portal-1", f"{portal.base_url}/vesti/1")
+    assert post_status(session, post_id) == "published"
+
+
+def test_a_rejection_keeps_the_platforms_words_and_alerts(rt, session, office, portal, worker):
+    portal.script(["422"])
+    post_id = approved_post(session, rt, office)
+    worker.run_until_idle()
+    delivery = delivery_of(session, post_id)
+    assert "title must not be empty" in delivery.error
+    assert post_status(session, post_id) == "failed"
+    assert session.scalar(select(Alert.kind).where(Alert.delivery_id == delivery.id)) == "failed"
+
+
+def test_rate_limit_waits_for_the_reset_and_blocks_only_its_channel(rt, session, office, portal, worker):
+    portal.script(["429"])
+    post_id = approved_post(session, rt, office, channels=("fast-portal", "archive"))
+    worker.run_until_idle()
+    portal_delivery = delivery_of(session, post_id)
+    assert portal_delivery.status == "retry_wait"
+    wait = (portal_delivery.next_attempt_at - portal_delivery.last_attempt_at).total_seconds()
+    assert 6 <= wait <= 8  # Retry-After: 7
+    assert session.get(Channel, portal_delivery.channel_id).rate_limited_until == portal_delivery.next_attempt_at
+    assert delivery_of(session, post_id, "archive").status == "sent"
+    assert post_status(session, post_id) == "publishing"
+
+
+def test_refused_credentials_pause_the_channel_and_alert(rt, session, office, portal, worker):
+    portal.script(["401"])
+    first = approved_post(session, rt, office)
+    worker.run_until_idle()
+    hold = session.scalar(select(Hold).where(Hold.released_at.is_(None)))
+    assert hold.channel.name == "fast-portal" and "credentials" in hold.reason
+    assert session.scalar(select(Alert.kind).where(Alert.channel_id == hold.channel_id)) == "auth"
+    second = approved_post(session, rt, office)
+    worker.run_until_idle()
+    assert [delivery_of(session, p).status for p in (first, second)] == ["retry_wait", "pending"]
+    assert len(portal.requests) == 1  # nothing more was tried while paused
+
+
+def test_post_status_follows_its_deliveries(rt, session, office, portal, worker):
+    portal.script(["422"])
+    post_id = approved_post(session, rt, office, channels=("fast-portal", "archive"))
+    worker.run_until_idle()
+    assert post_status(session, post_id) == "partially_published"

@@ -110,7 +110,7 @@ class Worker:
                              (self._reap_and_reconcile, o.reap_seconds), (self._watchdog, o.watchdog_seconds),
                              (self._mail_alerts, o.mail_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
-                              max_instances=1, coalesce=True, misfire_grace_time=max(seconds, 1))
+                              max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
         scheduler.start()
         self._scheduler = scheduler
         log.info("worker %s started", self.id)

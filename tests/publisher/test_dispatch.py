@@ -6,6 +6,7 @@ what it stored, `requests` everything that reached it.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from publisher import channel_store, workflow
 from publisher.dispatch import DispatchPolicy
-from publisher.models import Alert, Channel, Delivery, DeliveryAttempt, Hold, Post
+from publisher.models import Alert, Channel, Delivery, DeliveryAttempt, Hold, Post, WorkerBeat
 from publisher.worker import Worker, WorkerOptions
 from tests.factories import PORTAL_SECRET, SYSTEM, make_office
 from tests.support.portal_receiver import PortalReceiver
@@ -55,12 +56,17 @@ def approved_post(session, rt, office, channels=("fast-portal",), **fields) -> i
 
 def post_status(session, post_id) -> str:
     session.expire_all()
-    return session.get(Post, post_id).status
+    status = session.get(Post, post_id).status
+    session.commit()  # end the read: an open SQLite writer session would block the worker
+    return status
 
 
 def delivery_of(session, post_id, channel="fast-portal") -> Delivery:
     session.expire_all()
-    return session.scalar(select(Delivery).join(Channel).where(Delivery.post_id == post_id, Channel.name == channel))
+    delivery = session.scalar(select(Delivery).join(Channel).where(Delivery.post_id == post_id,
+                                                                    Channel.name == channel))
+    session.commit()
+    return delivery
 
 
 @pytest.mark.parametrize(
@@ -142,3 +148,21 @@ def test_post_status_follows_its_deliveries(rt, session, office, portal, worker)
     post_id = approved_post(session, rt, office, channels=("fast-portal", "archive"))
     worker.run_until_idle()
     assert post_status(session, post_id) == "partially_published"
+
+
+def test_a_started_worker_sends_on_its_own_and_stops_cleanly(rt, session, office, portal):
+    worker = Worker(rt, WorkerOptions(policy=POLICY, threads=4, tick_seconds=0.2), worker_id="live-worker")
+    worker.start()
+    try:
+        post_id = approved_post(session, rt, office)
+        deadline = time.monotonic() + 10
+        while delivery_of(session, post_id).status != "sent" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert delivery_of(session, post_id).status == "sent"
+        session.expire_all()
+        assert session.get(WorkerBeat, "live-worker").stopped_at is None
+        session.commit()
+    finally:
+        worker.stop(grace=5)
+    session.expire_all()
+    assert session.get(WorkerBeat, "live-worker").stopped_at is not None

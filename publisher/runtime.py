@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from publisher.config import Settings
 from publisher.credentials import CredentialBox
 from publisher.db import make_engine, make_session_factory
-from publisher.models import utcnow
+
+
+def precise_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -22,7 +25,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     box: CredentialBox
     read_sessions: sessionmaker[Session]
-    clock: Callable[[], datetime] = field(default=utcnow)
+    clock: Callable[[], datetime] = field(default=precise_now)  # the worker's sense of "due"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:

@@ -1,0 +1,360 @@
+"""The worker's rules, one by one: leases, unknown outcomes, staleness, holds, retries and time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from channels.base import Published
+from channels.errors import OutcomeUnknown, Rejected, Retryable
+from publisher import channel_store, dispatch, holds, workflow
+from publisher.deliveries import decide
+from publisher.dispatch import DispatchPolicy
+from publisher.errors import Conflict
+from publisher.models import Alert, Delivery, DeliveryAttempt, Post
+from publisher.reconcile import reconcile_unknown
+from publisher.worker import Worker, WorkerOptions
+from tests.factories import PORTAL_SECRET, SYSTEM, make_office
+from tests.support.portal_receiver import PortalReceiver
+from tests.support.scripted_channel import scripted_kind
+
+POLICY = DispatchPolicy(backoff_base=0.0, max_attempts=3, lease=timedelta(seconds=30),
+                        stale_after=timedelta(hours=1))
+
+
+class Clock:
+    """The worker's clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(rt):
+    rt.clock = Clock()
+    return rt.clock
+
+
+@pytest.fixture
+def scripted():
+    with scripted_kind() as kind:
+        yield kind
+
+
+@pytest.fixture
+def portal():
+    with PortalReceiver(PORTAL_SECRET) as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def office(rt, session, scripted, portal):
+    office = make_office(session, rt)
+    for name, kind, settings in (("scripted", "scripted", {}),
+                                 ("portal2", "state_portal", {"url": portal.url, "secret": PORTAL_SECRET,
+                                                              "timeout": 1})):
+        office.channels[name] = channel_store.add_channel(session, rt.box, kind, name, settings, actor=SYSTEM)
+    session.commit()
+    return office
+
+
+def new_worker(rt, name="w1") -> Worker:
+    return Worker(rt, WorkerOptions(policy=POLICY, threads=4), worker_id=name)
+
+
+@pytest.fixture
+def worker(rt):
+    w = new_worker(rt)
+    yield w
+    w.close()
+
+
+def approve(session, rt, office, channels=("scripted",), **fields) -> int:
+    post = workflow.create_post(session, rt, office.actor("ana"), {
+        "title": "Naslov", "body": "Tekst", "language": "sr-Latn", "channels": list(channels), **fields})
+    workflow.submit(session, rt, office.actor("ana"), post.id)
+    workflow.approve(session, rt, office.actor("marko"), post.id)
+    session.commit()
+    return post.id
+
+
+def state(session, post_id, channel="scripted") -> Delivery:
+    session.expire_all()
+    channel_id = channel_store.get_channel(session, channel).id
+    delivery = session.scalar(select(Delivery).where(Delivery.post_id == post_id, Delivery.channel_id == channel_id))
+    session.commit()
+    return delivery
+
+
+def channel_id(office, name) -> int:
+    return office.channels[name].id
+
+
+def post_status(session, post_id) -> str:
+    session.expire_all()
+    status = session.get(Post, post_id).status
+    session.commit()
+    return status
+
+
+# --- outcomes the platform may or may not have acted on ---------------------------------------------------
+
+
+def test_an_unknown_outcome_is_never_resent_automatically(rt, session, office, scripted, worker, clock):
+    scripted.script.append(OutcomeUnknown("read timeout after the request was sent"))
+    post_id = approve(session, rt, office)
+    worker.run_until_idle()
+    assert state(session, post_id).status == "unknown"
+    for _ in range(3):
+        clock.advance(minutes=10)
+        worker.run_until_idle()
+        reconcile_unknown(rt, clock())
+    delivery = state(session, post_id)
+    assert delivery.status == "unknown" and delivery.error_kind == "needs_person"
+    assert sum(scripted.published.values()) == 1
+    assert session.scalar(select(Alert.kind).where(Alert.delivery_id == delivery.id)) == "unknown"
+
+
+def test_reconciliation_records_a_post_the_platform_has(rt, session, office, scripted, worker, clock):
+    scripted.script.append(OutcomeUnknown("connection reset after sending"))
+    scripted.found = Published("remote-42", "https://example.test/42")
+    post_id = approve(session, rt, office)
+    worker.run_until_idle()
+    assert reconcile_unknown(rt, clock()) == {state(session, post_id).id: "found on the platform"}
+    delivery = state(session, post_id)
+    assert (delivery.status, delivery.url) == ("sent", "https://example.test/42")
+    assert post_status(session, post_id) == "published"
+    assert session.scalar(select(Alert.resolved_at).where(Alert.delivery_id == delivery.id)) is not None
+
+
+def test_reconciliation_resends_what_the_platform_says_it_lacks(rt, session, office, scripted, worker, clock):
+    scripted.script.append(OutcomeUnknown("502 after sending"))
+    scripted.found = None
+    post_id = approve(session, rt, office)
+    worker.run_until_idle()
+    reconcile_unknown(rt, clock())
+    worker.run_until_idle()
+    assert state(session, post_id).status == "sent"
+
+
+def test_a_worker_killed_mid_send_leaves_an_unknown_that_reconciliation_settles(rt, session, office, portal,
+                                                                                clock):
+    post_id = approve(session, rt, office, channels=("portal2",))
+    dead = new_worker(rt, "dead-worker")
+    with rt.sessions() as s:  # it claimed, then died before sending anything
+        [claim] = dispatch.claim_due(s, dead.id, clock(), {channel_id(office, "portal2"): 1}, POLICY)
+        s.commit()
+    dead.close()
+    clock.advance(seconds=29)
+    with rt.sessions() as s:
+        assert dispatch.reap_expired_leases(s, clock()) == []
+    clock.advance(seconds=2)
+    with rt.sessions() as s:
+        assert dispatch.reap_expired_leases(s, clock()) == [claim.delivery_id]
+        s.commit()
+    assert state(session, post_id, "portal2").status == "unknown"
+    # The portal deduplicates by webhook-id, so the same key may go again.
+    assert reconcile_unknown(rt, clock()) == {claim.delivery_id: "send again"}
+    survivor = new_worker(rt, "survivor")
+    survivor.run_until_idle()
+    survivor.close()
+    delivery = state(session, post_id, "portal2")
+    assert delivery.status == "sent"
+    assert list(portal.accepted) == [delivery.idempotency_key]
+    attempts = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == delivery.id)
+                               .order_by(DeliveryAttempt.number)).all()
+    assert [(a.worker_id, a.outcome) for a in attempts] == [("dead-worker", "lease_expired"), ("survivor", "sent")]
+
+
+def test_a_late_success_from_a_worker_that_lost_its_lease_is_still_recorded(rt, session, office, clock):
+    post_id = approve(session, rt, office)
+    with rt.sessions() as s:
+        [claim] = dispatch.claim_due(s, "slow", clock(), {channel_id(office, "scripted"): 1}, POLICY)
+        s.commit()
+    clock.advance(minutes=1)
+    with rt.sessions() as s:
+        dispatch.reap_expired_leases(s, clock())
+        s.commit()
+    with rt.sessions() as s:
+        status = dispatch.record_outcome(s, claim, "slow", clock(), Published("r1", "https://x.test/1"), POLICY)
+        s.commit()
+    assert status == "sent"
+    assert post_status(session, post_id) == "published"
+
+
+# --- permanent, retryable, and per-channel isolation ---------------------------------------------------------
+
+
+def test_a_permanent_error_is_never_retried(rt, session, office, scripted, worker, clock):
+    scripted.script.append(Rejected("text contains a forbidden word"))
+    post_id = approve(session, rt, office)
+    for _ in range(3):
+        worker.run_until_idle()
+        clock.advance(hours=1)
+    delivery = state(session, post_id)
+    assert (delivery.status, delivery.attempts, delivery.error) == ("failed", 1, "text contains a forbidden word")
+
+
+def test_retrying_one_channel_leaves_the_sent_one_alone(rt, session, office, scripted, portal, worker, clock):
+    scripted.script.extend([Retryable("503"), Retryable("503"), Retryable("503")])
+    post_id = approve(session, rt, office, channels=("scripted", "portal2"))
+    worker.run_until_idle()
+    assert (state(session, post_id).status, state(session, post_id, "portal2").status) == ("failed", "sent")
+    assert post_status(session, post_id) == "partially_published"
+    sent_before = state(session, post_id, "portal2")
+    decide(session, office.actor("ana"), state(session, post_id).id, "send_again", now=clock())
+    session.commit()
+    assert post_status(session, post_id) == "publishing"
+    worker.run_until_idle()
+    assert state(session, post_id).status == "sent"
+    assert post_status(session, post_id) == "published"
+    after = state(session, post_id, "portal2")
+    assert (after.attempts, after.sent_at, len(portal.requests)) == (sent_before.attempts, sent_before.sent_at, 1)
+
+
+def test_backoff_waits_before_the_next_attempt(rt, session, office, scripted, clock):
+    policy = DispatchPolicy(backoff_base=60.0, max_attempts=5)
+    worker = Worker(rt, WorkerOptions(policy=policy, threads=2), worker_id="patient")
+    scripted.script.append(Retryable("connect timeout"))
+    post_id = approve(session, rt, office)
+    worker.run_until_idle()
+    delivery = state(session, post_id)
+    assert delivery.status == "retry_wait"
+    assert 48 <= (delivery.next_attempt_at - clock()).total_seconds() <= 72  # 60 s ± 20 % jitter
+    worker.run_until_idle()
+    assert state(session, post_id).attempts == 1
+    clock.advance(seconds=73)
+    worker.run_until_idle()
+    assert state(session, post_id).status == "sent"
+    worker.close()
+
+
+# --- missed times, holds and pauses ----------------------------------------------------------------------
+
+
+def test_a_post_due_while_no_worker_ran_goes_out_on_restart(rt, session, office, scripted, worker, clock):
+    post_id = approve(session, rt, office)
+    clock.advance(minutes=59)
+    worker.run_until_idle()
+    assert state(session, post_id).status == "sent"
+
+
+def test_a_post_older_than_the_staleness_window_waits_for_a_person(rt, session, office, scripted, worker, clock):
+    post_id = approve(session, rt, office)
+    clock.advance(minutes=61)
+    worker.run_until_idle()
+    delivery = state(session, post_id)
+    assert delivery.status == "stale" and scripted.published == {}
+    assert session.scalar(select(Alert.kind).where(Alert.delivery_id == delivery.id)) == "stale"
+    decide(session, office.actor("marko"), delivery.id, "send_again", now=clock())
+    session.commit()
+    worker.run_until_idle()
+    assert state(session, post_id).status == "sent"
+
+
+def test_nothing_goes_out_during_a_hold_and_staleness_applies_on_release(rt, session, office, scripted, worker,
+                                                                        clock):
+    holds.hold(session, office.actor("admin"), "Dan žalosti")
+    session.commit()
+    soon = approve(session, rt, office)
+    worker.run_until_idle()
+    assert state(session, soon).status == "pending"
+    clock.advance(minutes=30)
+    later = approve(session, rt, office)
+    clock.advance(minutes=40)  # `soon` is now 70 min late, `later` 40 min
+    holds.release(session, office.actor("admin"))
+    session.commit()
+    worker.run_until_idle()
+    assert (state(session, soon).status, state(session, later).status) == ("stale", "sent")
+
+
+def test_a_paused_channel_does_not_hold_up_the_others(rt, session, office, scripted, portal, worker):
+    holds.hold(session, office.actor("admin"), "token renewal", office.channels["portal2"])
+    session.commit()
+    post_id = approve(session, rt, office, channels=("scripted", "portal2"))
+    worker.run_until_idle()
+    assert (state(session, post_id).status, state(session, post_id, "portal2").status) == ("sent", "pending")
+    assert portal.requests == []
+    holds.release(session, office.actor("admin"), office.channels["portal2"])
+    session.commit()
+    worker.run_until_idle()
+    assert state(session, post_id, "portal2").status == "sent"
+
+
+def test_holding_twice_or_releasing_nothing_is_refused(session, office):
+    holds.hold(session, office.actor("admin"), "krizna situacija")
+    with pytest.raises(Conflict, match="already on hold"):
+        holds.hold(session, office.actor("admin"), "opet")
+    holds.release(session, office.actor("admin"))
+    with pytest.raises(Conflict, match="not on hold"):
+        holds.release(session, office.actor("admin"))
+    with pytest.raises(workflow.Invalid, match="needs a reason"):
+        holds.hold(session, office.actor("admin"), "  ")
+
+
+# --- time ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("process_tz", [None, "UTC", "America/Los_Angeles"])
+@pytest.mark.parametrize(
+    ("local", "choice", "due_utc"),
+    [
+        ("2031-03-30T01:59:00", None, "2031-03-30T00:59:00"),  # the last minute before spring forward
+        ("2031-03-30T03:00:00", None, "2031-03-30T01:00:00"),  # the first minute after it
+        ("2031-10-26T02:30:00", "earlier", "2031-10-26T00:30:00"),  # fall back: the first 02:30 (CEST)
+        ("2031-10-26T02:30:00", "later", "2031-10-26T01:30:00"),  # the second 02:30 (CET)
+    ],
+)
+def test_a_post_goes_out_at_its_instant_across_dst(rt, session, office, scripted, worker, clock, monkeypatch,
+                                                   process_tz, local, choice, due_utc):
+    if process_tz is None:
+        monkeypatch.delenv("TZ", raising=False)
+    else:
+        monkeypatch.setenv("TZ", process_tz)
+    time.tzset()
+    try:
+        fields = {"scheduled_at": local, "timezone": "Europe/Belgrade"}
+        if choice:
+            fields["dst_choice"] = choice
+        post_id = approve(session, rt, office, **fields)
+        due = datetime.fromisoformat(due_utc).replace(tzinfo=UTC)
+        clock.now = due - timedelta(seconds=1)
+        worker.run_until_idle()
+        assert state(session, post_id).status == "pending"
+        clock.now = due
+        worker.run_until_idle()
+        assert state(session, post_id).status == "sent"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+# --- several workers -----------------------------------------------------------------------------------
+
+
+def test_two_workers_at_once_send_each_delivery_once(rt, session, office, portal):
+    portal_id = channel_id(office, "portal2")
+    session.get(type(office.channels["portal2"]), portal_id).max_concurrency = 8
+    session.commit()
+    post_ids = [approve(session, rt, office, channels=("portal2",)) for _ in range(40)]
+    workers = [new_worker(rt, f"w{i}") for i in range(2)]
+    threads = [threading.Thread(target=w.run_until_idle, kwargs={"timeout": 60}) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=90)
+    for w in workers:
+        w.close()
+    keys = [r.headers["webhook-id"] for r in portal.requests]
+    assert len(keys) == len(set(keys)) == len(post_ids) == len(portal.accepted)
+    assert session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "sent")) == 40

@@ -101,3 +101,18 @@ def test_keys_rotate(cli, monkeypatch, settings, session):
     assert code == 0 and "1 channel" in out
     monkeypatch.setenv("PUBLISHER_CREDENTIALS_KEY", new_key)
     assert cli("channel", "list")[0] == 0
+
+
+def test_hold_on_and_off(cli):
+    cli("init")
+    code, out, _ = cli("hold", "on", "--reason", "Dan žalosti")
+    assert code == 0 and "on hold" in out
+    code, _, err = cli("hold", "on", "--reason", "opet")
+    assert code == 1 and "already on hold" in err
+    code, _, err = cli("hold", "on")
+    assert code == 1  # two holds at once, or no reason: both refused
+    assert cli("hold", "off")[0] == 0
+    code, _, err = cli("hold", "off")
+    assert code == 1 and "not on hold" in err
+    code, _, err = cli("hold", "on", "--channel", "nowhere", "--reason", "x")
+    assert code == 1 and "no channel 'nowhere'" in err

@@ -101,14 +101,14 @@ class Worker:
     # -- life cycle -------------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._beat(started=True)
+        self.heartbeat(started=True)
         self._loop_thread = threading.Thread(target=self._loop, name="dispatch", daemon=True)
         self._loop_thread.start()
         scheduler = BackgroundScheduler(timezone="UTC")
         o = self.options
-        for job, seconds in ((self.wake, o.tick_seconds), (self._beat, o.heartbeat_seconds),
-                             (self._reap_and_reconcile, o.reap_seconds), (self._watchdog, o.watchdog_seconds),
-                             (self._mail_alerts, o.mail_seconds)):
+        for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
+                             (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
+                             (self.mail_alerts, o.mail_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
         scheduler.start()
@@ -258,7 +258,7 @@ class Worker:
 
     # -- periodic jobs ----------------------------------------------------------------------------
 
-    def _beat(self, started: bool = False) -> None:
+    def heartbeat(self, started: bool = False) -> None:
         now = self.rt.clock()
         with self.rt.sessions() as session:
             row = session.get(WorkerBeat, self.id)
@@ -269,7 +269,7 @@ class Worker:
                 row.heartbeat_at = now
             session.commit()
 
-    def _reap_and_reconcile(self) -> None:
+    def reap_and_reconcile(self) -> None:
         now = self.rt.clock()
         with self.rt.sessions() as session:
             reaped = dispatch.reap_expired_leases(session, now)
@@ -281,7 +281,7 @@ class Worker:
             log.info("reconciled: %s", decided)
             self.wake()
 
-    def _watchdog(self) -> None:
+    def watchdog(self) -> None:
         now = self.rt.clock()
         with self.rt.sessions() as session:
             overdue_before = now - self.options.overdue_alert
@@ -298,7 +298,8 @@ class Worker:
                                        f"A delivery due {due_at:%Y-%m-%d %H:%M} UTC has still not gone out.",
                                        post_id=post_id, delivery_id=delivery_id, channel_id=channel_id)
             silent = session.scalars(select(WorkerBeat).where(
-                WorkerBeat.stopped_at.is_(None), WorkerBeat.heartbeat_at < now - self.options.silent_worker))
+                WorkerBeat.id != self.id, WorkerBeat.stopped_at.is_(None),
+                WorkerBeat.heartbeat_at < now - self.options.silent_worker))
             for beat in silent:
                 alerts.raise_alert(session, f"worker-silent:{beat.id}", "worker_silent",
                                    f"Worker {beat.id} stopped sending heartbeats at "
@@ -306,7 +307,7 @@ class Worker:
                 beat.stopped_at = beat.heartbeat_at  # alert once; its leases expire and are reconciled
             session.commit()
 
-    def _mail_alerts(self) -> None:
+    def mail_alerts(self) -> None:
         with self.rt.sessions() as session:
             alerts.send_pending(session, self.options.mail)
             session.commit()

@@ -358,3 +358,34 @@ def test_two_workers_at_once_send_each_delivery_once(rt, session, office, portal
     keys = [r.headers["webhook-id"] for r in portal.requests]
     assert len(keys) == len(set(keys)) == len(post_ids) == len(portal.accepted)
     assert session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "sent")) == 40
+
+
+# --- the watchdog ----------------------------------------------------------------------------------------
+
+
+def test_the_watchdog_alerts_on_overdue_deliveries_and_silent_workers(rt, session, office, clock):
+    post_id = approve(session, rt, office)
+    holds.hold(session, office.actor("admin"), "pauza", office.channels["scripted"])
+    session.commit()
+    ghost, watcher = new_worker(rt, "ghost"), new_worker(rt, "watcher")
+    ghost.heartbeat()  # and then nothing more: killed without a word
+    clock.advance(minutes=11)
+    watcher.heartbeat()
+    watcher.watchdog()
+    assert alert_kinds(session) == ["worker_silent"]  # the paused channel's delivery is not "overdue"
+    holds.release(session, office.actor("admin"), office.channels["scripted"])
+    session.commit()
+    watcher.watchdog()
+    watcher.watchdog()
+    assert alert_kinds(session) == ["worker_silent", "overdue"]  # each condition alerted once
+    alert = session.scalar(select(Alert).where(Alert.kind == "overdue"))
+    assert alert.post_id == post_id
+    session.commit()
+    for w in (ghost, watcher):
+        w.close()
+
+
+def alert_kinds(session) -> list[str]:
+    kinds = list(session.scalars(select(Alert.kind).order_by(Alert.id)))
+    session.commit()
+    return kinds

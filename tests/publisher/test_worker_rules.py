@@ -389,3 +389,15 @@ def alert_kinds(session) -> list[str]:
     kinds = list(session.scalars(select(Alert.kind).order_by(Alert.id)))
     session.commit()
     return kinds
+
+
+def test_a_slow_channel_does_not_hold_up_another(rt, session, office, portal, worker):
+    portal.script(["hang"])  # the portal answers after 3 s; our timeout is 1 s
+    post_id = approve(session, rt, office, channels=("portal2", "scripted"))
+    worker.run_until_idle(timeout=20)
+    slow, quick = state(session, post_id, "portal2"), state(session, post_id, "scripted")
+    slow_attempt = session.scalar(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == slow.id,
+                                                                DeliveryAttempt.number == 1))
+    session.commit()
+    assert quick.sent_at < slow_attempt.finished_at - timedelta(seconds=0.5)
+    assert slow.status == "sent" and slow.attempts == 2  # resent with the same id after the timeout

@@ -112,6 +112,8 @@ class Channel(abc.ABC):
     kind: ClassVar[str]
     label: ClassVar[str]
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    # Valid-looking settings, for docs and for the contract test that runs over every kind.
+    example_settings: ClassVar[dict[str, Any]] = {}
 
     def __init__(
         self,

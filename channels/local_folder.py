@@ -39,6 +39,7 @@ class LocalFolder(Channel):
     config_fields = (
         ConfigField("path", "Folder to write posts into; created if missing (relative to the working directory)"),
     )
+    example_settings = {"path": "/srv/publisher/outbox"}
 
     def check_config(self) -> None:
         super().check_config()

@@ -53,6 +53,8 @@ class StatePortal(Channel):
         ConfigField("timeout", "Seconds to wait for the portal's answer, 1–120 (default 30)", required=False),
         ConfigField("health_url", "Address that answers 2xx while the portal is up (optional)", required=False),
     )
+    example_settings = {"url": "https://portal.example.gov.rs/hooks/ministry",
+                        "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "timeout": 30}
 
     def check_config(self) -> None:
         super().check_config()

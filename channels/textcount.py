@@ -40,4 +40,8 @@ def count_text(text: str, rule: str) -> int:
         return len(text)
     if rule == "graphemes":
         return count_graphemes(text)
+    if rule == "x-weighted":
+        from channels.x_text import weighted_length  # X's own rule lives beside its adapter
+
+        return weighted_length(text)
     raise ValueError(f"unknown text counting rule: {rule}")

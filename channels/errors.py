@@ -36,7 +36,8 @@ class RateLimited(Retryable):
 
 
 class AuthExpired(ChannelError):
-    """The token expired or was revoked: pause the channel and ask an admin to re-authenticate."""
+    """An admin must fix this channel before anything can go (a token expired or was revoked, the
+    account lost its rights): the dispatcher pauses the channel and alerts."""
 
 
 class Rejected(ChannelError):

@@ -36,4 +36,4 @@ def kinds() -> dict[str, type[Channel]]:
 
 def _load_builtin() -> None:
     # Imported lazily so that `channels.base` stays importable without every SDK.
-    from channels import facebook, local_folder, state_portal, x  # noqa: F401
+    from channels import email, facebook, feed, local_folder, state_portal, telegram, x  # noqa: F401

@@ -40,8 +40,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
 
     from web.api import bp as api_bp
+    from web.feed import bp as feed_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(feed_bp)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
     app.register_error_handler(PublisherError, _publisher_error)

@@ -36,4 +36,14 @@ def kinds() -> dict[str, type[Channel]]:
 
 def _load_builtin() -> None:
     # Imported lazily so that `channels.base` stays importable without every SDK.
-    from channels import email, facebook, feed, local_folder, state_portal, telegram, x  # noqa: F401
+    from channels import (  # noqa: F401
+        bluesky,
+        email,
+        facebook,
+        feed,
+        local_folder,
+        mastodon,
+        state_portal,
+        telegram,
+        x,
+    )

@@ -32,6 +32,7 @@ from publisher.states import (
 
 D, P = DeliveryStatus, PostStatus
 SENDABLE_POST_STATES = (P.SCHEDULED, P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED)
+RECONCILABLE = ("lease_expired", "outcome_unknown", "adapter_error")  # unknowns reconciliation will look at
 
 
 @dataclass(frozen=True)
@@ -306,9 +307,12 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
         post = session.get(Post, post_id, populate_existing=True)
         if post is None or post.status not in (P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED):
             continue
-        statuses = [s for s in session.scalars(select(Delivery.status).where(Delivery.post_id == post_id))
-                    if s != D.CANCELLED]
-        if any(s in OPEN_DELIVERY_STATES for s in statuses):
+        rows = [(s, kind) for s, kind in session.execute(
+            select(Delivery.status, Delivery.error_kind).where(Delivery.post_id == post_id)) if s != D.CANCELLED]
+        statuses = [s for s, _ in rows]
+        # An unknown that reconciliation has not looked at yet is still the worker's business: the
+        # post must not show "failed" for the seconds before it is found or sent again.
+        if any(s in OPEN_DELIVERY_STATES or (s == D.UNKNOWN and kind in RECONCILABLE) for s, kind in rows):
             target, action = P.PUBLISHING, "resume_publishing"
         elif statuses and all(s == D.SENT for s in statuses):
             target, action = P.PUBLISHED, "finish_published"

@@ -19,13 +19,13 @@ from channels.errors import ChannelError, OutcomeUnknown
 from publisher import alerts, audit
 from publisher.audit import Actor
 from publisher.channel_store import build_adapter
-from publisher.dispatch import lock_delivery, settle_post
+from publisher.dispatch import RECONCILABLE, lock_delivery, settle_post
 from publisher.models import Delivery
 from publisher.runtime import Runtime
 from publisher.states import DeliveryStatus, next_delivery_status
 
 log = logging.getLogger(__name__)
-TO_RECONCILE = ("lease_expired", "outcome_unknown", "adapter_error")
+TO_RECONCILE = RECONCILABLE
 RECONCILER = Actor.system("reconciler")
 
 

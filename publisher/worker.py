@@ -160,6 +160,8 @@ class Worker:
                 failures += 1
                 delay = min(0.5 * 2 ** failures, 5.0)
                 log.warning("database unavailable (%s); dispatch retries in %.1f s", type(exc).__name__, delay)
+                self._stopping.wait(delay)  # a finished send must not cut the backoff short
+                continue
             except Exception:  # a bug must not stop publishing for everyone
                 log.exception("dispatch pass failed")
                 delay = 1.0

@@ -163,6 +163,7 @@ def test_a_worker_killed_mid_send_leaves_an_unknown_that_reconciliation_settles(
         assert dispatch.reap_expired_leases(s, clock()) == [claim.delivery_id]
         s.commit()
     assert state(session, post_id, "portal2").status == "unknown"
+    assert post_status(session, post_id) == "publishing"  # not "failed": reconciliation has not looked yet
     # The portal deduplicates by webhook-id, so the same key may go again.
     assert reconcile_unknown(rt, clock()) == {claim.delivery_id: "send again"}
     survivor = new_worker(rt, "survivor")

@@ -109,7 +109,7 @@ class WorkerProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         path = self.log_dir / f"{self.name}-{self.starts}.log"
         self.log_paths.append(path)
-        self._log = open(path, "wb")  # noqa: SIM115 - lives as long as the process
+        self._log = open(path, "wb")  # closed once the process is gone (terminate, __exit__, next start)
         self._proc = subprocess.Popen(COMMAND, cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
                                       stdout=self._log, stderr=subprocess.STDOUT)
         self._finalizer = weakref.finalize(self, _kill_quietly, self._proc)
@@ -138,7 +138,8 @@ class WorkerProcess:
         return self._proc is not None and READY.search(self.log_text()) is not None
 
     def kill(self, timeout: float = KILL_TIMEOUT) -> int | None:
-        """SIGKILL and reap. Returns the exit status (-9), or None when no process was running."""
+        """SIGKILL and reap. Returns the exit status: -9, or the earlier one if it had already exited, or
+        None if it was never started."""
         proc = self._proc
         if proc is None or proc.poll() is not None:
             return None if proc is None else proc.returncode

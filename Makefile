@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) lint
+system-deps:
+	bash tests/support/install_wordpress.sh
+
+test: $(STAMP) lint system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -45,5 +45,6 @@ def _load_builtin() -> None:
         mastodon,
         state_portal,
         telegram,
+        wordpress,
         x,
     )

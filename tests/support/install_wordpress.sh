@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what the real-WordPress tests need (tests/support/wordpress_site.py), from Debian's packages.
+#
+# Idempotent and quick when everything is there: one dpkg-query, no network. `apt-get update` runs only
+# when a package is missing. Needs root (or sudo) to install; prints what it would install otherwise.
+#
+# Debian's `wordpress` depends on "apache2 | httpd" and "libapache2-mod-php | php", so apt brings
+# apache2 along even though the tests serve the site with PHP's built-in server. Apache must not be
+# started by the install: where no policy-rc.d forbids starting services (Docker images ship one that
+# does), one is put in place for the duration of the install and removed afterwards.
+set -euo pipefail
+
+PACKAGES=(wordpress php-cli php-mysql php-gd php-curl php-xml php-mbstring)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+    [[ "$status" == ii* ]] || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+    exit 0
+fi
+
+echo "install_wordpress: installing ${missing[*]}" >&2
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        exec sudo -n bash "$0" "$@"
+    fi
+    echo "install_wordpress: not root; run: apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+fi
+
+policy=/usr/sbin/policy-rc.d
+made_policy=""
+if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    made_policy=yes
+fi
+cleanup() { if [[ -n $made_policy ]]; then rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+echo "install_wordpress: done" >&2

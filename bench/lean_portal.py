@@ -87,6 +87,8 @@ class LeanPortal:
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
             return
+        except asyncio.CancelledError:  # shutting down with the connection still open
+            return
         finally:
             writer.close()
 

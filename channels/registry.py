@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from channels.base import Channel
 from channels.errors import ChannelConfigError
 
@@ -21,30 +23,31 @@ def unregister(kind: str) -> None:
 
 
 def adapter_class(kind: str) -> type[Channel]:
-    _load_builtin()
+    if kind not in _KINDS and kind in BUILTIN:
+        importlib.import_module(BUILTIN[kind])  # only this kind's SDK: they are large and slow to import
     try:
         return _KINDS[kind]
     except KeyError:
-        known = ", ".join(sorted(_KINDS))
+        known = ", ".join(sorted(set(_KINDS) | set(BUILTIN)))
         raise ChannelConfigError(f"unknown channel kind {kind!r} (known: {known})") from None
 
 
 def kinds() -> dict[str, type[Channel]]:
-    _load_builtin()
+    for module in BUILTIN.values():
+        importlib.import_module(module)
     return dict(sorted(_KINDS.items()))
 
 
-def _load_builtin() -> None:
-    # Imported lazily so that `channels.base` stays importable without every SDK.
-    from channels import (  # noqa: F401
-        bluesky,
-        email,
-        facebook,
-        feed,
-        local_folder,
-        mastodon,
-        state_portal,
-        telegram,
-        wordpress,
-        x,
-    )
+# kind -> the module that registers it
+BUILTIN = {
+    "bluesky": "channels.bluesky",
+    "email": "channels.email",
+    "facebook": "channels.facebook",
+    "feed": "channels.feed",
+    "local_folder": "channels.local_folder",
+    "mastodon": "channels.mastodon",
+    "state_portal": "channels.state_portal",
+    "telegram": "channels.telegram",
+    "wordpress": "channels.wordpress",
+    "x": "channels.x",
+}

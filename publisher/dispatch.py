@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from channels.base import Published
@@ -55,12 +55,16 @@ class Claim:
     lease_expires_at: datetime
 
 
-def _claimable(now: datetime):  # noqa: ANN202
-    """Due, on an enabled channel that is neither paused nor rate-limited, with no global hold."""
+def _claimable(now: datetime, status: DeliveryStatus):  # noqa: ANN202
+    """Due, on an enabled channel that is neither paused nor rate-limited, with no global hold.
+
+    One status at a time: an OR across pending and retry_wait makes SQLite scan the whole channel.
+    """
     active_hold = and_(Hold.released_at.is_(None))
+    due = Delivery.due_at <= now if status == D.PENDING else Delivery.next_attempt_at <= now
     return and_(
-        or_(and_(Delivery.status == D.PENDING, Delivery.due_at <= now),
-            and_(Delivery.status == D.RETRY_WAIT, Delivery.next_attempt_at <= now)),
+        Delivery.status == status,
+        due,
         Channel.enabled.is_(True),
         or_(Channel.rate_limited_until.is_(None), Channel.rate_limited_until <= now),
         ~exists().where(active_hold, or_(Hold.channel_id.is_(None), Hold.channel_id == Delivery.channel_id)),
@@ -76,7 +80,7 @@ def mark_stale(session: Session, now: datetime, policy: DispatchPolicy) -> list[
     """Deliveries that could go now but were due longer ago than the staleness window wait for a person."""
     cutoff = now - policy.stale_after
     ids = list(session.scalars(_joined(select(Delivery.id)).where(
-        _claimable(now), Delivery.status == D.PENDING, Delivery.due_at < cutoff).limit(policy.claim_batch)))
+        _claimable(now, D.PENDING), Delivery.due_at < cutoff).limit(policy.claim_batch)))
     if not ids:
         return []
     rows = session.execute(
@@ -109,14 +113,15 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
     claims: list[Claim] = []
     expires = now + policy.lease
     for channel_id, free in slots.items():
-        if free <= 0:
-            continue
-        candidates = (
-            _joined(select(Delivery.id)).where(_claimable(now), Delivery.channel_id == channel_id)
-            .order_by(Delivery.due_at, Delivery.id).limit(min(free, policy.claim_batch))
-            .with_for_update(skip_locked=True, of=[Delivery, Post])
-        )
-        ids = list(session.scalars(candidates))
+        ids: list[int] = []
+        for status, order in ((D.RETRY_WAIT, Delivery.next_attempt_at), (D.PENDING, Delivery.due_at)):
+            room = min(free, policy.claim_batch) - len(ids)
+            if room <= 0:
+                break
+            ids += session.scalars(
+                _joined(select(Delivery.id)).where(_claimable(now, status), Delivery.channel_id == channel_id)
+                .order_by(order, Delivery.id).limit(room)
+                .with_for_update(skip_locked=True, of=[Delivery, Post]))
         if not ids:
             continue
         rows = session.execute(
@@ -172,6 +177,44 @@ def lock_delivery(session: Session, delivery_id: int) -> Delivery | None:
 def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime,
                    result: Published | BaseException, policy: DispatchPolicy) -> str:
     """Store what happened to one send. Returns the delivery's new status."""
+    status = _record_one(session, claim, worker_id, now, result, policy)
+    _settle_posts(session, {claim.post_id}, now)
+    return status
+
+
+def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | BaseException]], worker_id: str,
+                    now: datetime, policy: DispatchPolicy) -> None:
+    """Store many outcomes in one transaction: the common case (sent, lease still ours) as a few
+    set-based statements, anything else through the one-by-one path."""
+    published = {c.delivery_id: (c, r) for c, r in outcomes if isinstance(r, Published)}
+    ours = set(session.scalars(  # still sending under our lease: the common case, done set-wise
+        select(Delivery.id).where(Delivery.id.in_(sorted(published)), Delivery.status == D.SENDING,
+                                  Delivery.lease_owner == worker_id).order_by(Delivery.id).with_for_update()))
+    sent = [published[i] for i in sorted(ours)]
+    slow = [(c, r) for c, r in outcomes if c.delivery_id not in ours]
+    if sent:
+        deliveries, attempts = Delivery.__table__, DeliveryAttempt.__table__
+        session.connection().execute(
+            deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
+                status=D.SENT, remote_id=bindparam("b_remote_id"), url=bindparam("b_url"), sent_at=now, error=None,
+                error_kind=None, lease_owner=None, lease_expires_at=None, updated_at=now),
+            [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url} for c, r in sent])
+        session.connection().execute(
+            attempts.update().where(attempts.c.delivery_id == bindparam("row_id"),
+                                    attempts.c.number == bindparam("attempt_no"))
+            .values(finished_at=now, outcome="sent"),
+            [{"row_id": c.delivery_id, "attempt_no": c.attempt} for c, _ in sent])
+        session.execute(insert(AuditEvent), [
+            {"at": now, "actor_name": f"worker:{worker_id}", "via": f"worker:{worker_id}", "action": "delivery.sent",
+             "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": {"status": "sending"},
+             "after": {"status": "sent", "attempt": c.attempt}, "detail": None} for c, _ in sent])
+    for claim, result in slow:
+        _record_one(session, claim, worker_id, now, result, policy)
+    _settle_posts(session, {claim.post_id for claim, _ in outcomes}, now)
+
+
+def _record_one(session: Session, claim: Claim, worker_id: str, now: datetime,
+                result: Published | BaseException, policy: DispatchPolicy) -> str:
     delivery = lock_delivery(session, claim.delivery_id)
     if delivery is None:
         return "gone"
@@ -184,7 +227,6 @@ def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime
             _set_sent(session, delivery, result, now, before=D.UNKNOWN, action="confirm_sent")
             alerts.resolve_for_delivery(session, Actor.system("worker"), delivery.id)
         _finish_attempt(attempt, now, "late", _describe(result))
-        _settle_posts(session, {delivery.post_id}, now)
         return delivery.status
     before = delivery.status
     outcome, status = _apply(session, delivery, result, now, policy)
@@ -195,7 +237,6 @@ def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime
                  subject=f"delivery:{delivery.id}", before={"status": before},
                  after={"status": delivery.status, "attempt": claim.attempt},
                  detail={"error": delivery.error} if delivery.error and status != D.SENT else None)
-    _settle_posts(session, {delivery.post_id}, now)
     return delivery.status
 
 
@@ -302,31 +343,58 @@ def settle_post(session: Session, post_id: int, now: datetime) -> None:
 
 
 def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> None:
-    """A post's status follows its deliveries once none of them is still with the worker."""
-    for post_id in post_ids:
-        post = session.get(Post, post_id, populate_existing=True)
-        if post is None or post.status not in (P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED):
+    """A post's status follows its deliveries once none of them is still with the worker.
+
+    The post rows are locked first (in id order, so two settlers never deadlock): two deliveries of
+    one post finishing at the same moment in two transactions must not each see the other still
+    `sending` and leave the post in `publishing` for good.
+    """
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    current = dict(session.execute(select(Post.id, Post.status).where(Post.id.in_(ids))
+                                   .order_by(Post.id).with_for_update()).all())
+    rows: dict[int, list[tuple[str, str | None]]] = {pid: [] for pid in ids}
+    for post_id, status, kind in session.execute(
+            select(Delivery.post_id, Delivery.status, Delivery.error_kind).where(Delivery.post_id.in_(ids))):
+        if status != D.CANCELLED:
+            rows[post_id].append((status, kind))
+    moves = []
+    for post_id in ids:
+        before = current.get(post_id)
+        if before not in (P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED):
             continue
-        rows = [(s, kind) for s, kind in session.execute(
-            select(Delivery.status, Delivery.error_kind).where(Delivery.post_id == post_id)) if s != D.CANCELLED]
-        statuses = [s for s, _ in rows]
-        # An unknown that reconciliation has not looked at yet is still the worker's business: the
-        # post must not show "failed" for the seconds before it is found or sent again.
-        if any(s in OPEN_DELIVERY_STATES or (s == D.UNKNOWN and kind in RECONCILABLE) for s, kind in rows):
-            target, action = P.PUBLISHING, "resume_publishing"
-        elif statuses and all(s == D.SENT for s in statuses):
-            target, action = P.PUBLISHED, "finish_published"
-        elif any(s == D.SENT for s in statuses):
-            target, action = P.PARTIALLY_PUBLISHED, "finish_partially"
-        else:
-            target, action = P.FAILED, "finish_failed"
-        if post.status == target:
+        target, action = _post_outcome(rows[post_id])
+        if before == target:
             continue
-        before = post.status
-        post.status = next_post_status(post.status, action, record=f"post {post.id}")
-        post.updated_at = now
-        audit.record(session, Actor.system("worker"), f"post.{target}", post_id=post.id,
-                     before={"status": before}, after={"status": target})
+        next_post_status(before, action, record=f"post {post_id}")  # the move table still rules
+        moves.append({"at": now, "actor_name": "worker", "via": "worker", "action": f"post.{target}",
+                      "post_id": post_id, "subject": f"post:{post_id}", "before": {"status": str(before)},
+                      "after": {"status": str(target)}, "detail": None})
+    if moves:
+        posts = Post.__table__
+        session.connection().execute(
+            posts.update().where(posts.c.id == bindparam("row_id"))
+            .values(status=bindparam("target"), version=posts.c.version + 1, updated_at=now),
+            [{"row_id": m["post_id"], "target": m["after"]["status"]} for m in moves])
+        session.execute(insert(AuditEvent), moves)
+        for post_id in (m["post_id"] for m in moves):
+            post = session.identity_map.get(session.identity_key(Post, post_id))  # keep loaded copies true
+            if post is not None:
+                session.expire(post, ["status", "version", "updated_at"])
+
+
+def _post_outcome(rows: list[tuple[str, str | None]]) -> tuple[PostStatus, str]:
+    statuses = [s for s, _ in rows]
+    # An unknown that reconciliation has not looked at yet is still the worker's business: the
+    # post must not show "failed" for the seconds before it is found or sent again.
+    if any(s in OPEN_DELIVERY_STATES or (s == D.UNKNOWN and kind in RECONCILABLE) for s, kind in rows):
+        return P.PUBLISHING, "resume_publishing"
+    if statuses and all(s == D.SENT for s in statuses):
+        return P.PUBLISHED, "finish_published"
+    if any(s == D.SENT for s in statuses):
+        return P.PARTIALLY_PUBLISHED, "finish_partially"
+    return P.FAILED, "finish_failed"
 
 
 def reap_expired_leases(session: Session, now: datetime) -> list[int]:

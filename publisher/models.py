@@ -19,6 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+def storage_name(sha256: str, extension: str) -> str:
+    """Where a media file lives under the media folder: by its hash, so one file serves every upload."""
+    return f"{sha256[:2]}/{sha256}{extension}"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -124,7 +129,7 @@ class Media(Base):
 
     @property
     def storage_name(self) -> str:
-        return f"{self.sha256[:2]}/{self.sha256}{self.extension}"
+        return storage_name(self.sha256, self.extension)
 
 
 class Post(Base):

@@ -29,7 +29,9 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
-        engine = make_engine(settings.database_url)
+        # One pooled connection per sender thread and a few for the loop, recorder and jobs: with fewer,
+        # overflow connections are opened and closed around every send, which costs more than the send.
+        engine = make_engine(settings.database_url, pool_size=settings.worker_threads + 8, max_overflow=16)
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
                    read_sessions=make_session_factory(engine, read_only=True),
                    box=CredentialBox(settings.credential_keys))

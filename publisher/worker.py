@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import secrets
 import signal
 import socket
@@ -28,16 +29,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from channels.base import Channel as Adapter
-from channels.base import Published
 from channels.errors import ChannelConfigError, Rejected, Retryable
 from publisher import alerts, dispatch
 from publisher.alerts import MailSettings
 from publisher.channel_store import build_adapter
 from publisher.config import Settings
-from publisher.content import content_for
+from publisher.content import load_contents
 from publisher.credentials import CredentialKeyError
 from publisher.dispatch import Claim, DispatchPolicy
-from publisher.models import Channel, Delivery, Hold, Post, WorkerBeat
+from publisher.models import Channel, Delivery, Hold, WorkerBeat
 from publisher.reconcile import reconcile_unknown
 from publisher.runtime import Runtime
 from publisher.states import DeliveryStatus
@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 # Connection-level failures (server down, restarting, network): worth waiting out. Anything else
 # from the database is a bug or a constraint, and retrying it forever would hide it.
 DB_ERRORS = (OperationalError, InterfaceError)
+RECORD_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ class Worker:
         self._loop_thread: threading.Thread | None = None
         self._scheduler: BackgroundScheduler | None = None
         self._adapters: dict[int, tuple[datetime, Adapter]] = {}
+        # Finished sends wait here for the recorder, which stores them in batches.
+        self._outcomes: queue.Queue[tuple[Claim, Any]] = queue.Queue()
+        self._unrecorded = 0  # claimed and not yet recorded; guarded by _lock
+        self._recorder = threading.Thread(target=self._record_loop, name="record", daemon=True)
+        self._recorder.start()
         self.http = requests.Session()
         self.http.mount("http://", HTTPAdapter(pool_connections=32, pool_maxsize=self.options.threads))
         self.http.mount("https://", HTTPAdapter(pool_connections=32, pool_maxsize=self.options.threads))
@@ -127,6 +133,7 @@ class Worker:
         for future in list(self._futures):
             future.result(timeout=max(deadline - time.monotonic(), 0)) if not future.done() else None
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._recorder.join(timeout=max(deadline - time.monotonic(), 1))
         try:
             with self.rt.sessions() as session:
                 session.execute(update(WorkerBeat).where(WorkerBeat.id == self.id)
@@ -172,90 +179,127 @@ class Worker:
         """Claim what may go now and hand it to the pool. Returns how long the loop may sleep."""
         policy = self.options.policy
         now = self.rt.clock()
+        tick = self.options.tick_seconds
+        with self.rt.read_sessions() as session:  # idle ticks take no write lock
+            upcoming = dispatch.next_due(session, now)
+        if upcoming is None or upcoming > now:
+            return tick if upcoming is None else min(tick, max((upcoming - now).total_seconds(), 0.005))
         with self.rt.sessions() as session:
-            limits = dict(session.execute(select(Channel.id, Channel.max_concurrency)
-                                          .where(Channel.enabled.is_(True))).all())
+            channels = {cid: (limit, version) for cid, limit, version in session.execute(
+                select(Channel.id, Channel.max_concurrency, Channel.updated_at).where(Channel.enabled.is_(True)))}
             with self._lock:
-                slots = {cid: limit - self._inflight[cid] for cid, limit in limits.items()}
+                slots = {cid: limit - self._inflight[cid] for cid, (limit, _) in channels.items()}
             dispatch.mark_stale(session, now, policy)
             claims = dispatch.claim_due(session, self.id, now, slots, policy)
-            upcoming = None if claims else dispatch.next_due(session, now)
             session.commit()  # the claim is durable before any network call
-        for claim in claims:
-            self._submit(claim)
         if claims:
-            return 0.0
-        tick = self.options.tick_seconds
-        if upcoming is None or upcoming <= now:
-            return tick  # nothing due, or due but waiting for a slot, a hold or a rate limit
-        return min(tick, max((upcoming - now).total_seconds(), 0.005))
+            self._hand_out(claims, {cid: version for cid, (_, version) in channels.items()})
+        # Something claimed: look again at once. Nothing claimed although due: it waits for a slot (a
+        # finished send wakes us), a hold or a rate limit (the tick looks again).
+        return 0.0 if claims else tick
 
-    def _submit(self, claim: Claim) -> None:
+    def _hand_out(self, claims: list[Claim], versions: dict[int, datetime]) -> None:
+        """Read what the claimed sends need in one go, then give each to a sender thread."""
         with self._lock:
-            self._inflight[claim.channel_id] += 1
-        future = self._pool.submit(self._send, claim)
-        self._futures.add(future)
-        future.add_done_callback(self._futures.discard)
-
-    def _send(self, claim: Claim) -> None:
+            for claim in claims:
+                self._inflight[claim.channel_id] += 1
+                self._unrecorded += 1
         try:
-            try:
-                adapter, content = self._prepare(claim)
-            except (ChannelConfigError, CredentialKeyError) as exc:
-                result: Any = Rejected(f"the channel is misconfigured: {exc}")
-            except DB_ERRORS as exc:
-                result = Retryable(f"could not read the post ({type(exc).__name__}); nothing was sent")
-            except Exception as exc:  # noqa: BLE001 - before the send: nothing went out
-                result = Retryable(f"could not prepare the send: {type(exc).__name__}: {exc}")
+            with self.rt.read_sessions() as session:
+                adapters = {cid: self._adapter(session, cid, versions.get(cid)) for cid in {c.channel_id for c in claims}}
+                names = {cid: a.name for cid, a in adapters.items() if not isinstance(a, BaseException)}
+                contents = load_contents(session, [(c.post_id, names[c.channel_id]) for c in claims
+                                                   if c.channel_id in names], self.rt.settings.media_dir)
+        except DB_ERRORS as exc:
+            failure = Retryable(f"could not read the post ({type(exc).__name__}); nothing was sent")
+            for claim in claims:
+                self._outcomes.put((claim, failure))
+            return
+        for claim in claims:
+            adapter = adapters[claim.channel_id]
+            content = contents.get((claim.post_id, names.get(claim.channel_id)))
+            if isinstance(adapter, BaseException):
+                self._outcomes.put((claim, adapter))
+            elif content is None:
+                self._outcomes.put((claim, Rejected("the post is gone")))
             else:
+                future = self._pool.submit(self._send, claim, adapter, content)
+                self._futures.add(future)
+                future.add_done_callback(self._futures.discard)
+
+    def _send(self, claim: Claim, adapter: Adapter, content: Any) -> None:
+        result: Any
+        try:
+            result = adapter.publish(content, key=claim.key)
+        except Exception as exc:  # noqa: BLE001 - recorded as what the adapter said
+            result = exc
+        self._outcomes.put((claim, result))
+
+    def _adapter(self, session: Any, channel_id: int, version: datetime | None) -> Adapter | BaseException:
+        """One adapter per channel version: it keeps its HTTP connections alive between sends."""
+        cached = self._adapters.get(channel_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        channel = session.get(Channel, channel_id)
+        try:
+            adapter = build_adapter(channel, self.rt.box, http=self.http)
+        except (ChannelConfigError, CredentialKeyError) as exc:
+            return Rejected(f"the channel is misconfigured: {exc}")
+        self._adapters[channel_id] = (channel.updated_at, adapter)
+        return adapter
+
+    def _record_loop(self) -> None:
+        """Store finished sends, many per transaction, then free their channels' slots."""
+        while True:
+            try:
+                batch = [self._outcomes.get(timeout=0.2)]
+            except queue.Empty:
+                if self._stopping.is_set() and self._idle_recorder():
+                    return
+                continue
+            while len(batch) < RECORD_BATCH:
                 try:
-                    result = adapter.publish(content, key=claim.key)
-                except Exception as exc:  # noqa: BLE001 - recorded as what the adapter said
-                    result = exc
-            self._record(claim, result)
-        finally:
+                    batch.append(self._outcomes.get_nowait())
+                except queue.Empty:
+                    break
+            self._record(batch)
             with self._lock:
-                self._inflight[claim.channel_id] -= 1
+                for claim, _ in batch:
+                    self._inflight[claim.channel_id] -= 1
+                self._unrecorded -= len(batch)
             self.wake()
 
-    def _prepare(self, claim: Claim) -> tuple[Adapter, Any]:
-        with self.rt.read_sessions() as session:
-            post = session.get(Post, claim.post_id)
-            channel = session.get(Channel, claim.channel_id)
-            content = content_for(post, channel, self.rt.settings.media_dir)
-            return self._adapter(channel), content
+    def _idle_recorder(self) -> bool:
+        with self._lock:
+            return self._unrecorded == 0 or not any(f for f in self._futures if not f.done())
 
-    def _adapter(self, channel: Channel) -> Adapter:
-        # One adapter per channel version: it keeps its HTTP connections alive between sends.
-        cached = self._adapters.get(channel.id)
-        if cached is None or cached[0] != channel.updated_at:
-            cached = (channel.updated_at, build_adapter(channel, self.rt.box, http=self.http))
-            self._adapters[channel.id] = cached
-        return cached[1]
-
-    def _record(self, claim: Claim, result: Published | BaseException) -> None:
-        """Store the outcome, waiting out a database outage: a send must not be forgotten."""
+    def _record(self, batch: list[tuple[Claim, Any]]) -> None:
+        """Store outcomes, waiting out a database outage: a send must not be forgotten."""
         delay = 0.2
         deadline: float | None = None
         while True:
             try:
                 with self.rt.sessions() as session:
-                    dispatch.record_outcome(session, claim, self.id, self.rt.clock(), result, self.options.policy)
+                    dispatch.record_outcomes(session, batch, self.id, self.rt.clock(), self.options.policy)
                     session.commit()
                 return
             except DB_ERRORS as exc:
                 if self._stopping.is_set():
                     deadline = deadline or time.monotonic() + self.options.stop_grace_seconds
                     if time.monotonic() > deadline:
-                        log.error("gave up recording delivery %s: the lease will expire and reconciliation "
-                                  "will decide", claim.delivery_id)
+                        log.error("gave up recording deliveries %s: their leases will expire and reconciliation "
+                                  "will decide", [c.delivery_id for c, _ in batch])
                         return
-                log.warning("recording delivery %s failed (%s); retrying", claim.delivery_id, type(exc).__name__)
+                log.warning("recording %d outcome(s) failed (%s); retrying", len(batch), type(exc).__name__)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
             except Exception:
+                if len(batch) > 1:  # one bad outcome must not take the others down with it
+                    for item in batch:
+                        self._record([item])
+                    return
                 log.exception("recording delivery %s failed; its lease will expire and reconciliation will "
-                              "decide", claim.delivery_id)
+                              "decide", batch[0][0].delivery_id)
                 return
 
     # -- periodic jobs ----------------------------------------------------------------------------
@@ -321,15 +365,16 @@ class Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             claimed = self.dispatch_pass() == 0.0
-            for future in list(self._futures):
-                future.result(timeout=max(deadline - time.monotonic(), 0.1))
-            if not claimed and not self._futures:
+            while self._unrecorded and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if not claimed and not self._unrecorded:
                 return
         raise TimeoutError(f"deliveries still in flight or due after {timeout} s")
 
     def close(self) -> None:
         self._stopping.set()
         self._pool.shutdown(wait=True)
+        self._recorder.join(timeout=10)
         self.http.close()
 
 

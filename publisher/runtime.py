@@ -29,9 +29,11 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
-        # One pooled connection per sender thread and a few for the loop, recorder and jobs: with fewer,
-        # overflow connections are opened and closed around every send, which costs more than the send.
-        engine = make_engine(settings.database_url, pool_size=settings.worker_threads + 8, max_overflow=16)
+        # Sender threads never touch the database (the worker reads a batch's content up front), so a
+        # small pool serves the dispatch loop, the recorder, the jobs and the web's request threads. It is
+        # larger than SQLAlchemy's default of 5: an overflow connection is opened and closed around each
+        # use, which on PostgreSQL costs a backend start every time.
+        engine = make_engine(settings.database_url, pool_size=12, max_overflow=12)
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
                    read_sessions=make_session_factory(engine, read_only=True),
                    box=CredentialBox(settings.credential_keys))

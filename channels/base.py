@@ -7,6 +7,7 @@ channel, media as files on disk) and a stable idempotency key, and stores what t
 from __future__ import annotations
 
 import abc
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Any, ClassVar
 
 import requests
 
-from channels.errors import ChannelConfigError
+from channels.errors import ChannelConfigError, Rejected
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds; no adapter may wait forever
 
@@ -37,8 +38,24 @@ class MediaItem:
     def is_video(self) -> bool:
         return self.content_type.startswith("video/")
 
+    @property
+    def label(self) -> str:
+        """How the officer knows the file: its name, else the start of its hash."""
+        return self.filename or self.sha256[:12]
+
     def read(self) -> bytes:
         return self.path.read_bytes()
+
+    def read_approved(self) -> bytes:
+        """The file's bytes, refused unless they are exactly the bytes that were approved."""
+        try:
+            data = self.read()
+        except OSError as exc:
+            raise Rejected(f"{self.label}: the media file cannot be read ({exc.strerror or type(exc).__name__})"
+                           ) from None
+        if len(data) != self.size or hashlib.sha256(data).hexdigest() != self.sha256:
+            raise Rejected(f"{self.label}: the media file changed since it was approved")
+        return data
 
 
 @dataclass(frozen=True)
@@ -199,7 +216,7 @@ def check_against_capabilities(channel: str, caps: Capabilities, content: Conten
     if len(videos) > caps.max_videos:
         problems.append(Problem(channel, f"{len(videos)} videos, at most {caps.max_videos} allowed", "media"))
     for item in content.media:
-        label = item.filename or item.sha256[:12]
+        label = item.label
         if caps.media_types and item.content_type not in caps.media_types:
             problems.append(Problem(channel, f"{label}: {item.content_type} files are not accepted", "media"))
         if caps.max_media_bytes is not None and item.size > caps.max_media_bytes:

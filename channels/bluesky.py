@@ -62,7 +62,6 @@ from channels.base import (
     ConfigField,
     Content,
     Health,
-    MediaItem,
     Problem,
     Published,
     check_against_capabilities,
@@ -222,10 +221,10 @@ class BlueskyChannel(Channel):
             raise Rejected(f"the text is {used} of {MAX_GRAPHEMES} characters ({size} of {MAX_TEXT_BYTES} bytes)")
         for item in content.media:
             if item.content_type not in IMAGE_TYPES:
-                raise Rejected(f"{_label(item)}: {item.content_type} files cannot be posted to Bluesky")
+                raise Rejected(f"{item.label}: {item.content_type} files cannot be posted to Bluesky")
         if len(content.media) > MAX_IMAGES:
             raise Rejected(f"{len(content.media)} images, at most {MAX_IMAGES} allowed")
-        images = [(item, read_approved(item)) for item in content.media]  # before any network call
+        images = [(item, item.read_approved()) for item in content.media]  # before any network call
         blobs = []
         for item, data in images:
             try:
@@ -233,7 +232,7 @@ class BlueskyChannel(Channel):
                     data, headers={"Content-Type": item.content_type}))
             except SDK_ERRORS as exc:
                 # An upload no post refers to is deleted by the PDS after a while: nothing was posted.
-                raise translate(exc, doing=f"uploading {_label(item)}", safe="nothing was posted yet") from None
+                raise translate(exc, doing=f"uploading {item.label}", safe="nothing was posted yet") from None
             blobs.append(models.AppBskyEmbedImages.Image(
                 alt=item.alt_text.strip(), image=upload.blob, aspect_ratio=aspect_ratio(data)))
         try:
@@ -567,19 +566,7 @@ def _seconds(value: object) -> float:
     return seconds
 
 
-def read_approved(item: MediaItem) -> bytes:
-    """The file's bytes, refused unless they are exactly what was approved."""
-    label = _label(item)
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(f"{label}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
-    if len(data) != item.size or hashlib.sha256(data).hexdigest() != item.sha256:
-        raise Rejected(f"{label}: the media file changed since it was approved")
-    return data
 
 
-def _label(item: MediaItem) -> str:
-    return item.filename or item.sha256[:12]
 
 

@@ -164,7 +164,7 @@ class FacebookPage(Channel):
         for item in images:
             if item.size > MAX_IMAGE_BYTES:
                 problems.append(Problem(
-                    self.name, f"{_label(item)}: {item.size} bytes, at most {MAX_IMAGE_BYTES} allowed for a photo",
+                    self.name, f"{item.label}: {item.size} bytes, at most {MAX_IMAGE_BYTES} allowed for a photo",
                     "media",
                 ))
         return problems
@@ -177,7 +177,7 @@ class FacebookPage(Channel):
         if len(images) > MAX_PHOTOS or len(videos) > 1 or (images and videos):
             raise Rejected("a Facebook post takes up to 10 photos or one video")
         # Every file is checked against its approved checksum before anything leaves this server.
-        files = [(item, _read_approved(item)) for item in (*images, *videos)]
+        files = [(item, item.read_approved()) for item in (*images, *videos)]
         if videos:
             return self._post_video(content, *files[0])
         if len(images) == 1:
@@ -334,8 +334,6 @@ def parse_timeout(value: object) -> float:
     return seconds
 
 
-def _label(item: MediaItem) -> str:
-    return item.filename or item.sha256[:12]
 
 
 def _safe_filename(item: MediaItem) -> str:
@@ -343,14 +341,6 @@ def _safe_filename(item: MediaItem) -> str:
     return name or "media"
 
 
-def _read_approved(item: MediaItem) -> bytes:
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(f"{_label(item)}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
-    if hashlib.sha256(data).hexdigest() != item.sha256 or len(data) != item.size:
-        raise Rejected(f"{_label(item)}: the media file changed since it was approved")
-    return data
 
 
 # --- translating Facebook's answers: the one place that decides what a failure means ----------------

@@ -115,14 +115,12 @@ class LocalFolder(Channel):
             source = item.path.open("rb")
         except OSError as exc:
             # The library lost the file: a content problem that waiting will not fix.
-            raise Rejected(f"{_label(item)}: the media file cannot be read ({exc.strerror})") from None
+            raise Rejected(f"{item.label}: the media file cannot be read ({exc.strerror})") from None
         with source:
             _write_atomically(destination, lambda out: _copy_verified(item, source, out))
         return {**media_entry(item), "file": relative}
 
 
-def _label(item: MediaItem) -> str:
-    return item.filename or item.sha256[:12]
 
 
 def _copy_verified(item: MediaItem, source: IO[bytes], out: IO[bytes]) -> None:
@@ -134,7 +132,7 @@ def _copy_verified(item: MediaItem, source: IO[bytes], out: IO[bytes]) -> None:
         size += len(chunk)
         out.write(chunk)
     if digest.hexdigest() != item.sha256 or size != item.size:
-        raise Rejected(f"{_label(item)}: the media file changed since it was approved")
+        raise Rejected(f"{item.label}: the media file changed since it was approved")
 
 
 def _write_atomically(target: Path, write: Callable[[IO[bytes]], object]) -> None:

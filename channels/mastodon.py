@@ -19,7 +19,6 @@ Verified against the Mastodon.py 2.3.3 source (mastodon/*.py in the virtualenv):
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import mimetypes
 import re
@@ -212,7 +211,7 @@ class MastodonChannel(Channel):
         if videos and images:
             problems.append(Problem(self.name, "a video cannot be combined with images in one post", "media"))
         for item in content.media:
-            label = _label(item)
+            label = item.label
             limit = limits.video_bytes if item.is_video else limits.image_bytes
             if item.size > limit:
                 problems.append(Problem(self.name, f"{label}: {item.size} bytes, at most {limit} allowed", "media"))
@@ -227,7 +226,7 @@ class MastodonChannel(Channel):
     def publish(self, content: Content, *, key: str) -> Published:
         if not _KEY.fullmatch(key):
             raise Rejected("the delivery key cannot be sent as an Idempotency-Key (visible ASCII, 1–200 characters)")
-        media = [(item, read_approved(item)) for item in content.media]  # before any network call
+        media = [(item, item.read_approved()) for item in content.media]  # before any network call
         api = self._client()
         uploaded = [(item, self._upload(api, n, item, data)) for n, (item, data) in enumerate(media, start=1)]
         deadline = time.monotonic() + self._media_wait  # one bound for the whole post; processing runs in parallel
@@ -256,14 +255,14 @@ class MastodonChannel(Channel):
                 file_name=f"media{n}{extension}",  # Mastodon ignores it; an ASCII name keeps the part simple
             )
         except MastodonError as exc:
-            raise translate(exc, api, doing=f"uploading {_label(item)}", safe=NOTHING_POSTED) from None
+            raise translate(exc, api, doing=f"uploading {item.label}", safe=NOTHING_POSTED) from None
 
     def _processed(self, api: Mastodon, item: MediaItem, attachment: Any, deadline: float) -> Any:
         """The attachment's id once the instance has processed it.
 
         /api/v2/media answers 202 with url null while the instance still processes the file (videos, large
         images), and a status that refers to such media is refused: wait for it, but not forever."""
-        label = _label(item)
+        label = item.label
         media_id = _get(attachment, "id")
         if media_id in (None, ""):
             raise Retryable(f"{label}: the instance answered the upload without an id; nothing was posted")
@@ -494,20 +493,8 @@ def _seconds(value: object, name: str, default: float, bounds: tuple[float, floa
     return seconds
 
 
-def read_approved(item: MediaItem) -> bytes:
-    """The file's bytes, refused unless they are exactly what was approved."""
-    label = _label(item)
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(f"{label}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
-    if len(data) != item.size or hashlib.sha256(data).hexdigest() != item.sha256:
-        raise Rejected(f"{label}: the media file changed since it was approved")
-    return data
 
 
-def _label(item: MediaItem) -> str:
-    return item.filename or item.sha256[:12]
 
 
 def _get(obj: Any, name: str) -> Any:

@@ -251,7 +251,7 @@ class WordPress(Channel):
     def publish(self, content: Content, *, key: str) -> Published:
         plans = self._plans(content, key)  # the first one is what find(key) looks for
         for item in content.media:  # before anything is sent: never upload bytes that were not approved
-            _read_approved(item)
+            item.read_approved()
         # First look: a retried delivery returns what an earlier attempt made instead of making it again.
         existing = self._lookup([p.slug for p in plans])
         first_plan = plans[0]
@@ -404,7 +404,7 @@ class WordPress(Channel):
                     "POST",
                     f"wp/v2/media/{entry['id']}",
                     json={"alt_text": library_alt(alt)},
-                    what=f"set the alt text of {_label(item)}",
+                    what=f"set the alt text of {item.label}",
                 )
                 if not isinstance(entry, dict) or not isinstance(entry.get("id"), int):
                     raise Retryable(
@@ -412,17 +412,17 @@ class WordPress(Channel):
                     )
             url = entry.get("source_url")
             if not isinstance(url, str) or not url:
-                raise Retryable(f"the site gave no address for the uploaded {_label(item)}")
+                raise Retryable(f"the site gave no address for the uploaded {item.label}")
             media.append(_Media(entry["id"], url, item))
         return media
 
     def _upload(self, item: MediaItem, slug: str) -> dict[str, Any]:
-        data = _read_approved(item)
+        data = item.read_approved()
         ext = _EXTENSIONS.get(item.content_type) or mimetypes.guess_extension(item.content_type) or ""
         entry = self._call(
             "POST",
             "wp/v2/media",
-            what=f"upload {_label(item)}",
+            what=f"upload {item.label}",
             params={"slug": slug},
             data=data,
             headers={
@@ -432,7 +432,7 @@ class WordPress(Channel):
         )
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), int):
             raise Retryable(
-                f"the site answered the upload of {_label(item)} with something that is not a medium"
+                f"the site answered the upload of {item.label} with something that is not a medium"
             )
         return entry
 
@@ -668,7 +668,7 @@ def render_content(plan: _PostPlan, media: Sequence[_Media], twin_link: tuple[st
         elif m.item.is_video:
             parts.append(
                 f'<figure class="wp-block-video"><video controls src="{src}"></video>'
-                f'<figcaption><a href="{src}">{html.escape(_label(m.item))}</a></figcaption></figure>'
+                f'<figcaption><a href="{src}">{html.escape(m.item.label)}</a></figcaption></figure>'
             )
     body = "\n\n".join(parts)
     if twin_link is not None:
@@ -723,20 +723,8 @@ def _unknown_categories(names: Sequence[str]) -> str:
     )
 
 
-def _label(item: MediaItem) -> str:
-    return item.filename or item.sha256[:12]
 
 
-def _read_approved(item: MediaItem) -> bytes:
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(
-            f"{_label(item)}: the media file cannot be read ({exc.strerror or type(exc).__name__})"
-        ) from None
-    if hashlib.sha256(data).hexdigest() != item.sha256 or len(data) != item.size:
-        raise Rejected(f"{_label(item)}: the media file changed since it was approved")
-    return data
 
 
 # --- settings helpers -------------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ class X(Channel):
         if images and videos:
             problems.append(Problem(self.name, "a post takes up to 4 images or one video, not both", "media"))
         for item in images:
-            label = _label(item)
+            label = item.label
             if item.size > MAX_IMAGE_BYTES:
                 problems.append(
                     Problem(self.name, f"{label}: {item.size} bytes, at most {MAX_IMAGE_BYTES} allowed for an image",
@@ -176,7 +176,7 @@ class X(Channel):
         if len(images) > MAX_IMAGES or len(videos) > 1 or (images and videos):
             raise Rejected("X takes up to 4 images or one video per post")
         # Every file is checked against its approved checksum before anything leaves this server.
-        image_bytes = [_read_approved(item) for item in images]
+        image_bytes = [item.read_approved() for item in images]
         for item in videos:
             _check_approved_stream(item)
 
@@ -228,7 +228,7 @@ class X(Channel):
             ])
         if digest.hexdigest() != item.sha256 or size != item.size:
             # Uploaded but not finalised: X discards it; nothing was published.
-            raise Rejected(f"{_label(item)}: the media file changed since it was approved")
+            raise Rejected(f"{item.label}: the media file changed since it was approved")
         final = self._raw("POST", UPLOAD_URL, files=[("command", (None, "FINALIZE")), ("media_id", (None, media_id))])
         self._wait_for_processing(media_id, _processing_info(final))
         return media_id
@@ -374,8 +374,6 @@ def parse_timeout(value: object) -> float:
 # --- media files ------------------------------------------------------------------------------------
 
 
-def _label(item: MediaItem) -> str:
-    return item.filename or item.sha256[:12]
 
 
 def _safe_filename(item: MediaItem) -> str:
@@ -383,14 +381,6 @@ def _safe_filename(item: MediaItem) -> str:
     return name or "media"
 
 
-def _read_approved(item: MediaItem) -> bytes:
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(f"{_label(item)}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
-    if hashlib.sha256(data).hexdigest() != item.sha256 or len(data) != item.size:
-        raise Rejected(f"{_label(item)}: the media file changed since it was approved")
-    return data
 
 
 def _chunks(path: Path, size: int) -> Iterator[bytes]:
@@ -407,9 +397,9 @@ def _check_approved_stream(item: MediaItem) -> None:
             digest.update(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise Rejected(f"{_label(item)}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
+        raise Rejected(f"{item.label}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
     if digest.hexdigest() != item.sha256 or size != item.size:
-        raise Rejected(f"{_label(item)}: the media file changed since it was approved")
+        raise Rejected(f"{item.label}: the media file changed since it was approved")
 
 
 def _media_id(body: Mapping[str, Any], what: str) -> str:

@@ -118,8 +118,9 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
             room = min(free, policy.claim_batch) - len(ids)
             if room <= 0:
                 break
-            ids += session.scalars(
-                _joined(select(Delivery.id)).where(_claimable(now, status), Delivery.channel_id == channel_id)
+            fresh = Delivery.due_at >= now - policy.stale_after if status == D.PENDING else True
+            ids += session.scalars(  # a pending delivery past the staleness window is never claimed
+                _joined(select(Delivery.id)).where(_claimable(now, status), fresh, Delivery.channel_id == channel_id)
                 .order_by(order, Delivery.id).limit(room)
                 .with_for_update(skip_locked=True, of=[Delivery, Post]))
         if not ids:
@@ -133,10 +134,10 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
         claims.extend(Claim(r[0], r[1], channel_id, r[2], r[3], expires) for r in rows)
     if not claims:
         return []
-    session.execute(insert(DeliveryAttempt), [
+    session.execute(insert(DeliveryAttempt.__table__), [
         {"delivery_id": c.delivery_id, "number": c.attempt, "worker_id": worker_id, "started_at": now}
         for c in claims])
-    session.execute(insert(AuditEvent), [
+    session.execute(insert(AuditEvent.__table__), [
         {"at": now, "actor_name": "worker", "via": f"worker:{worker_id}", "action": "delivery.claim",
          "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": None,
          "after": {"status": "sending", "attempt": c.attempt}, "detail": None}
@@ -153,7 +154,7 @@ def _start_publishing(session: Session, post_ids: set[int], now: datetime) -> No
         .returning(Post.id)
     ).scalars().all()
     if moved:
-        session.execute(insert(AuditEvent), [
+        session.execute(insert(AuditEvent.__table__), [
             {"at": now, "actor_name": "worker", "via": "worker", "action": "post.publishing", "post_id": pid,
              "subject": f"post:{pid}", "before": None, "after": {"status": "publishing"}, "detail": None}
             for pid in moved])
@@ -204,7 +205,7 @@ def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | Ba
                                     attempts.c.number == bindparam("attempt_no"))
             .values(finished_at=now, outcome="sent"),
             [{"row_id": c.delivery_id, "attempt_no": c.attempt} for c, _ in sent])
-        session.execute(insert(AuditEvent), [
+        session.execute(insert(AuditEvent.__table__), [
             {"at": now, "actor_name": f"worker:{worker_id}", "via": f"worker:{worker_id}", "action": "delivery.sent",
              "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": {"status": "sending"},
              "after": {"status": "sent", "attempt": c.attempt}, "detail": None} for c, _ in sent])
@@ -377,7 +378,7 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
             posts.update().where(posts.c.id == bindparam("row_id"))
             .values(status=bindparam("target"), version=posts.c.version + 1, updated_at=now),
             [{"row_id": m["post_id"], "target": m["after"]["status"]} for m in moves])
-        session.execute(insert(AuditEvent), moves)
+        session.execute(insert(AuditEvent.__table__), moves)
         for post_id in (m["post_id"] for m in moves):
             post = session.identity_map.get(session.identity_key(Post, post_id))  # keep loaded copies true
             if post is not None:

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 # from the database is a bug or a constraint, and retrying it forever would hide it.
 DB_ERRORS = (OperationalError, InterfaceError)
 RECORD_BATCH = 200
+RECORD_GATHER_SECONDS = 0.003  # wait this long for more finished sends: fewer, larger transactions
+STALE_SWEEP_SECONDS = 1.0  # staleness is measured in minutes; once a second is plenty
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class Worker:
         # Finished sends wait here for the recorder, which stores them in batches.
         self._outcomes: queue.Queue[tuple[Claim, Any]] = queue.Queue()
         self._unrecorded = 0  # claimed and not yet recorded; guarded by _lock
+        self._last_stale_sweep: datetime | None = None
         self._recorder = threading.Thread(target=self._record_loop, name="record", daemon=True)
         self._recorder.start()
         self.http = requests.Session()
@@ -189,7 +192,9 @@ class Worker:
                 select(Channel.id, Channel.max_concurrency, Channel.updated_at).where(Channel.enabled.is_(True)))}
             with self._lock:
                 slots = {cid: limit - self._inflight[cid] for cid, (limit, _) in channels.items()}
-            dispatch.mark_stale(session, now, policy)
+            if self._last_stale_sweep is None or (now - self._last_stale_sweep).total_seconds() >= STALE_SWEEP_SECONDS:
+                dispatch.mark_stale(session, now, policy)  # labels and alerts; claiming skips them anyway
+                self._last_stale_sweep = now
             claims = dispatch.claim_due(session, self.id, now, slots, policy)
             session.commit()  # the claim is durable before any network call
         if claims:
@@ -257,9 +262,10 @@ class Worker:
                 if self._stopping.is_set() and self._idle_recorder():
                     return
                 continue
+            gather_until = time.monotonic() + RECORD_GATHER_SECONDS
             while len(batch) < RECORD_BATCH:
                 try:
-                    batch.append(self._outcomes.get_nowait())
+                    batch.append(self._outcomes.get(timeout=max(gather_until - time.monotonic(), 0)))
                 except queue.Empty:
                     break
             self._record(batch)

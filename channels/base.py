@@ -193,6 +193,22 @@ class Channel(abc.ABC):
         """Are the credentials valid, when do they expire."""
 
 
+def seconds_setting(kind: str, name: str, value: object, default: float, bounds: tuple[float, float]) -> float:
+    """A duration setting (timeouts): empty means the default; otherwise a number within bounds."""
+    if value in (None, ""):
+        return default
+    low, high = bounds
+    try:
+        if isinstance(value, bool):  # bool is an int to Python, not a number of seconds to a person
+            raise ValueError
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not low <= seconds <= high:  # also false for NaN
+        raise ChannelConfigError(f"{kind}: {name} must be a number of seconds from {low:g} to {high:g}")
+    return seconds
+
+
 def check_against_capabilities(channel: str, caps: Capabilities, content: Content) -> list[Problem]:
     """The checks every adapter shares; adapters add their own on top."""
     from channels.textcount import count_text  # local import: textcount is optional for most callers

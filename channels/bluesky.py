@@ -65,6 +65,7 @@ from channels.base import (
     Problem,
     Published,
     check_against_capabilities,
+    seconds_setting,
 )
 from channels.errors import (
     AuthExpired,
@@ -172,7 +173,8 @@ class BlueskyChannel(Channel):
                                      "under Settings → Privacy and security → App passwords, not the account's "
                                      "own password")
         self._password = password.strip()
-        self._read_timeout = _seconds(self.config.get("timeout"))
+        self._read_timeout = seconds_setting(self.kind, "timeout", self.config.get("timeout"), DEFAULT_READ_TIMEOUT,
+                                            TIMEOUT_RANGE)
         fingerprint = hashlib.sha256(self._password.encode()).hexdigest()
         self._store_key = (self._service, self._identifier, fingerprint)
         self._client: Client | None = None
@@ -551,19 +553,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _seconds(value: object) -> float:
-    if value in (None, ""):
-        return DEFAULT_READ_TIMEOUT
-    low, high = TIMEOUT_RANGE
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not low <= seconds <= high:  # also false for NaN
-        raise ChannelConfigError(f"bluesky: timeout must be a number of seconds from {low:g} to {high:g}")
-    return seconds
 
 
 

@@ -40,7 +40,17 @@ import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.exceptions import ProxyError as Urllib3ProxyError
 
-from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Problem, Published
+from channels.base import (
+    Capabilities,
+    Channel,
+    ConfigField,
+    Content,
+    Health,
+    MediaItem,
+    Problem,
+    Published,
+    seconds_setting,
+)
 from channels.errors import (
     AuthExpired,
     ChannelConfigError,
@@ -137,7 +147,8 @@ class FacebookPage(Channel):
         if not isinstance(version, str) or not _VERSION.fullmatch(version):
             raise ChannelConfigError(f"facebook: graph_version must look like {DEFAULT_VERSION}")
         self._version = version
-        self._read_timeout = parse_timeout(self.config.get("timeout"))
+        self._read_timeout = seconds_setting(self.kind, "timeout", self.config.get("timeout"), DEFAULT_READ_TIMEOUT,
+                                            TIMEOUT_RANGE)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} page={self._page_id}>"
@@ -319,19 +330,6 @@ class _Wire:
 # --- settings and files -----------------------------------------------------------------------------
 
 
-def parse_timeout(value: object) -> float:
-    if value in (None, ""):
-        return DEFAULT_READ_TIMEOUT
-    low, high = TIMEOUT_RANGE
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not low <= seconds <= high:
-        raise ChannelConfigError(f"facebook: timeout must be a number of seconds from {low:g} to {high:g}")
-    return seconds
 
 
 

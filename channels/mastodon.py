@@ -49,6 +49,7 @@ from channels.base import (
     Problem,
     Published,
     check_against_capabilities,
+    seconds_setting,
 )
 from channels.errors import (
     AuthExpired,
@@ -149,9 +150,10 @@ class MastodonChannel(Channel):
         if language is not None and not (isinstance(language, str) and _LANGUAGE.fullmatch(language)):
             raise ChannelConfigError("mastodon: language must be a two- or three-letter ISO 639 code, e.g. sr")
         self._default_language = language
-        self._read_timeout = _seconds(self.config.get("timeout"), "timeout", DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE)
-        self._media_wait = _seconds(self.config.get("media_timeout"), "media_timeout", DEFAULT_MEDIA_WAIT,
-                                    MEDIA_WAIT_RANGE)
+        self._read_timeout = seconds_setting(self.kind, "timeout", self.config.get("timeout"), DEFAULT_READ_TIMEOUT,
+                                             TIMEOUT_RANGE)
+        self._media_wait = seconds_setting(self.kind, "media_timeout", self.config.get("media_timeout"),
+                                           DEFAULT_MEDIA_WAIT, MEDIA_WAIT_RANGE)
         self._api: Mastodon | None = None
         self._limits: InstanceLimits | None = None
         self._limits_until = 0.0
@@ -478,19 +480,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _seconds(value: object, name: str, default: float, bounds: tuple[float, float]) -> float:
-    if value in (None, ""):
-        return default
-    low, high = bounds
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not low <= seconds <= high:  # also false for NaN
-        raise ChannelConfigError(f"mastodon: {name} must be a number of seconds from {low:g} to {high:g}")
-    return seconds
 
 
 

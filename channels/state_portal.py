@@ -23,7 +23,17 @@ from urllib.parse import urlsplit
 
 import requests
 
-from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Problem, Published
+from channels.base import (
+    Capabilities,
+    Channel,
+    ConfigField,
+    Content,
+    Health,
+    MediaItem,
+    Problem,
+    Published,
+    seconds_setting,
+)
 from channels.errors import AuthExpired, ChannelConfigError, OutcomeUnknown, RateLimited, Rejected, Retryable
 from channels.registry import register
 
@@ -61,7 +71,8 @@ class StatePortal(Channel):
         _check_http_url(self.config.get("url"), "url")
         if self.config.get("health_url") not in (None, ""):
             _check_http_url(self.config["health_url"], "health_url")
-        self._read_timeout = parse_timeout(self.config.get("timeout"))
+        self._read_timeout = seconds_setting(self.kind, "timeout", self.config.get("timeout"), DEFAULT_READ_TIMEOUT,
+                                            TIMEOUT_RANGE)
         self._signing_key = signing_key(self.credentials.get("secret"))
 
     def __repr__(self) -> str:
@@ -168,19 +179,6 @@ def _check_http_url(value: object, name: str) -> None:
         raise refusal
 
 
-def parse_timeout(value: object) -> float:
-    if value in (None, ""):
-        return DEFAULT_READ_TIMEOUT
-    low, high = TIMEOUT_RANGE
-    try:
-        if isinstance(value, bool):  # bool is an int to Python, not a number of seconds to a person
-            raise ValueError
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not low <= seconds <= high:  # also false for NaN
-        raise ChannelConfigError(f"state_portal: timeout must be a number of seconds from {low:g} to {high:g}")
-    return seconds
 
 
 def signing_key(secret: object) -> bytes:

@@ -29,7 +29,17 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import ConnectTimeoutError
 
-from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Problem, Published
+from channels.base import (
+    Capabilities,
+    Channel,
+    ConfigField,
+    Content,
+    Health,
+    MediaItem,
+    Problem,
+    Published,
+    seconds_setting,
+)
 from channels.errors import (
     AuthExpired,
     ChannelConfigError,
@@ -118,7 +128,8 @@ class Telegram(Channel):
         self._token = token
         self._chat = _chat_id(self.config.get("chat_id"))
         self._api_base = _api_base(self.config.get("api_base"))
-        self._read_timeout = _timeout(self.config.get("timeout"))
+        self._read_timeout = seconds_setting(self.kind, "timeout", self.config.get("timeout"), DEFAULT_READ_TIMEOUT,
+                                            TIMEOUT_RANGE)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} chat={self._chat!r}>"
@@ -264,19 +275,6 @@ def _api_base(value: object) -> str:
     return value.rstrip("/")
 
 
-def _timeout(value: object) -> float:
-    if value in (None, ""):
-        return DEFAULT_READ_TIMEOUT
-    low, high = TIMEOUT_RANGE
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not low <= seconds <= high:
-        raise ChannelConfigError(f"telegram: timeout must be a number of seconds from {low:g} to {high:g}")
-    return seconds
 
 
 # --- content ----------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ from channels.base import (
     Problem,
     Published,
     check_against_capabilities,
+    seconds_setting,
 )
 from channels.errors import (
     AuthExpired,
@@ -124,7 +125,8 @@ class X(Channel):
             # Never echo the value: it is a credential.
             if not isinstance(value, str) or not _TOKEN.fullmatch(value):
                 raise ChannelConfigError(f"x: {name} must be the text X shows, without spaces")
-        self._read_timeout = parse_timeout(self.config.get("timeout"))
+        self._read_timeout = seconds_setting(self.kind, "timeout", self.config.get("timeout"), DEFAULT_READ_TIMEOUT,
+                                            TIMEOUT_RANGE)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -356,19 +358,6 @@ class _Wire:
 # --- settings ---------------------------------------------------------------------------------------
 
 
-def parse_timeout(value: object) -> float:
-    if value in (None, ""):
-        return DEFAULT_READ_TIMEOUT
-    low, high = TIMEOUT_RANGE
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = float("nan")
-    if not low <= seconds <= high:
-        raise ChannelConfigError(f"x: timeout must be a number of seconds from {low:g} to {high:g}")
-    return seconds
 
 
 # --- media files ------------------------------------------------------------------------------------

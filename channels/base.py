@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,11 @@ class MediaItem:
     def label(self) -> str:
         """How the officer knows the file: its name, else the start of its hash."""
         return self.filename or self.sha256[:12]
+
+    @property
+    def safe_filename(self) -> str:
+        """The file name reduced to characters every platform's multipart parser takes."""
+        return re.sub(r"[^A-Za-z0-9._-]", "_", self.filename or Path(self.path).name) or "media"
 
     def read(self) -> bytes:
         return self.path.read_bytes()
@@ -191,6 +197,30 @@ class Channel(abc.ABC):
     @abc.abstractmethod
     def check(self) -> Health:
         """Are the credentials valid, when do they expire."""
+
+
+class SdkSession:
+    """What an SDK (tweepy, facebook-sdk) gets as its `session`: the worker's session with our timeout,
+    no redirects (a redirected POST loses its body), and a memory of the last answer so the adapter can
+    classify it itself instead of trusting the SDK's error types."""
+
+    def __init__(self, session: requests.Session, timeout: tuple[float, float], *,
+                 user_agent: str | None = None) -> None:
+        self._session = session
+        self._timeout = timeout
+        self._user_agent = user_agent
+        self.response: requests.Response | None = None
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        kwargs["timeout"] = self._timeout
+        kwargs["allow_redirects"] = False
+        if self._user_agent:
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("User-Agent", self._user_agent)
+            kwargs["headers"] = headers
+        self.response = None
+        self.response = self._session.request(method, url, **kwargs)
+        return self.response
 
 
 def seconds_setting(kind: str, name: str, value: object, default: float, bounds: tuple[float, float]) -> float:

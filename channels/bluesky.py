@@ -553,9 +553,3 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-
-
-
-
-
-

@@ -15,7 +15,7 @@ With `app_secret` set, every call made with the page token also carries `appsecr
 facebook-sdk 3.1.0 (2018) refuses any version newer than 3.1 in its constructor (`VALID_API_VERSIONS`
 in facebook/__init__.py) but builds every URL as `FACEBOOK_GRAPH_URL + self.version + "/" + path`, so
 the adapter constructs it with "3.1" and then sets `graph.version`. The SDK passes its `timeout` to
-every request and takes a `session`: it gets `_Wire`, which forwards to our session with our timeout,
+every request and takes a `session`: it gets `SdkSession` (channels.base), which forwards to our session with our timeout,
 refuses redirects and remembers the answer. The outcome is decided from that answer in one place
 (`graph_outcome`): the SDK ignores HTTP status codes and raises KeyError on an answer without a
 Content-Type.
@@ -32,7 +32,6 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, ClassVar
 
 import facebook
@@ -49,6 +48,7 @@ from channels.base import (
     MediaItem,
     Problem,
     Published,
+    SdkSession,
     seconds_setting,
 )
 from channels.errors import (
@@ -209,13 +209,13 @@ class FacebookPage(Channel):
         args["alt_text_custom"] = item.alt_text
         args.update(self._proof())
         body = self._sdk(PUBLISH, lambda graph: graph.put_photo(
-            image=(_safe_filename(item), data, item.content_type), album_path=f"{self._page_id}/photos", **args))
+            image=(item.safe_filename, data, item.content_type), album_path=f"{self._page_id}/photos", **args))
         return self._published_post(body.get("post_id") or body.get("id"))
 
     def _upload_unpublished(self, item: MediaItem, data: bytes) -> str:
         args = {"published": "false", "alt_text_custom": item.alt_text, **self._proof()}
         body = self._sdk(UPLOAD, lambda graph: graph.put_photo(
-            image=(_safe_filename(item), data, item.content_type), album_path=f"{self._page_id}/photos", **args))
+            image=(item.safe_filename, data, item.content_type), album_path=f"{self._page_id}/photos", **args))
         fbid = body.get("id")
         if not isinstance(fbid, str | int) or isinstance(fbid, bool) or not str(fbid).isdigit():
             raise Retryable("Facebook's answer to a photo upload carried no photo id; nothing was published")
@@ -227,7 +227,7 @@ class FacebookPage(Channel):
         url = f"{VIDEO_HOST}{self._version}/{self._page_id}/videos"
         try:
             reply = self.session.post(
-                url, data=form, files={"source": (_safe_filename(item), data, item.content_type)},
+                url, data=form, files={"source": (item.safe_filename, data, item.content_type)},
                 headers={"User-Agent": USER_AGENT}, timeout=self._timeout(), allow_redirects=False,
             )
         except requests.RequestException as exc:
@@ -284,7 +284,7 @@ class FacebookPage(Channel):
         return {"appsecret_proof": hmac.new(self._app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()}
 
     def _sdk(self, stage: str, call: Callable[[facebook.GraphAPI], object]) -> dict[str, Any]:
-        wire = _Wire(self.session, self._timeout())
+        wire = SdkSession(self.session, self._timeout(), user_agent=USER_AGENT)
         graph = facebook.GraphAPI(
             access_token=self.credentials["page_access_token"], timeout=self._timeout(), version=SDK_VERSION,
             session=wire,
@@ -307,38 +307,7 @@ class FacebookPage(Channel):
         return graph_outcome(stage, reply.status_code, reply.headers, reply.content, self._secrets())
 
 
-class _Wire:
-    """What the SDK gets as its `session`: our session, our timeout, no redirects, and a memory of the
-    answer (facebook-sdk 3.1.0 calls only `session.request(method, url, timeout=, params=, data=,
-    proxies=, files=)`)."""
-
-    def __init__(self, session: requests.Session, timeout: tuple[float, float]) -> None:
-        self._session = session
-        self._timeout = timeout
-        self.response: requests.Response | None = None
-
-    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        kwargs["timeout"] = self._timeout
-        kwargs["allow_redirects"] = False
-        headers = dict(kwargs.pop("headers", None) or {})
-        headers.setdefault("User-Agent", USER_AGENT)
-        self.response = None
-        self.response = self._session.request(method, url, headers=headers, **kwargs)
-        return self.response
-
-
 # --- settings and files -----------------------------------------------------------------------------
-
-
-
-
-
-
-def _safe_filename(item: MediaItem) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", item.filename or Path(item.path).name)
-    return name or "media"
-
-
 
 
 # --- translating Facebook's answers: the one place that decides what a failure means ----------------

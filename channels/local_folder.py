@@ -121,8 +121,6 @@ class LocalFolder(Channel):
         return {**media_entry(item), "file": relative}
 
 
-
-
 def _copy_verified(item: MediaItem, source: IO[bytes], out: IO[bytes]) -> None:
     """Copy in chunks (videos are large), refusing bytes that differ from the approved checksum."""
     digest = hashlib.sha256()

@@ -480,12 +480,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-
-
-
-
-
-
 def _get(obj: Any, name: str) -> Any:
     if isinstance(obj, Mapping):
         return obj.get(name)

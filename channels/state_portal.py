@@ -179,8 +179,6 @@ def _check_http_url(value: object, name: str) -> None:
         raise refusal
 
 
-
-
 def signing_key(secret: object) -> bytes:
     """The HMAC key: the base64 part of "whsec_<base64>", else the text's UTF-8 bytes.
 

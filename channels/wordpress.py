@@ -723,10 +723,6 @@ def _unknown_categories(names: Sequence[str]) -> str:
     )
 
 
-
-
-
-
 # --- settings helpers -------------------------------------------------------------------------------------
 
 

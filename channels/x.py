@@ -13,7 +13,7 @@ What goes over the wire, in order:
 Every call is signed with OAuth 1.0a user context, built by tweepy's own `OAuth1UserHandler.apply_auth()`.
 
 tweepy's client makes its requests through `client.session.request(...)` with no timeout, so the adapter
-hands it `_Wire` instead of a session: it forwards to our `requests.Session` with our (connect, read)
+hands it `SdkSession` (channels.base) instead of a session: it forwards to our `requests.Session` with our (connect, read)
 timeout, refuses redirects and remembers the answer. The outcome is then decided from that answer, in
 one place (`reply_outcome`), rather than from tweepy's exceptions: tweepy raises AttributeError on a JSON
 body that is not an object and ValueError on a non-numeric `x-rate-limit-reset`.
@@ -49,6 +49,7 @@ from channels.base import (
     MediaItem,
     Problem,
     Published,
+    SdkSession,
     check_against_capabilities,
     seconds_setting,
 )
@@ -202,7 +203,7 @@ class X(Channel):
         parts = [
             ("media_category", (None, "tweet_image")),
             ("media_type", (None, item.content_type)),
-            ("media", (_safe_filename(item), data, item.content_type)),
+            ("media", (item.safe_filename, data, item.content_type)),
         ]
         return _media_id(self._raw("POST", UPLOAD_URL, files=parts), "the image upload")
 
@@ -312,7 +313,7 @@ class X(Channel):
     def _tweepy_with_headers(
         self, stage: str, call: Callable[[tweepy.Client], object]
     ) -> tuple[dict[str, Any], Mapping[str, str]]:
-        wire = _Wire(self.session, self._timeout())
+        wire = SdkSession(self.session, self._timeout())
         client = tweepy.Client(
             consumer_key=self.credentials["consumer_key"],
             consumer_secret=self.credentials["consumer_secret"],
@@ -338,38 +339,10 @@ class X(Channel):
         return reply_outcome(stage, reply.status_code, reply.headers, reply.content), reply.headers
 
 
-class _Wire:
-    """What tweepy's Client gets as its `session`: our session, our timeout, no redirects, and a memory
-    of the answer (tweepy 4.17 calls only `session.request(method, url, params=, json=, headers=, auth=)`)."""
-
-    def __init__(self, session: requests.Session, timeout: tuple[float, float]) -> None:
-        self._session = session
-        self._timeout = timeout
-        self.response: requests.Response | None = None
-
-    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        kwargs["timeout"] = self._timeout
-        kwargs["allow_redirects"] = False
-        self.response = None
-        self.response = self._session.request(method, url, **kwargs)
-        return self.response
-
-
 # --- settings ---------------------------------------------------------------------------------------
 
 
-
-
 # --- media files ------------------------------------------------------------------------------------
-
-
-
-
-def _safe_filename(item: MediaItem) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", item.filename or Path(item.path).name)
-    return name or "media"
-
-
 
 
 def _chunks(path: Path, size: int) -> Iterator[bytes]:

@@ -48,10 +48,6 @@ def _sqlite_engine(url: str, **kw: object) -> Engine:
     return engine
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
     """Sessions for writing, or (read_only) for reading without taking SQLite's write lock."""
     bind = engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}) if read_only else engine

@@ -25,7 +25,6 @@ from publisher.runtime import Runtime
 from publisher.states import DeliveryStatus, next_delivery_status
 
 log = logging.getLogger(__name__)
-TO_RECONCILE = RECONCILABLE
 RECONCILER = Actor.system("reconciler")
 
 
@@ -34,7 +33,7 @@ def reconcile_unknown(rt: Runtime, now: datetime, *, limit: int = 50, http: obje
     with rt.read_sessions() as session:
         todo = list(session.execute(
             select(Delivery.id, Delivery.idempotency_key, Delivery.channel_id)
-            .where(Delivery.status == DeliveryStatus.UNKNOWN, Delivery.error_kind.in_(TO_RECONCILE))
+            .where(Delivery.status == DeliveryStatus.UNKNOWN, Delivery.error_kind.in_(RECONCILABLE))
             .order_by(Delivery.id).limit(limit)))
         channels = {cid: session.get(Delivery, did).channel for did, _, cid in todo}
     decided: dict[int, str] = {}
@@ -58,7 +57,7 @@ def reconcile_unknown(rt: Runtime, now: datetime, *, limit: int = 50, http: obje
 def _decide(session: Session, delivery_id: int, found: Published | None | str, idempotent: bool,
             now: datetime) -> str:
     delivery = lock_delivery(session, delivery_id)
-    if delivery is None or delivery.status != DeliveryStatus.UNKNOWN or delivery.error_kind not in TO_RECONCILE:
+    if delivery is None or delivery.status != DeliveryStatus.UNKNOWN or delivery.error_kind not in RECONCILABLE:
         return "already decided"
     if isinstance(found, Published):
         delivery.status = next_delivery_status(delivery.status, "confirm_sent")

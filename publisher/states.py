@@ -67,10 +67,7 @@ DELIVERY_MOVES: dict[str, dict[DeliveryStatus, DeliveryStatus]] = {
                D.FAILED: D.CANCELLED},
 }
 OPEN_DELIVERY_STATES = frozenset({D.PENDING, D.SENDING, D.RETRY_WAIT})  # the worker still has work
-WAITING_FOR_PERSON = frozenset({D.UNKNOWN, D.STALE})
 
-EDITABLE_POST_STATES = frozenset(POST_MOVES["edit"])
-FINAL_POST_STATES = frozenset({P.PUBLISHED, P.CANCELLED})
 
 
 class InvalidTransition(Conflict):

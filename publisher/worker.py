@@ -37,6 +37,7 @@ from publisher.config import Settings
 from publisher.content import load_contents
 from publisher.credentials import CredentialKeyError
 from publisher.dispatch import Claim, DispatchPolicy
+from publisher.health import WORKER_SILENCE
 from publisher.models import Channel, Delivery, Hold, WorkerBeat
 from publisher.reconcile import reconcile_unknown
 from publisher.runtime import Runtime
@@ -60,7 +61,7 @@ class WorkerOptions:
     watchdog_seconds: float = 30.0
     mail_seconds: float = 15.0
     overdue_alert: timedelta = timedelta(minutes=10)
-    silent_worker: timedelta = timedelta(seconds=60)
+    silent_worker: timedelta = WORKER_SILENCE
     threads: int = 64
     stop_grace_seconds: float = 30.0
     mail: MailSettings = field(default_factory=lambda: MailSettings(host=None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template_string, request
@@ -134,7 +135,8 @@ def healthz() -> tuple[Response, int]:
             body["status"] = "degraded"
         else:
             with rt.read_sessions() as session:
-                body["publishing"] = health.publishing_state(session, rt.clock())
+                body["publishing"] = health.publishing_state(
+                    session, rt.clock(), overdue_after=timedelta(minutes=rt.settings.overdue_alert_minutes))
             if body["publishing"]["problems"]:
                 body["status"] = "degraded"
     except OperationalError:

@@ -26,8 +26,8 @@ import pytest
 from sqlalchemy import select
 
 from publisher import channel_store, workflow
+from publisher.dispatch import RECONCILABLE
 from publisher.models import Delivery, DeliveryAttempt, Post
-from publisher.reconcile import TO_RECONCILE
 from publisher.states import OPEN_DELIVERY_STATES
 from tests.factories import PORTAL_SECRET, SYSTEM, make_office
 from tests.support.portal_receiver import PortalReceiver
@@ -133,7 +133,7 @@ def status_counts(rt) -> tuple[Counter, int]:
     with rt.read_sessions() as s:
         rows = s.execute(select(Delivery.status, Delivery.error_kind)).all()
     busy = sum(1 for status, kind in rows
-               if status in OPEN_DELIVERY_STATES or (status == "unknown" and kind in TO_RECONCILE))
+               if status in OPEN_DELIVERY_STATES or (status == "unknown" and kind in RECONCILABLE))
     return Counter(status for status, _ in rows), busy
 
 

@@ -56,3 +56,20 @@ def test_unknown_api_paths_answer_in_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+
+def test_healthz_calls_a_delivery_overdue_by_the_watchdogs_setting(api, client, rt):
+    from datetime import timedelta
+
+    from tests.web.test_posts_api import scheduled_post
+
+    scheduled_post(api, scheduled_at=None)  # due at approval
+    approved = rt.clock()
+    minutes = rt.settings.overdue_alert_minutes  # PUBLISHER_OVERDUE_ALERT_MINUTES, the watchdog's too
+    rt.clock = lambda: approved + timedelta(minutes=minutes - 1)
+    assert client.get("/healthz").json["publishing"]["overdue"] == 0
+    rt.clock = lambda: approved + timedelta(minutes=minutes + 1)
+    late = client.get("/healthz").json["publishing"]
+    assert late["overdue"] == 1
+    assert f"1 deliveries are more than {int(minutes)} min overdue" in late["problems"]

@@ -22,8 +22,15 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-system-deps:
+system-deps: node_modules/axe-core/axe.min.js
 	bash tests/support/install_wordpress.sh
+	bash tests/support/install_browser.sh
+
+# axe-core for the browser tests, pinned by package-lock.json; touched so that it is newer than the lock.
+# Without npm the browser tests say so themselves (they skip, or fail with CI=true).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found: browser tests cannot run axe-core" >&2; exit 0; }; \
+	npm ci --ignore-scripts --no-audit --no-fund && touch $@
 
 test: $(STAMP) lint system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

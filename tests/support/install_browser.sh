@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the browser the dashboard's browser tests drive (tests/support/browser.py): Debian's chromium.
+#
+# Idempotent and quick when it is there: one test -x, no network. `apt-get update` runs only when the
+# package is missing.
+# Playwright's own browser download cannot work here (no network beyond the package registries), so the
+# tests launch /usr/bin/chromium through Playwright's executable_path instead.
+set -euo pipefail
+
+BROWSER=/usr/bin/chromium
+PACKAGES=(chromium)
+
+if [[ -x $BROWSER ]]; then
+    exit 0
+fi
+
+echo "install_browser: $BROWSER missing; installing ${PACKAGES[*]}" >&2
+if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        exec sudo -n bash "$0" "$@"
+    fi
+    echo "install_browser: not root; run: apt-get install -y --no-install-recommends ${PACKAGES[*]}" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine's package lists may be absent or stale: apt-get install needs them current.
+apt-get update -qq || echo "install_browser: apt-get update failed; trying the lists there are" >&2
+if ! apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null; then
+    echo "install_browser: could not install ${PACKAGES[*]} from Debian's packages (see apt-get above)" >&2
+    exit 1
+fi
+if [[ ! -x $BROWSER ]]; then
+    echo "install_browser: ${PACKAGES[*]} installed but $BROWSER is not there" >&2
+    exit 1
+fi
+echo "install_browser: done ($("$BROWSER" --version 2>/dev/null || echo "$BROWSER"))" >&2

@@ -38,6 +38,9 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "publisher@localhost"
+    # The dashboard:
+    session_idle_minutes: float = 30.0
+    cookie_secure: bool = True  # off only for plain http on loopback (`publisher run --demo`)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -67,6 +70,8 @@ class Settings:
             smtp_password=env.get("PUBLISHER_SMTP_PASSWORD") or None,
             smtp_starttls=env.get("PUBLISHER_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=env.get("PUBLISHER_MAIL_FROM") or "publisher@localhost",
+            session_idle_minutes=_number(env, "PUBLISHER_SESSION_IDLE_MINUTES", 30.0, 1),
+            cookie_secure=_flag(env, "PUBLISHER_COOKIE_SECURE", True),
         )
 
 
@@ -85,6 +90,17 @@ def _number(env: dict[str, str], name: str, default: float, minimum: float) -> f
     if value < minimum:
         raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={env[name]!r} must be true or false")
 
 
 def _new_secret() -> str:

@@ -1,0 +1,74 @@
+"""What the dashboard's home page tells one person: their queue, what waits for a person, and health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from publisher import health, holds
+from publisher.models import Delivery, Hold, Post, PostContributor, User
+from publisher.states import DeliveryStatus, PostStatus
+
+# Deliveries the worker will not settle alone: a person decides (went out, send again, cancel).
+NEEDS_A_PERSON = (DeliveryStatus.UNKNOWN, DeliveryStatus.FAILED, DeliveryStatus.STALE)
+RETURNED_OR_DRAFT = (PostStatus.DRAFT, PostStatus.REJECTED)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The first few rows of a list, and how many there are in all."""
+
+    items: list[Any]
+    total: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    awaiting_approval: Listing | None  # None: the person is not an approver
+    own_drafts: Listing | None  # None: the person is not an officer
+    needs_a_person: Listing
+    publishing: dict[str, Any]
+    holds: list[Hold]
+
+
+def _listing(session: Session, query: Select, limit: int) -> Listing:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return Listing(list(session.scalars(query.limit(limit)).unique()), total)
+
+
+def awaiting_approval(session: Session, user: User, *, limit: int = 20) -> Listing:
+    """Posts waiting for approval that this person may approve: not theirs, not edited by them."""
+    contributed = exists().where(PostContributor.post_id == Post.id, PostContributor.user_id == user.id)
+    query = (select(Post).where(Post.status == PostStatus.PENDING_APPROVAL, Post.author_id != user.id,
+                                ~contributed)
+             .order_by(Post.submitted_at, Post.id))
+    return _listing(session, query, limit)
+
+
+def own_drafts(session: Session, user: User, *, limit: int = 20) -> Listing:
+    """Drafts and rejected posts this person wrote or edited, most recently changed first."""
+    contributed = exists().where(PostContributor.post_id == Post.id, PostContributor.user_id == user.id)
+    query = (select(Post).where(Post.status.in_(RETURNED_OR_DRAFT), or_(Post.author_id == user.id, contributed))
+             .order_by(Post.updated_at.desc(), Post.id.desc()))
+    return _listing(session, query, limit)
+
+
+def needs_a_person(session: Session, *, limit: int = 20) -> Listing:
+    """Deliveries whose outcome is unknown, that failed, or that went stale: oldest due first."""
+    query = (select(Delivery).options(joinedload(Delivery.post))
+             .where(Delivery.status.in_(NEEDS_A_PERSON)).order_by(Delivery.due_at, Delivery.id))
+    return _listing(session, query, limit)
+
+
+def overview(session: Session, user: User, now: datetime, *, overdue_after: timedelta) -> Overview:
+    return Overview(
+        awaiting_approval=awaiting_approval(session, user) if user.has_role("approver") else None,
+        own_drafts=own_drafts(session, user) if user.has_role("officer") else None,
+        needs_a_person=needs_a_person(session),
+        publishing=health.publishing_state(session, now, overdue_after=overdue_after),
+        holds=holds.active_holds(session),
+    )

@@ -1,4 +1,5 @@
-"""The Flask application factory: configuration, one database session per request, JSON errors."""
+"""The Flask application factory: configuration, one database session per request, errors as JSON for the
+API and as pages for the dashboard."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template_string, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import Babel, gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -29,25 +33,47 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         config.pop("SETTINGS", None) or Settings.from_env()
     )
     app = Flask(__name__)
+    secure = runtime.settings.cookie_secure
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
         MAX_CONTENT_LENGTH=runtime.settings.max_upload_bytes,
+        SESSION_COOKIE_NAME="publisher_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,  # "remember me" is not offered; should it ever be, same flags
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session, which ends when idle
+        BABEL_DEFAULT_LOCALE="sr_Latn",
+        BABEL_DEFAULT_TIMEZONE=runtime.settings.timezone,
     )
     app.config.update(config)
     app.extensions["publisher"] = runtime
     app.json.ensure_ascii = False  # Cyrillic stays readable
     app.json.sort_keys = False
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
+    from web import auth
     from web.api import bp as api_bp
+    from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
+    from web.i18n import select_locale
 
+    csrf = CSRFProtect(app)
+    csrf.exempt(api_bp)  # token-authenticated, no cookies: nothing for a forged request to ride on
+    csrf.exempt(feed_bp)
+    Babel(app, locale_selector=select_locale)
+    auth.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(feed_bp)
+    app.register_blueprint(dashboard_bp)
+    app.before_request(_page_request_user)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)
     app.register_error_handler(PublisherError, _publisher_error)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StaleDataError, lambda e: _publisher_error(
         Conflict("someone else changed this record at the same moment; reload and try again")))
@@ -55,7 +81,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Conflict("the change conflicts with another one made at the same moment; reload and try again")))
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/healthz", "healthz", healthz)
-    app.add_url_rule("/", "index", index)
     return app
 
 
@@ -80,6 +105,44 @@ def _close_session(_exc: BaseException | None) -> None:
         session.close()  # rolls back whatever was not committed: an error leaves no half-written rows
 
 
+def is_page_request() -> bool:
+    """A dashboard page (HTML, cookies, CSRF), as opposed to the token API, the feeds and the health check."""
+    return not request.path.startswith(("/api/", "/feed/", "/static/")) and request.path != "/healthz"
+
+
+def _page_request_user() -> None:
+    if is_page_request():
+        from web.auth import load_signed_in_user
+
+        load_signed_in_user()
+
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    403: _l("You may not do this"),
+    404: _l("There is no such page"),
+    405: _l("This page cannot be used this way"),
+    409: _l("Someone else changed this at the same moment"),
+    413: _l("What you sent is too large"),
+    422: _l("This cannot be accepted as it is"),
+    500: _l("Something went wrong on our side"),
+    503: _l("The database is not reachable"),
+}
+ERROR_HINTS = {
+    404: _l("Check the address, or start again from the overview."),
+    409: _l("Reload the page and try again."),
+    500: _l("It has been logged. Try again; if it keeps happening, tell the administrator."),
+    503: _l("Try again in a moment. If it keeps happening, tell the administrator."),
+}
+
+
+def _error_page(status: int, detail: Any = None, *, bare: bool = False) -> tuple[str, int]:
+    g.bare_page = bare  # the layout then asks the database nothing (it may be what failed)
+    title = ERROR_TITLES.get(status) or ERROR_TITLES[400 if status < 500 else 500]
+    return render_template("error.html", status=status, title=title, detail=detail or ERROR_HINTS.get(status),
+                           bare=bare), status
+
+
 def _error_response(status: int, code: str, message: str, details: Any = None) -> tuple[Response, int]:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
@@ -87,14 +150,25 @@ def _error_response(status: int, code: str, message: str, details: Any = None) -
     return jsonify({"error": body}), status
 
 
-def _publisher_error(exc: PublisherError) -> tuple[Response, int]:
+def _publisher_error(exc: PublisherError) -> tuple[Response | str, int]:
     session = g.get("db")
     if session is not None:
         session.rollback()
+    if is_page_request():
+        return _error_page(exc.status, exc.message)  # a view did not expect this: the service's words
     return _error_response(exc.status, exc.code, exc.message, exc.details)
 
 
-def _http_error(exc: HTTPException) -> tuple[Response, int]:
+def _csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
+    return _error_page(400, gettext(
+        "The form was sent without its security token, or with one that does not belong to this session "
+        "(for example after signing out in another tab). Nothing was changed. Go back, reload the page "
+        "and send the form again."))
+
+
+def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
+    if is_page_request():
+        return _error_page(exc.code or 500)
     code = (exc.name or "error").lower().replace(" ", "_")
     if exc.code == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
@@ -102,22 +176,29 @@ def _http_error(exc: HTTPException) -> tuple[Response, int]:
     return _error_response(exc.code or 500, code, exc.description or exc.name)
 
 
-def _unexpected_error(exc: Exception) -> tuple[Response, int]:
+def _unexpected_error(exc: Exception) -> tuple[Response | str, int]:
     if isinstance(exc, OperationalError):
         log.exception("database unavailable")
+        if is_page_request():
+            return _error_page(503, bare=True)
         return _error_response(503, "database_unavailable", "the database is not reachable; try again shortly")
     log.exception("unexpected error on %s %s", request.method, request.path)
+    if is_page_request():
+        return _error_page(500, bare=True)
     return _error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
 
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
 def _security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy",
-                                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-                                "base-uri 'none'; form-action 'self'")
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or (is_page_request() and response.mimetype == "text/html"):
+        # Pages show people's work: the back button after signing out must not bring them back.
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -144,16 +225,3 @@ def healthz() -> tuple[Response, int]:
         body["database"] = {"status": "unreachable", "backend": rt.engine.dialect.name}
         return jsonify(body), 503
     return jsonify(body), 200
-
-
-INDEX = """<!doctype html>
-<html lang="sr-Latn"><head><meta charset="utf-8"><title>publisher</title></head>
-<body><main>
-<h1>publisher</h1>
-<p>The JSON API is at <a href="/api/v1/openapi.json">/api/v1</a> (OpenAPI document);
-health at <a href="/healthz">/healthz</a>. The dashboard pages come with the dashboard release.</p>
-</main></body></html>"""
-
-
-def index() -> str:
-    return render_template_string(INDEX)

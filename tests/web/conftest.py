@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
 
+from publisher import accounts
 from tests.factories import Office, make_office
 from web import create_app
 
@@ -53,3 +55,75 @@ def api(client, office):
         return Caller(client, office.tokens[name])
 
     return as_person
+
+
+# The dashboard: people who sign in with a password, and a browser-like visitor that sends CSRF tokens.
+PASSWORD = "correct-horse-battery-1"
+_password_hash: str | None = None
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def people(office: Office, session) -> Office:
+    """The office, everyone with PASSWORD. One argon2 hash serves all: hashing is slow on purpose."""
+    global _password_hash
+    if _password_hash is None:
+        _password_hash = accounts.hash_password(PASSWORD)
+    for user in office.users.values():
+        user.password_hash = _password_hash
+    session.commit()
+    return office
+
+
+class Visitor:
+    """A browser: keeps its cookies, reads the CSRF token from the pages it gets, sends it with forms."""
+
+    def __init__(self, client: FlaskClient, address: str = "192.0.2.10") -> None:
+        self.client = client
+        self.environ = {"REMOTE_ADDR": address}
+        self.token: str | None = None
+
+    def get(self, path: str, **kw):
+        response = self.client.get(path, environ_base=self.environ, **kw)
+        found = CSRF_FIELD.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, path: str, data: dict | None = None, *, csrf: bool = True, **kw):
+        data = dict(data or {})
+        if csrf and "csrf_token" not in data:
+            if self.token is None:
+                self.get("/login")
+            data["csrf_token"] = self.token
+        response = self.client.post(path, data=data, environ_base=self.environ, **kw)
+        found = CSRF_FIELD.search(response.get_data(as_text=True))
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def sign_in(self, name: str, password: str = PASSWORD, **data):
+        self.get("/login")
+        return self.post("/login", {"name": name, "password": password, **data})
+
+    def session_cookie(self) -> str | None:
+        cookie = self.client.get_cookie("publisher_session")
+        return cookie.value if cookie else None
+
+
+@pytest.fixture
+def visitor(client) -> Visitor:
+    return Visitor(client)
+
+
+@pytest.fixture
+def signed_in(app, people):
+    """signed_in("ana"): a new browser, signed in as that person."""
+
+    def sign_in(name: str) -> Visitor:
+        browser = Visitor(app.test_client())
+        response = browser.sign_in(name)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return browser
+
+    return sign_in

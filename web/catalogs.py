@@ -1,0 +1,118 @@
+"""The dashboard's translation catalogs (web/translations): derive Serbian Cyrillic, compile the .mo files.
+
+The Serbian Cyrillic catalog is never edited by hand: it is the Latin one run through publisher.translit,
+so the two scripts always say the same thing. The compiled .mo files are committed, so a fresh clone runs
+and tests without a build step; a test fails when they fall behind the .po files.
+
+After changing a user-facing string:
+
+    pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \\
+        --project publisher --version 0.1 -o web/translations/messages.pot .
+    pybabel update -i web/translations/messages.pot -d web/translations --no-wrap --ignore-obsolete
+    # translate the new entries in sr_Latn and sq (en needs none), then:
+    python -m web.catalogs            # writes sr_Cyrl from sr_Latn and compiles every catalog
+    python -m web.catalogs --check    # exit 1 if anything is out of date (what the test asks)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from publisher import translit
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+LATIN, CYRILLIC = "sr_Latn", "sr_Cyrl"
+LOCALES = (LATIN, CYRILLIC, "sq", "en")
+# Placeholders stay as written: "%(name)s" must not become "%(наме)s".
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif%]")
+
+
+def po_path(locale: str) -> Path:
+    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+
+
+def to_cyrillic(text: str) -> str:
+    parts = _PLACEHOLDER.split(text)
+    kept = _PLACEHOLDER.findall(text)
+    out = [translit.to_cyrillic(parts[0])]
+    for placeholder, rest in zip(kept, parts[1:], strict=True):
+        out += [placeholder, translit.to_cyrillic(rest)]
+    return "".join(out)
+
+
+def read_catalog(locale: str) -> Catalog:
+    with po_path(locale).open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def cyrillic_catalog(latin: Catalog) -> Catalog:
+    """The Latin catalog, every translation transliterated; same dates, so the output is reproducible."""
+    catalog = Catalog(locale=CYRILLIC, project=latin.project, version=latin.version,
+                      creation_date=latin.creation_date, revision_date=latin.revision_date,
+                      language_team="sr_Cyrl (derived from sr_Latn by web/catalogs.py)",
+                      last_translator=latin.last_translator, fuzzy=False,
+                      header_comment="# Serbian (Cyrillic) translations for publisher.\n"
+                                     "# Generated from sr_Latn by `python -m web.catalogs`: do not edit by hand.")
+    for message in latin:
+        if not message.id:
+            continue
+        string = (tuple(to_cyrillic(s) for s in message.string) if isinstance(message.string, tuple)
+                  else to_cyrillic(message.string))
+        catalog.add(message.id, string, flags=message.flags, auto_comments=message.auto_comments,
+                    context=message.context)
+    return catalog
+
+
+def po_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=0)
+    return buf.getvalue()
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    return buf.getvalue()
+
+
+def wanted_files() -> dict[Path, bytes]:
+    """Every generated file and the bytes it should hold, from the hand-edited .po files."""
+    files = {po_path(CYRILLIC): po_bytes(cyrillic_catalog(read_catalog(LATIN)))}
+    for locale in LOCALES:
+        catalog = cyrillic_catalog(read_catalog(LATIN)) if locale == CYRILLIC else read_catalog(locale)
+        files[po_path(locale).with_suffix(".mo")] = mo_bytes(catalog)
+    return files
+
+
+def stale_files() -> list[Path]:
+    return [path for path, data in wanted_files().items() if not path.exists() or path.read_bytes() != data]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m web.catalogs", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only report files that are out of date")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_files()
+        for path in stale:
+            print(f"out of date: {path.relative_to(TRANSLATIONS.parent.parent)}", file=sys.stderr)
+        return 1 if stale else 0
+    for path, data in wanted_files().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            print(f"wrote {path.relative_to(TRANSLATIONS.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The signed-in pages: the overview at / and the person's own account; the layout's shared parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from publisher import holds, overview, profile
+from publisher.accounts import MIN_PASSWORD_LENGTH
+from publisher.errors import Invalid
+from web import labels
+from web.app import db, runtime
+from web.forms import LanguageForm, PasswordForm
+from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
+
+bp = Blueprint("dashboard", __name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Any
+    roles: tuple[str, ...] = ()  # empty: everyone signed in
+
+
+# Only pages that exist; each later page adds itself here with the roles that may use it.
+NAV = (
+    NavItem("dashboard.home", _l("Overview")),
+    NavItem("dashboard.account", _l("Your account")),
+)
+
+
+@bp.app_context_processor
+def layout_context() -> dict[str, Any]:
+    """What base.html needs on every page: the language, the navigation and the holds."""
+    context: dict[str, Any] = {"html_lang": interface_language(), "languages": list(LANGUAGE_NAMES.items()),
+                               "role_list": labels.role_list, "post_states": labels.POST_STATES,
+                               "delivery_states": labels.DELIVERY_STATES}
+    if g.get("bare_page") or not g.get("signed_in"):
+        return context  # an error page about the database itself must not ask it anything
+    active = holds.active_holds(db())
+    context["nav"] = [item for item in NAV if not item.roles or current_user.has_role(*item.roles)]
+    context["global_hold"] = next((h for h in active if h.channel_id is None), None)
+    context["channel_holds"] = [h for h in active if h.channel_id is not None]
+    return context
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    rt = runtime()
+    summary = overview.overview(db(), current_user.user, rt.clock(),
+                                overdue_after=timedelta(minutes=rt.settings.overdue_alert_minutes))
+    return render_template("home.html", overview=summary, timezone=rt.settings.timezone)
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return _account_page(LanguageForm(language=current_user.locale), PasswordForm())
+
+
+def _account_page(language_form: FlaskForm, password_form: FlaskForm, status: int = 200) -> Any:
+    return render_template("account.html", language_form=language_form, password_form=password_form,
+                           min_password=MIN_PASSWORD_LENGTH), status
+
+
+@bp.post("/account/language")
+@login_required
+def account_language() -> Response | tuple[str, int]:
+    form = LanguageForm()
+    if not form.validate():
+        return _account_page(form, PasswordForm(formdata=None), 422)
+    profile.set_locale(db(), current_user.actor(), form.language.data)
+    db().commit()
+    with force_locale(BABEL_LOCALES[form.language.data]):  # the confirmation in the language just chosen
+        flash(gettext("Your interface language is saved."), "success")
+    return redirect(url_for("dashboard.account"))
+
+
+# A service refusal, as the field it concerns and what to tell the person.
+PASSWORD_REFUSALS = {
+    "wrong_password": ("current_password", _l("The current password is not right.")),
+    "too_short": ("new_password", _l("The new password is too short: use at least %(num)d characters.")),
+    "same_password": ("new_password", _l("The new password must differ from the current one.")),
+    "locked": ("current_password", _l("Too many wrong passwords. Try again in a quarter of an hour.")),
+}
+
+
+@bp.post("/account/password")
+@login_required
+def account_password() -> Response | tuple[str, int]:
+    form = PasswordForm()
+    language_form = LanguageForm(formdata=None, language=current_user.locale)
+    if not form.validate():
+        return _account_page(language_form, form, 422)
+    rt = runtime()
+    try:
+        profile.change_password(db(), current_user.actor(), form.current_password.data, form.new_password.data,
+                                now=rt.clock(), keep_session=current_user.session_id)
+    except Invalid as exc:
+        db().commit()  # keeps the audit event of a refused attempt; nothing else was changed
+        field, message = PASSWORD_REFUSALS.get(exc.code, ("new_password", exc.message))
+        getattr(form, field).errors.append(str(message) % {"num": MIN_PASSWORD_LENGTH})
+        return _account_page(language_form, form, 422)
+    db().commit()
+    flash(gettext("Your password is changed. Your other signed-in browsers were signed out."), "success")
+    return redirect(url_for("dashboard.account"))
+

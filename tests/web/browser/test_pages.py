@@ -20,13 +20,14 @@ from tests.support.browser import (
     screenshot,
     sign_in,
 )
+from tests.web.conftest import PASSWORD
 
 
 @dataclass(frozen=True)
 class DashboardPage:
     name: str  # the test's id and the screenshot's file name
     path: str
-    person: str | None  # who signs in first (a person of tests/factories.py); None: nobody
+    person: str | None  # who signs in first (a person of tests/factories.py, with PASSWORD); None: nobody
 
 
 PAGES = [
@@ -61,20 +62,20 @@ def check_page(page, name: str) -> None:
 
 
 @pytest.mark.parametrize("target", PAGES, ids=lambda p: p.name)
-def test_page_in_browser(target: DashboardPage, live_server, page, passwords, database_url: str) -> None:
+def test_page_in_browser(target: DashboardPage, live_server, page, people, database_url: str) -> None:
     if target.person:
-        sign_in(page, live_server, target.person, passwords[target.person])
+        sign_in(page, live_server, target.person, PASSWORD)
     response = page.goto(live_server(target.path))
     assert response is not None and response.status == 200, f"{target.path}: HTTP {response and response.status}"
     assert urlsplit(page.url).path == urlsplit(target.path).path, f"{target.path} sent the browser to {page.url}"
     check_page(page, f"{target.name}-{backend(database_url)}")
 
 
-def test_refused_sign_in_in_browser(live_server, page, passwords, database_url: str) -> None:
+def test_refused_sign_in_in_browser(live_server, page, people, database_url: str) -> None:
     """The sign-in form showing its error: where markup most often goes wrong for screen readers."""
     page.goto(live_server("/login"))
     page.locator(USERNAME_FIELD).first.fill("ana")
-    page.locator(PASSWORD_FIELD).first.fill("not-" + passwords["ana"])
+    page.locator(PASSWORD_FIELD).first.fill("not-" + PASSWORD)
     with page.expect_navigation():
         page.locator(PASSWORD_FIELD).first.press("Enter")
     assert urlsplit(page.url).path == "/login"

@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
 # Installs the browser the dashboard's browser tests drive (tests/support/browser.py): Debian's chromium.
 #
-# Idempotent and quick when it is there: one test -x, no network. `apt-get update` runs only when the
-# package is missing.
+# Idempotent and quick when they are there: one dpkg-query a package, no network. `apt-get update` runs only
+# when a package is missing.
 # Playwright's own browser download cannot work here (no network beyond the package registries), so the
 # tests launch /usr/bin/chromium through Playwright's executable_path instead.
 set -euo pipefail
 
 BROWSER=/usr/bin/chromium
-PACKAGES=(chromium)
+# DejaVu covers Latin and Cyrillic, so the screenshots show real letters (chromium brings a font only
+# through an alternative dependency of fontconfig's).
+PACKAGES=(chromium fonts-dejavu-core)
 
-if [[ -x $BROWSER ]]; then
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+    [[ "$status" == ii* ]] || missing+=("$pkg")
+done
+if [[ ${#missing[@]} -eq 0 && -x $BROWSER ]]; then
     exit 0
 fi
 
-echo "install_browser: $BROWSER missing; installing ${PACKAGES[*]}" >&2
+echo "install_browser: installing ${missing[*]:-${PACKAGES[*]}}" >&2
 if [[ $(id -u) -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         exec sudo -n bash "$0" "$@"

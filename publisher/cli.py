@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -151,7 +153,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from publisher.worker import Worker, options_from
 
     _configure_logging()
-    rt = _runtime()
+    rt = Runtime.from_settings(run_settings(args.demo))
     schema.upgrade(rt.engine)
     if args.demo:
         demo.seed(rt, out=sys.stdout)
@@ -163,6 +165,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         worker.stop()
     return 0
+
+
+def run_settings(demo: bool, env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    settings = Settings.from_env(env)
+    if demo and not env.get("PUBLISHER_COOKIE_SECURE"):
+        # The demo is plain http on loopback, where a browser drops a Secure cookie: no one could sign in.
+        settings = dataclasses.replace(settings, cookie_secure=False)
+    return settings
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -259,7 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8080)
         if name == "run":
-            p.add_argument("--demo", action="store_true", help="create demo users and a local channel")
+            p.add_argument("--demo", action="store_true",
+                           help="create demo users and a local channel; session cookies work over plain http")
         p.set_defaults(func=func)
     sub.add_parser("worker", help="the dispatcher").set_defaults(func=cmd_worker)
     hold = sub.add_parser("hold", help="stop (on) or resume (off) publishing, everywhere or on one channel")

@@ -94,7 +94,9 @@ def _load_user(token: str) -> WebUser | None:
 
 def _unauthorized() -> Response:
     target = request.full_path.rstrip("?") if request.query_string else request.path
-    return redirect(url_for("auth.login", next=target) if target != "/" else url_for("auth.login"))
+    if request.method != "GET" or target == "/":
+        return redirect(url_for("auth.login"))  # a form's target is no page to come back to
+    return redirect(url_for("auth.login", next=target))
 
 
 def safe_next(target: str | None) -> str:

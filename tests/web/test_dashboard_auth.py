@@ -230,9 +230,11 @@ def test_next_leads_back_to_the_page_asked_for(visitor, people):
     assert response.headers["Location"] == "/account?tab=password"
 
 
-def test_a_signed_out_visitor_is_sent_to_sign_in(client):
+def test_a_signed_out_visitor_is_sent_to_sign_in(client, visitor):
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"] == "/login"
+    # A form sent after the session ended leads to the sign-in page, not back to the form's target.
+    assert visitor.post("/account/language", {"language": "en"}).headers["Location"] == "/login"
 
 
 @pytest.mark.parametrize("token", [None, "not-a-token"], ids=["missing", "wrong"])

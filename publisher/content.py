@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from channels.base import Content, MediaItem
@@ -47,19 +48,27 @@ class MediaRow(NamedTuple):
     original_name: str
 
 
+@cache
+def _batch_statements() -> tuple:  # noqa: ANN202 - built once: the worker reads a batch many times a second
+    ids = bindparam("ids", expanding=True)
+    posts = select(Post.id, Post.title, Post.body, Post.language, Post.variants, Post.scheduled_at).where(
+        Post.id.in_(ids))
+    media = (select(PostMedia.post_id, Media.sha256, Media.extension, Media.content_type, Media.size,
+                    func.coalesce(PostMedia.alt_text, Media.alt_text), Media.original_name)
+             .join(PostMedia, PostMedia.media_id == Media.id).where(PostMedia.post_id.in_(ids))
+             .order_by(PostMedia.post_id, PostMedia.position))
+    return posts, media
+
+
 def load_contents(session: Session, wanted: list[tuple[int, str]], media_dir: Path) -> dict[tuple[int, str], Content]:
     """The same Content as `content_for`, for many (post id, channel name) pairs in two plain selects:
     the worker reads a whole batch of claims at once instead of a post graph per send."""
     post_ids = sorted({post_id for post_id, _ in wanted})
-    posts = {row.id: row for row in session.execute(
-        select(Post.id, Post.title, Post.body, Post.language, Post.variants, Post.scheduled_at)
-        .where(Post.id.in_(post_ids)))}
+    read_posts, read_media = _batch_statements()
+    conn = session.connection()
+    posts = {row.id: row for row in conn.execute(read_posts, {"ids": post_ids})}
     media: dict[int, list[MediaRow]] = {post_id: [] for post_id in post_ids}
-    for post_id, *row in session.execute(
-            select(PostMedia.post_id, Media.sha256, Media.extension, Media.content_type, Media.size,
-                   func.coalesce(PostMedia.alt_text, Media.alt_text), Media.original_name)
-            .join(PostMedia, PostMedia.media_id == Media.id).where(PostMedia.post_id.in_(post_ids))
-            .order_by(PostMedia.post_id, PostMedia.position)):
+    for post_id, *row in conn.execute(read_media, {"ids": post_ids}):
         media[post_id].append(MediaRow(*row))
     return {(post_id, name): build_content(post_id, posts[post_id].title, posts[post_id].body,
                                            posts[post_id].language, posts[post_id].variants or {},

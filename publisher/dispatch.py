@@ -13,8 +13,9 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from channels.base import Published
@@ -102,6 +103,37 @@ def mark_stale(session: Session, now: datetime, policy: DispatchPolicy) -> list[
     return [r[0] for r in rows]
 
 
+@cache
+def _claim_statements() -> tuple:  # noqa: ANN202 - built once: the claim runs hundreds of times a second
+    """The claim's statements with bound parameters, so that each pass only binds values."""
+    now = bindparam("now")
+    picks = {}
+    for status, order in ((D.RETRY_WAIT, Delivery.next_attempt_at), (D.PENDING, Delivery.due_at)):
+        # A pending delivery past the staleness window is never claimed: it waits for a person.
+        fresh = Delivery.due_at >= bindparam("fresh_after") if status == D.PENDING else true()
+        picks[status] = (
+            _joined(select(Delivery.id))
+            .where(_claimable(now, status), fresh, Delivery.channel_id == bindparam("channel_id"))
+            .order_by(order, Delivery.id).limit(bindparam("room"))
+            .with_for_update(skip_locked=True, of=[Delivery, Post]))
+    deliveries = Delivery.__table__
+    take = (
+        deliveries.update()
+        .where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
+               deliveries.c.status.in_([D.PENDING, D.RETRY_WAIT]))
+        .values(status=D.SENDING, lease_owner=bindparam("worker"), lease_expires_at=bindparam("expires"),
+                attempts=deliveries.c.attempts + 1, last_attempt_at=now, next_attempt_at=None, updated_at=now)
+        .returning(deliveries.c.id, deliveries.c.post_id, deliveries.c.idempotency_key, deliveries.c.attempts))
+    posts = Post.__table__
+    start = (
+        posts.update()
+        .where(posts.c.id.in_(bindparam("ids", expanding=True)), posts.c.status.in_(SENDABLE_POST_STATES),
+               posts.c.status != P.PUBLISHING)
+        .values(status=P.PUBLISHING, version=posts.c.version + 1, updated_at=now)
+        .returning(posts.c.id))
+    return picks, take, start
+
+
 def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[int, int],
               policy: DispatchPolicy) -> list[Claim]:
     """Claim up to `slots[channel_id]` due deliveries per channel. The caller commits before sending.
@@ -109,55 +141,36 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
     PostgreSQL: FOR UPDATE SKIP LOCKED over the delivery and its post, so workers never wait on each
     other and an officer editing the post at this moment is skipped rather than raced.
     SQLite: the writer lock (BEGIN IMMEDIATE) serialises claims; the status is re-checked on update.
+    The delivery attempt row is the record of the claim (who, when); no separate audit event.
     """
+    picks, take, start = _claim_statements()
+    conn = session.connection()
     claims: list[Claim] = []
     expires = now + policy.lease
     for channel_id, free in slots.items():
         ids: list[int] = []
-        for status, order in ((D.RETRY_WAIT, Delivery.next_attempt_at), (D.PENDING, Delivery.due_at)):
+        for status in (D.RETRY_WAIT, D.PENDING):
             room = min(free, policy.claim_batch) - len(ids)
             if room <= 0:
                 break
-            fresh = Delivery.due_at >= now - policy.stale_after if status == D.PENDING else True
-            ids += session.scalars(  # a pending delivery past the staleness window is never claimed
-                _joined(select(Delivery.id)).where(_claimable(now, status), fresh, Delivery.channel_id == channel_id)
-                .order_by(order, Delivery.id).limit(room)
-                .with_for_update(skip_locked=True, of=[Delivery, Post]))
+            ids += conn.execute(picks[status], {"now": now, "fresh_after": now - policy.stale_after,
+                                                "channel_id": channel_id, "room": room}).scalars()
         if not ids:
             continue
-        rows = session.execute(
-            update(Delivery).where(Delivery.id.in_(ids), Delivery.status.in_([D.PENDING, D.RETRY_WAIT]))
-            .values(status=D.SENDING, lease_owner=worker_id, lease_expires_at=expires,
-                    attempts=Delivery.attempts + 1, last_attempt_at=now, next_attempt_at=None, updated_at=now)
-            .returning(Delivery.id, Delivery.post_id, Delivery.idempotency_key, Delivery.attempts)
-        ).all()
+        rows = conn.execute(take, {"ids": ids, "now": now, "worker": worker_id, "expires": expires}).all()
         claims.extend(Claim(r[0], r[1], channel_id, r[2], r[3], expires) for r in rows)
     if not claims:
         return []
-    session.execute(insert(DeliveryAttempt.__table__), [
+    conn.execute(insert(DeliveryAttempt.__table__), [
         {"delivery_id": c.delivery_id, "number": c.attempt, "worker_id": worker_id, "started_at": now}
         for c in claims])
-    session.execute(insert(AuditEvent.__table__), [
-        {"at": now, "actor_name": "worker", "via": f"worker:{worker_id}", "action": "delivery.claim",
-         "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": None,
-         "after": {"status": "sending", "attempt": c.attempt}, "detail": None}
-        for c in claims])
-    _start_publishing(session, {c.post_id for c in claims}, now)
-    return claims
-
-
-def _start_publishing(session: Session, post_ids: set[int], now: datetime) -> None:
-    moved = session.execute(
-        update(Post).where(Post.id.in_(post_ids), Post.status.in_(SENDABLE_POST_STATES),
-                           Post.status != P.PUBLISHING)
-        .values(status=P.PUBLISHING, version=Post.version + 1, updated_at=now)
-        .returning(Post.id)
-    ).scalars().all()
+    moved = conn.execute(start, {"ids": sorted({c.post_id for c in claims}), "now": now}).scalars().all()
     if moved:
-        session.execute(insert(AuditEvent.__table__), [
-            {"at": now, "actor_name": "worker", "via": "worker", "action": "post.publishing", "post_id": pid,
-             "subject": f"post:{pid}", "before": None, "after": {"status": "publishing"}, "detail": None}
-            for pid in moved])
+        conn.execute(insert(AuditEvent.__table__), [
+            {"at": now, "actor_name": "worker", "via": f"worker:{worker_id}", "action": "post.publishing",
+             "post_id": pid, "subject": f"post:{pid}", "before": None, "after": {"status": "publishing"},
+             "detail": None} for pid in moved])
+    return claims
 
 
 def next_due(session: Session, now: datetime) -> datetime | None:
@@ -183,29 +196,40 @@ def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime
     return status
 
 
+@cache
+def _record_statements() -> tuple:  # noqa: ANN202 - built once, like the claim's
+    deliveries, attempts = Delivery.__table__, DeliveryAttempt.__table__
+    now = bindparam("now")
+    ours = (select(deliveries.c.id)
+            .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.status == D.SENDING,
+                   deliveries.c.lease_owner == bindparam("worker"))
+            .order_by(deliveries.c.id).with_for_update())
+    sent = deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
+        status=D.SENT, remote_id=bindparam("b_remote_id"), url=bindparam("b_url"), sent_at=now, error=None,
+        error_kind=None, lease_owner=None, lease_expires_at=None, updated_at=now)
+    finished = (attempts.update()
+                .where(attempts.c.delivery_id == bindparam("row_id"), attempts.c.number == bindparam("attempt_no"))
+                .values(finished_at=now, outcome="sent"))
+    return ours, sent, finished
+
+
 def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | BaseException]], worker_id: str,
                     now: datetime, policy: DispatchPolicy) -> None:
     """Store many outcomes in one transaction: the common case (sent, lease still ours) as a few
     set-based statements, anything else through the one-by-one path."""
+    find_ours, mark_sent, finish_attempt = _record_statements()
+    conn = session.connection()
     published = {c.delivery_id: (c, r) for c, r in outcomes if isinstance(r, Published)}
-    ours = set(session.scalars(  # still sending under our lease: the common case, done set-wise
-        select(Delivery.id).where(Delivery.id.in_(sorted(published)), Delivery.status == D.SENDING,
-                                  Delivery.lease_owner == worker_id).order_by(Delivery.id).with_for_update()))
+    ours = set(conn.execute(find_ours, {"ids": sorted(published), "worker": worker_id}).scalars()) \
+        if published else set()
     sent = [published[i] for i in sorted(ours)]
     slow = [(c, r) for c, r in outcomes if c.delivery_id not in ours]
     if sent:
-        deliveries, attempts = Delivery.__table__, DeliveryAttempt.__table__
-        session.connection().execute(
-            deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
-                status=D.SENT, remote_id=bindparam("b_remote_id"), url=bindparam("b_url"), sent_at=now, error=None,
-                error_kind=None, lease_owner=None, lease_expires_at=None, updated_at=now),
-            [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url} for c, r in sent])
-        session.connection().execute(
-            attempts.update().where(attempts.c.delivery_id == bindparam("row_id"),
-                                    attempts.c.number == bindparam("attempt_no"))
-            .values(finished_at=now, outcome="sent"),
-            [{"row_id": c.delivery_id, "attempt_no": c.attempt} for c, _ in sent])
-        session.execute(insert(AuditEvent.__table__), [
+        conn.execute(mark_sent, [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url, "now": now}
+                                 for c, r in sent])
+        conn.execute(finish_attempt, [{"row_id": c.delivery_id, "attempt_no": c.attempt, "now": now}
+                                      for c, _ in sent])
+        conn.execute(insert(AuditEvent.__table__), [
             {"at": now, "actor_name": f"worker:{worker_id}", "via": f"worker:{worker_id}", "action": "delivery.sent",
              "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": {"status": "sending"},
              "after": {"status": "sent", "attempt": c.attempt}, "detail": None} for c, _ in sent])
@@ -343,6 +367,18 @@ def settle_post(session: Session, post_id: int, now: datetime) -> None:
     _settle_posts(session, {post_id}, now)
 
 
+@cache
+def _settle_statements() -> tuple:  # noqa: ANN202 - built once, like the claim's
+    posts, deliveries = Post.__table__, Delivery.__table__
+    ids = bindparam("ids", expanding=True)
+    lock = select(posts.c.id, posts.c.status).where(posts.c.id.in_(ids)).order_by(posts.c.id).with_for_update()
+    states = select(deliveries.c.post_id, deliveries.c.status, deliveries.c.error_kind).where(
+        deliveries.c.post_id.in_(ids), deliveries.c.status != D.CANCELLED)
+    move = posts.update().where(posts.c.id == bindparam("row_id")).values(
+        status=bindparam("target"), version=posts.c.version + 1, updated_at=bindparam("now"))
+    return lock, states, move
+
+
 def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> None:
     """A post's status follows its deliveries once none of them is still with the worker.
 
@@ -353,13 +389,13 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
     ids = sorted(set(post_ids))
     if not ids:
         return
-    current = dict(session.execute(select(Post.id, Post.status).where(Post.id.in_(ids))
-                                   .order_by(Post.id).with_for_update()).all())
+    session.flush()  # the statements below go to the connection, past the session's autoflush
+    lock, states, move = _settle_statements()
+    conn = session.connection()
+    current = dict(conn.execute(lock, {"ids": ids}).all())
     rows: dict[int, list[tuple[str, str | None]]] = {pid: [] for pid in ids}
-    for post_id, status, kind in session.execute(
-            select(Delivery.post_id, Delivery.status, Delivery.error_kind).where(Delivery.post_id.in_(ids))):
-        if status != D.CANCELLED:
-            rows[post_id].append((status, kind))
+    for post_id, status, kind in conn.execute(states, {"ids": ids}):
+        rows[post_id].append((status, kind))
     moves = []
     for post_id in ids:
         before = current.get(post_id)
@@ -373,12 +409,8 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
                       "post_id": post_id, "subject": f"post:{post_id}", "before": {"status": str(before)},
                       "after": {"status": str(target)}, "detail": None})
     if moves:
-        posts = Post.__table__
-        session.connection().execute(
-            posts.update().where(posts.c.id == bindparam("row_id"))
-            .values(status=bindparam("target"), version=posts.c.version + 1, updated_at=now),
-            [{"row_id": m["post_id"], "target": m["after"]["status"]} for m in moves])
-        session.execute(insert(AuditEvent.__table__), moves)
+        conn.execute(move, [{"row_id": m["post_id"], "target": m["after"]["status"], "now": now} for m in moves])
+        conn.execute(insert(AuditEvent.__table__), moves)
         for post_id in (m["post_id"] for m in moves):
             post = session.identity_map.get(session.identity_key(Post, post_id))  # keep loaded copies true
             if post is not None:

@@ -8,6 +8,7 @@ carries on when the database is back; an outcome that could not be stored is kep
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -16,20 +17,19 @@ import signal
 import socket
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import requests
 from apscheduler.schedulers.background import BackgroundScheduler
-from requests.adapters import HTTPAdapter
 from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from channels.base import Channel as Adapter
-from channels.errors import ChannelConfigError, Rejected, Retryable
+from channels.base import Published
+from channels.errors import ChannelConfigError, Rejected
 from publisher import alerts, dispatch
 from publisher.alerts import MailSettings
 from publisher.channel_store import build_adapter
@@ -38,6 +38,7 @@ from publisher.content import load_contents
 from publisher.credentials import CredentialKeyError
 from publisher.dispatch import Claim, DispatchPolicy
 from publisher.health import WORKER_SILENCE
+from publisher.http import WorkerHttp
 from publisher.models import Channel, Delivery, Hold, WorkerBeat
 from publisher.reconcile import reconcile_unknown
 from publisher.runtime import Runtime
@@ -49,7 +50,12 @@ log = logging.getLogger(__name__)
 DB_ERRORS = (OperationalError, InterfaceError)
 RECORD_BATCH = 200
 RECORD_GATHER_SECONDS = 0.003  # wait this long for more finished sends: fewer, larger transactions
-STALE_SWEEP_SECONDS = 1.0  # staleness is measured in minutes; once a second is plenty
+MAX_UNRECORDED = 1000  # sent but not yet stored: past this, the dispatch loop waits for the recorder
+STALE_SWEEP_SECONDS = 1.0
+_ENABLED_CHANNELS = select(Channel.id, Channel.max_concurrency, Channel.updated_at).where(Channel.enabled.is_(True))  # staleness is measured in minutes; once a second is plenty
+
+
+Send = tuple[Claim, Adapter | BaseException, Any]  # a claim, its adapter (or why none), its content
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,13 @@ class Worker:
         self.options = options or WorkerOptions()
         self.id = worker_id or new_worker_id()
         self._pool = ThreadPoolExecutor(max_workers=self.options.threads, thread_name_prefix="send")
+        # Per channel: claimed and not yet finished (what the next claim is measured against), sends
+        # on the wire now (at most the channel's limit), and claimed sends waiting for a free sender.
         self._inflight: dict[int, int] = defaultdict(int)
+        self._running: dict[int, int] = defaultdict(int)
+        self._waiting: dict[int, deque[Send]] = defaultdict(deque)
+        self._limits: dict[int, int] = {}
+        self._stop_deadline: float | None = None  # set by stop(): no send starts after it
         self._futures: set[Future] = set()
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -99,14 +111,15 @@ class Worker:
         self._scheduler: BackgroundScheduler | None = None
         self._adapters: dict[int, tuple[datetime, Adapter]] = {}
         # Finished sends wait here for the recorder, which stores them in batches.
-        self._outcomes: queue.Queue[tuple[Claim, Any]] = queue.Queue()
+        self._outcomes: queue.Queue[tuple[Claim, Any, bool]] = queue.Queue()  # (claim, result, slot freed)
         self._unrecorded = 0  # claimed and not yet recorded; guarded by _lock
         self._last_stale_sweep: datetime | None = None
+        # SQLite has one writer at a time. The dispatch loop and the recorder take turns on a lock here
+        # rather than on SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between tries.
+        self._write_turn = threading.Lock() if rt.engine.dialect.name == "sqlite" else contextlib.nullcontext()
         self._recorder = threading.Thread(target=self._record_loop, name="record", daemon=True)
         self._recorder.start()
-        self.http = requests.Session()
-        self.http.mount("http://", HTTPAdapter(pool_connections=32, pool_maxsize=self.options.threads))
-        self.http.mount("https://", HTTPAdapter(pool_connections=32, pool_maxsize=self.options.threads))
+        self.http = WorkerHttp(pool_size=self.options.threads)
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -134,6 +147,10 @@ class Worker:
         if self._loop_thread is not None:
             self._loop_thread.join(timeout=5)
         deadline = time.monotonic() + (self.options.stop_grace_seconds if grace is None else grace)
+        # Claimed sends still waiting for a sender go out within the grace period; any left after it
+        # keep their lease, which expires, and reconciliation resends them (only platforms that dedup
+        # by our key have sends waiting, see _ahead).
+        self._stop_deadline = deadline
         for future in list(self._futures):
             future.result(timeout=max(deadline - time.monotonic(), 0)) if not future.done() else None
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -162,84 +179,144 @@ class Worker:
 
     def _loop(self) -> None:
         failures = 0
+        busy = False  # the last pass claimed something: claim again without asking what is due first
         while not self._stopping.is_set():
             self._wake.clear()
             try:
-                delay = self.dispatch_pass()
+                delay = self.dispatch_pass(probe=not busy)
                 failures = 0
             except DB_ERRORS as exc:
                 failures += 1
                 delay = min(0.5 * 2 ** failures, 5.0)
                 log.warning("database unavailable (%s); dispatch retries in %.1f s", type(exc).__name__, delay)
+                busy = False
                 self._stopping.wait(delay)  # a finished send must not cut the backoff short
                 continue
             except Exception:  # a bug must not stop publishing for everyone
                 log.exception("dispatch pass failed")
                 delay = 1.0
+            busy = delay == 0.0
             if delay > 0:
                 self._wake.wait(delay)
 
-    def dispatch_pass(self) -> float:
-        """Claim what may go now and hand it to the pool. Returns how long the loop may sleep."""
+    def dispatch_pass(self, probe: bool = True) -> float:
+        """Claim what may go now and hand it to the pool. Returns how long the loop may sleep.
+
+        `probe` first asks, in a reading transaction, whether anything is due at all, so that an idle
+        tick never takes the write lock; right after a pass that claimed, the loop skips it."""
         policy = self.options.policy
         now = self.rt.clock()
         tick = self.options.tick_seconds
-        with self.rt.read_sessions() as session:  # idle ticks take no write lock
-            upcoming = dispatch.next_due(session, now)
-        if upcoming is None or upcoming > now:
-            return tick if upcoming is None else min(tick, max((upcoming - now).total_seconds(), 0.005))
-        with self.rt.sessions() as session:
-            channels = {cid: (limit, version) for cid, limit, version in session.execute(
-                select(Channel.id, Channel.max_concurrency, Channel.updated_at).where(Channel.enabled.is_(True)))}
+        if probe:
+            with self.rt.read_sessions() as session:
+                upcoming = dispatch.next_due(session, now)
+            if upcoming is None or upcoming > now:
+                return tick if upcoming is None else min(tick, max((upcoming - now).total_seconds(), 0.005))
+        with self._lock:
+            backlog = self._unrecorded >= MAX_UNRECORDED
+        if backlog:  # the recorder is behind: storing what went out comes before sending more
+            return tick
+        with self._write_turn, self.rt.sessions() as session:
+            channels = {cid: (limit, version) for cid, limit, version in session.connection().execute(
+                _ENABLED_CHANNELS)}
             with self._lock:
-                slots = {cid: limit - self._inflight[cid] for cid, (limit, _) in channels.items()}
+                self._limits = {cid: limit for cid, (limit, _) in channels.items()}
+                slots = {cid: limit + self._ahead(cid, limit) - self._inflight[cid]
+                         for cid, (limit, _) in channels.items()}
             if self._last_stale_sweep is None or (now - self._last_stale_sweep).total_seconds() >= STALE_SWEEP_SECONDS:
                 dispatch.mark_stale(session, now, policy)  # labels and alerts; claiming skips them anyway
                 self._last_stale_sweep = now
-            claims = dispatch.claim_due(session, self.id, now, slots, policy)
+            claims = dispatch.claim_due(session, self.id, now, {c: n for c, n in slots.items() if n > 0}, policy)
+            # What the sends need is read in the same transaction: if it fails, nothing was claimed.
+            sends = self._prepare(session, claims, {cid: version for cid, (_, version) in channels.items()})
             session.commit()  # the claim is durable before any network call
         if claims:
-            self._hand_out(claims, {cid: version for cid, (_, version) in channels.items()})
+            self._hand_out(sends)
         # Something claimed: look again at once. Nothing claimed although due: it waits for a slot (a
         # finished send wakes us), a hold or a rate limit (the tick looks again).
         return 0.0 if claims else tick
 
-    def _hand_out(self, claims: list[Claim], versions: dict[int, datetime]) -> None:
-        """Read what the claimed sends need in one go, then give each to a sender thread."""
+    def _prepare(self, session: Any, claims: list[Claim],
+                 versions: dict[int, datetime]) -> list[Send]:
+        """Each claim with its adapter (or why there is none) and its content (None: the post is gone)."""
+        if not claims:
+            return []
+        adapters = {cid: self._adapter(session, cid, versions.get(cid)) for cid in {c.channel_id for c in claims}}
+        names = {cid: a.name for cid, a in adapters.items() if not isinstance(a, BaseException)}
+        contents = load_contents(session, [(c.post_id, names[c.channel_id]) for c in claims
+                                           if c.channel_id in names], self.rt.settings.media_dir)
+        return [(c, adapters[c.channel_id], contents.get((c.post_id, names.get(c.channel_id)))) for c in claims]
+
+    def _ahead(self, channel_id: int, limit: int) -> int:
+        """How many sends may be claimed beyond the channel's limit, to wait for a free sender.
+
+        Only where the platform dedups by our key: if the worker dies, a claimed send that never left
+        is reconciled by sending it again with the same key, which cannot post twice. Elsewhere each
+        claim starts at once, so a crash leaves as few unknowns as possible."""
+        cached = self._adapters.get(channel_id)
+        return limit if cached is not None and cached[1].capabilities().idempotent else 0
+
+    def _hand_out(self, sends: list[Send]) -> None:
+        """Queue each claimed send on its channel and start as many as the channel's limit allows."""
         with self._lock:
-            for claim in claims:
+            for claim, _, _ in sends:
                 self._inflight[claim.channel_id] += 1
                 self._unrecorded += 1
-        try:
-            with self.rt.read_sessions() as session:
-                adapters = {cid: self._adapter(session, cid, versions.get(cid)) for cid in {c.channel_id for c in claims}}
-                names = {cid: a.name for cid, a in adapters.items() if not isinstance(a, BaseException)}
-                contents = load_contents(session, [(c.post_id, names[c.channel_id]) for c in claims
-                                                   if c.channel_id in names], self.rt.settings.media_dir)
-        except DB_ERRORS as exc:
-            failure = Retryable(f"could not read the post ({type(exc).__name__}); nothing was sent")
-            for claim in claims:
-                self._outcomes.put((claim, failure))
-            return
-        for claim in claims:
-            adapter = adapters[claim.channel_id]
-            content = contents.get((claim.post_id, names.get(claim.channel_id)))
+        for send in sends:
+            claim, adapter, content = send
             if isinstance(adapter, BaseException):
-                self._outcomes.put((claim, adapter))
+                self._outcomes.put((claim, adapter, False))
             elif content is None:
-                self._outcomes.put((claim, Rejected("the post is gone")))
+                self._outcomes.put((claim, Rejected("the post is gone"), False))
             else:
-                future = self._pool.submit(self._send, claim, adapter, content)
-                self._futures.add(future)
-                future.add_done_callback(self._futures.discard)
+                with self._lock:
+                    self._waiting[claim.channel_id].append(send)
+        for channel_id in {claim.channel_id for claim, _, _ in sends}:
+            self._start_waiting(channel_id)
 
-    def _send(self, claim: Claim, adapter: Adapter, content: Any) -> None:
-        result: Any
-        try:
-            result = adapter.publish(content, key=claim.key)
-        except Exception as exc:  # noqa: BLE001 - recorded as what the adapter said
-            result = exc
-        self._outcomes.put((claim, result))
+    def _start_waiting(self, channel_id: int) -> None:
+        while (send := self._next_waiting(channel_id)) is not None:
+            future = self._pool.submit(self._send_from, send)
+            self._futures.add(future)
+            future.add_done_callback(self._futures.discard)
+
+    def _next_waiting(self, channel_id: int) -> Send | None:
+        """The channel's next waiting send, counted as running, if the channel has a free sender."""
+        with self._lock:
+            waiting = self._waiting[channel_id]
+            if not waiting or self._running[channel_id] >= self._limits.get(channel_id, 1):
+                return None
+            self._running[channel_id] += 1
+            return waiting.popleft()
+
+    def _send_from(self, send: Send) -> None:
+        """Send, then carry on with the channel's next waiting send in this thread: no hand-off."""
+        next_send: Send | None = send
+        while next_send is not None:
+            claim, adapter, content = next_send
+            result: Any
+            try:
+                result = adapter.publish(content, key=claim.key)
+            except Exception as exc:  # noqa: BLE001 - recorded as what the adapter said
+                result = exc
+            # A send that went through frees its claim slot now; any other outcome keeps it until it
+            # is recorded, so that a rate limit or a paused channel is in the database before the next claim.
+            freed = isinstance(result, Published)
+            with self._lock:
+                self._running[claim.channel_id] -= 1
+                if freed:
+                    self._inflight[claim.channel_id] -= 1
+            self._outcomes.put((claim, result, freed))
+            if freed:
+                self.wake()
+            late = self._stop_deadline is not None and time.monotonic() > self._stop_deadline
+            next_send = None if late else self._next_waiting(claim.channel_id)
+
+    def _free_slots(self, claims: list[Claim]) -> None:
+        with self._lock:
+            for claim in claims:
+                self._inflight[claim.channel_id] -= 1
+        self.wake()
 
     def _adapter(self, session: Any, channel_id: int, version: datetime | None) -> Adapter | BaseException:
         """One adapter per channel version: it keeps its HTTP connections alive between sends."""
@@ -269,12 +346,10 @@ class Worker:
                     batch.append(self._outcomes.get(timeout=max(gather_until - time.monotonic(), 0)))
                 except queue.Empty:
                     break
-            self._record(batch)
+            self._record([(claim, result) for claim, result, _ in batch])
             with self._lock:
-                for claim, _ in batch:
-                    self._inflight[claim.channel_id] -= 1
                 self._unrecorded -= len(batch)
-            self.wake()
+            self._free_slots([claim for claim, _, freed in batch if not freed])
 
     def _idle_recorder(self) -> bool:
         with self._lock:
@@ -286,7 +361,7 @@ class Worker:
         deadline: float | None = None
         while True:
             try:
-                with self.rt.sessions() as session:
+                with self._write_turn, self.rt.sessions() as session:
                     dispatch.record_outcomes(session, batch, self.id, self.rt.clock(), self.options.policy)
                     session.commit()
                 return

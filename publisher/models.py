@@ -204,6 +204,22 @@ class PostMedia(Base):
         return self.alt_text if self.alt_text is not None else self.media.alt_text
 
 
+class PostApproval(Base):
+    """What was approved, as it was: the approvals page diffs the current content against the latest one."""
+
+    __tablename__ = "post_approvals"
+    __table_args__ = (Index("ix_post_approvals_post_id_id", "post_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    content: Mapped[dict] = mapped_column(JSON)  # publisher.approvals.approved_content
+
+    approved_by: Mapped[User | None] = relationship(lazy="joined")
+
+
 class PostContributor(Base):
     """Everyone who wrote any of the post: none of them may approve it."""
 

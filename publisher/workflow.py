@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from channels.base import Problem
 from channels.errors import ChannelConfigError
 from publisher import audit
+from publisher.approvals import record_approval
 from publisher.audit import Actor
 from publisher.channel_store import build_adapter, resolve_targets
 from publisher.content import content_for, content_hash
@@ -120,8 +121,10 @@ def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_h
             channel=channel, status=DeliveryStatus.PENDING, due_at=due,
             idempotency_key=f"p{post.id}-c{channel.id}-{post.content_hash[:16]}",
         ))
+    approver = _own(session, actor)
+    record_approval(session, post, approver, now)
     return _move(session, rt, actor, post, next_status, "post.approve",
-                 approved_by=_own(session, actor), approved_at=now, approved_hash=post.content_hash)
+                 approved_by=approver, approved_at=now, approved_hash=post.content_hash)
 
 
 def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: str) -> Post:

@@ -1,4 +1,4 @@
-"""approvals: what each approval approved, for the approvals page's diff
+"""approvals and calendar: what each approval approved (for the diff); posts by state and time
 
 Revision ID: 0004
 Revises: 0003
@@ -31,8 +31,14 @@ def upgrade() -> None:
     with op.batch_alter_table("post_approvals", schema=None) as batch_op:
         batch_op.create_index("ix_post_approvals_post_id_id", ["post_id", "id"], unique=False)
 
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.create_index("ix_posts_status_scheduled_at", ["status", "scheduled_at"], unique=False)
+
 
 def downgrade() -> None:
+
+    with op.batch_alter_table("posts", schema=None) as batch_op:
+        batch_op.drop_index("ix_posts_status_scheduled_at")
 
     with op.batch_alter_table("post_approvals", schema=None) as batch_op:
         batch_op.drop_index("ix_post_approvals_post_id_id")

@@ -402,3 +402,85 @@ def test_a_slow_channel_does_not_hold_up_another(rt, session, office, portal, wo
     session.commit()
     assert quick.sent_at < slow_attempt.finished_at - timedelta(seconds=0.5)
     assert slow.status == "sent" and slow.attempts == 2  # resent with the same id after the timeout
+
+
+# --- how many sends at once ------------------------------------------------------------------------------
+
+
+class GatedSends:
+    """A publish that waits at a gate, counting how many are on the wire at once."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self.lock = threading.Lock()
+        self.running = self.peak = 0
+
+    def publish(self, adapter, content, *, key):  # noqa: ANN001, ANN201 - patched in as ScriptedChannel.publish
+        with self.lock:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        try:
+            self.gate.wait(10)
+            return Published(remote_id=f"remote-{key}")
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def wait_running(self, count: int) -> None:
+        deadline = time.monotonic() + 5
+        while self.running < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+def count_sending(session) -> int:
+    count = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "sending"))
+    session.commit()
+    return count
+
+
+@pytest.mark.parametrize(("idempotent", "claimed_ahead"), [(False, 0), (True, 2)])
+def test_a_channel_never_has_more_sends_on_the_wire_than_its_limit(rt, session, office, scripted, monkeypatch,
+                                                                   idempotent, claimed_ahead):
+    """Only a platform that dedups by our key gets sends claimed ahead: if the worker dies, they are
+    resent safely. They wait for a free sender; the limit on the wire holds either way."""
+    scripted.idempotent = idempotent
+    sends = GatedSends()
+    monkeypatch.setattr(scripted, "publish", lambda self, content, *, key: sends.publish(self, content, key=key))
+    session.get(type(office.channels["scripted"]), channel_id(office, "scripted")).max_concurrency = 2
+    session.commit()
+    post_ids = [approve(session, rt, office) for _ in range(6)]
+    worker = Worker(rt, WorkerOptions(policy=POLICY, threads=8), worker_id="w1")
+    try:
+        for _ in range(3):
+            worker.dispatch_pass(probe=False)
+        sends.wait_running(2)
+        assert count_sending(session) == 2 + claimed_ahead
+        assert sends.running == sends.peak == 2
+        sends.gate.set()
+        worker.run_until_idle(timeout=20)
+    finally:
+        sends.gate.set()
+        worker.close()
+    assert sends.peak == 2
+    assert [state(session, p).status for p in post_ids] == ["sent"] * 6
+
+
+def test_a_stopping_worker_sends_what_it_claimed_ahead(rt, session, office, scripted, monkeypatch):
+    scripted.idempotent = True
+    sends = GatedSends()
+    monkeypatch.setattr(scripted, "publish", lambda self, content, *, key: sends.publish(self, content, key=key))
+    session.get(type(office.channels["scripted"]), channel_id(office, "scripted")).max_concurrency = 1
+    session.commit()
+    post_ids = [approve(session, rt, office) for _ in range(3)]
+    worker = Worker(rt, WorkerOptions(policy=POLICY, threads=4), worker_id="w1")
+    for _ in range(3):
+        worker.dispatch_pass(probe=False)
+    sends.wait_running(1)
+    assert count_sending(session) == 2  # one on the wire, one waiting for the sender
+    stopper = threading.Thread(target=worker.stop, kwargs={"grace": 10})
+    stopper.start()
+    sends.gate.set()
+    stopper.join(timeout=15)
+    worker.close()
+    statuses = [state(session, p).status for p in post_ids]
+    assert sorted(statuses) == ["pending", "sent", "sent"]  # the third was never claimed

@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web import auth
     from web.api import bp as api_bp
+    from web.approvals import bp as approvals_bp
     from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
     from web.i18n import select_locale
@@ -69,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(approvals_bp)
     app.before_request(_page_request_user)
     app.teardown_appcontext(_close_session)
     app.after_request(_security_headers)

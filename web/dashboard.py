@@ -33,6 +33,7 @@ class NavItem:
 # Only pages that exist; each later page adds itself here with the roles that may use it.
 NAV = (
     NavItem("dashboard.home", _l("Overview")),
+    NavItem("approvals.index", _l("Approvals"), ("approver",)),
     NavItem("dashboard.account", _l("Your account")),
 )
 

@@ -34,6 +34,8 @@ class NavItem:
 NAV = (
     NavItem("dashboard.home", _l("Overview")),
     NavItem("approvals.index", _l("Approvals"), ("approver",)),
+    NavItem("queue.calendar_week", _l("Calendar"), ("officer", "approver", "manager")),
+    NavItem("queue.index", _l("Queue"), ("officer", "approver", "manager")),
     NavItem("dashboard.account", _l("Your account")),
 )
 

@@ -1,0 +1,177 @@
+"""The queue (a list by time) and the calendar (a week, Monday to Sunday in the office's zone), both
+filtered by channel and state through the address, so a filtered view can be bookmarked; and moving a
+post in time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.fields import DateField, TimeField
+from wtforms.validators import AnyOf, InputRequired, Optional
+
+from publisher import calendar, workflow
+from publisher.channel_store import list_channels
+from publisher.errors import Invalid
+from publisher.models import Post
+from publisher.schedule_time import DST_CHOICES, to_local
+from publisher.states import InvalidTransition, PostStatus
+from web.app import db, runtime
+from web.labels import POST_STATES
+from web.roles import roles_required
+
+bp = Blueprint("queue", __name__)
+READERS = ("officer", "approver", "manager")
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None
+    channel_id: int | None
+
+    def args(self) -> dict[str, Any]:
+        """For url_for: only what is set, so addresses stay short and bookmarkable."""
+        return {k: v for k, v in (("status", self.status), ("channel", self.channel_id)) if v is not None}
+
+
+def _filters() -> Filters:
+    """The query's filters; an address nobody could have made from the form is a bad request."""
+    status = request.args.get("status") or None
+    if status is not None and status not in {str(s) for s in PostStatus}:
+        abort(400)
+    raw = request.args.get("channel") or None
+    if raw is not None and not raw.isdigit():
+        abort(400)
+    return Filters(status, int(raw) if raw else None)
+
+
+def _date_arg(name: str, default: date) -> date:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400)
+
+
+def _page(template: str, **context: Any) -> str:
+    rt = runtime()
+    return render_template(template, channels=list_channels(db()), timezone=rt.settings.timezone,
+                           today=calendar.today(rt.clock(), rt.settings.timezone),
+                           may_move=current_user.has_role("officer"), **context)
+
+
+@bp.get("/calendar")
+@roles_required(*READERS)
+def calendar_week() -> str:
+    filters = _filters()
+    rt = runtime()
+    zone = rt.settings.timezone
+    day = _date_arg("week", calendar.today(rt.clock(), zone))
+    shown = calendar.week(db(), day, zone, status=filters.status, channel_id=filters.channel_id)
+    return _page("calendar.html", week=shown, filters=filters)
+
+
+@bp.get("/queue")
+@roles_required(*READERS)
+def index() -> str:
+    filters = _filters()
+    rt = runtime()
+    zone = rt.settings.timezone
+    start_day = _date_arg("from", calendar.today(rt.clock(), zone))
+    after = request.args.get("after") or None
+    if after is not None:
+        try:
+            calendar.parse_cursor(after)
+        except ValueError:
+            abort(400)
+    page = calendar.upcoming(db(), calendar.local_midnight(start_day, zone), zone, after=after,
+                             status=filters.status, channel_id=filters.channel_id)
+    link_args = filters.args() | ({"from": start_day.isoformat()} if "from" in request.args else {})
+    return _page("queue.html", page=page, filters=filters, start_day=start_day, after=after, link_args=link_args)
+
+
+# --- moving a post in time -----------------------------------------------------------------------------
+
+class MoveForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date, for example 2026-03-29."))],
+                    format="%Y-%m-%d")
+    clock = TimeField(_l("Time"), validators=[InputRequired(_l("Enter the time, for example 09:30."))],
+                      format="%H:%M")
+    dst_choice = StringField(_l("Which one?"), validators=[
+        Optional(), AnyOf(DST_CHOICES, message=_l("Choose one of the two times."))])
+
+
+@bp.route("/queue/<int:post_id>/move", methods=["GET", "POST"])
+@roles_required("officer")
+def move(post_id: int) -> Response | str | tuple[str, int]:
+    post = workflow.get_post(db(), post_id)
+    if request.method == "GET":
+        local = to_local(post.scheduled_at, post.timezone) if post.scheduled_at else None
+        form = MoveForm(formdata=None, day=local.date() if local else None,
+                        clock=local.time().replace(second=0) if local else None)
+        return _move_page(post, form)
+    form = MoveForm()
+    if not form.validate():
+        return _move_page(post, form, 422)
+    try:
+        moved = calendar.move(db(), runtime(), current_user.actor(), post_id, form.day.data, form.clock.data,
+                              dst_choice=form.dst_choice.data or None)
+    except InvalidTransition:
+        db().rollback()
+        post = workflow.get_post(db(), post_id)
+        form.form_errors.append(gettext("This post can no longer be moved: it is %(state)s.",
+                                        state=POST_STATES.get(post.status, post.status)))
+        return _move_page(post, form, 409)
+    except Invalid as exc:
+        db().rollback()
+        _time_error(form, exc, post.timezone)
+        return _move_page(workflow.get_post(db(), post_id), form, 422, ambiguous=exc.code == "ambiguous_local_time",
+                          choices=(exc.details or {}).get("choices", []))
+    db().commit()
+    when = to_local(moved.scheduled_at, moved.timezone)
+    if moved.status == PostStatus.PENDING_APPROVAL:
+        flash(gettext("Moved to %(time)s. The post waits for approval again.", time=when.strftime("%Y-%m-%d %H:%M")),
+              "success")
+    else:
+        flash(gettext("Moved to %(time)s.", time=when.strftime("%Y-%m-%d %H:%M")), "success")
+    return redirect(url_for("queue.calendar_week", week=when.date().isoformat()))
+
+
+def _hhmm(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def _time_error(form: MoveForm, exc: Invalid, zone: str) -> None:
+    """The workflow's refusal in the person's language, on the field it concerns."""
+    details = exc.details or {}
+    day = form.day.data.isoformat() if form.day.data else ""
+    clock = form.clock.data.strftime("%H:%M") if form.clock.data else ""
+    if exc.code == "nonexistent_local_time":
+        form.clock.errors.append(gettext(
+            "%(time)s does not exist on %(date)s in %(zone)s: the clocks jump from %(start)s to %(end)s. "
+            "Choose a time before %(start)s or from %(end)s on.", time=clock, date=day, zone=zone,
+            start=_hhmm(details["gap_start"]), end=_hhmm(details["gap_end"])))
+    elif exc.code == "ambiguous_local_time":
+        form.dst_choice.errors.append(gettext(
+            "%(time)s happens twice on %(date)s in %(zone)s, because the clocks go back an hour. "
+            "Choose which of the two you mean.", time=clock, date=day, zone=zone))
+    elif exc.code == "time_in_past":
+        form.clock.errors.append(gettext("That time has passed. Choose a time in the future."))
+    else:
+        form.form_errors.append(exc.message)
+
+
+def _move_page(post: Post, form: MoveForm, status: int = 200, *, ambiguous: bool = False,
+               choices: list[dict[str, Any]] | None = None) -> tuple[str, int]:
+    return render_template("queue_move.html", post=post, form=form, ambiguous=ambiguous or bool(
+        form.dst_choice.data), choices=choices or [], movable=post.status in calendar.MOVABLE,
+        current=to_local(post.scheduled_at, post.timezone) if post.scheduled_at else None), status

@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
     from web.i18n import select_locale
+    from web.library import bp as library_bp
     from web.queue import bp as queue_bp
 
     csrf = CSRFProtect(app)
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(library_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)
     app.before_request(_page_request_user)

@@ -36,6 +36,7 @@ NAV = (
     NavItem("approvals.index", _l("Approvals"), ("approver",)),
     NavItem("queue.calendar_week", _l("Calendar"), ("officer", "approver", "manager")),
     NavItem("queue.index", _l("Queue"), ("officer", "approver", "manager")),
+    NavItem("library.index", _l("Media library")),
     NavItem("dashboard.account", _l("Your account")),
 )
 

@@ -1,0 +1,179 @@
+"""The media library pages: everyone signed in browses and searches; officers and admins upload files and
+describe them (alt text, credit). Files are checked by their bytes in publisher.media, never by name."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length
+
+from publisher import library
+from publisher.errors import PublisherError
+from publisher.media import MAX_ALT_TEXT, get_media, media_path, store_upload
+from publisher.media_check import MediaLimits
+from web.app import db, runtime
+
+bp = Blueprint("library", __name__)
+
+UPLOADERS = ("officer", "admin")
+# Files are served with no right to run anything, even if a browser were to take one for a page.
+FILE_CSP = "default-src 'none'; sandbox"
+PREVIEW_MAX_AGE = 3600  # a preview belongs to bytes that never change under the same id
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
+    alt_text = TextAreaField(_l("Alt text"), validators=[
+        Length(max=MAX_ALT_TEXT, message=_l("Alt text is at most %(max)d characters."))])
+    credit = StringField(_l("Credit"), validators=[
+        Length(max=library.MAX_CREDIT, message=_l("A credit is at most %(max)d characters."))])
+
+
+class DescribeForm(FlaskForm):
+    alt_text = TextAreaField(_l("Alt text"), validators=[
+        Length(max=MAX_ALT_TEXT, message=_l("Alt text is at most %(max)d characters."))])
+    credit = StringField(_l("Credit"), validators=[
+        Length(max=library.MAX_CREDIT, message=_l("A credit is at most %(max)d characters."))])
+
+
+def _mb(size: int) -> int:
+    return size // (1024 * 1024)
+
+
+def refusal(exc: PublisherError) -> str:
+    """Why an upload was refused, in the person's language (the service's words are English)."""
+    limits = MediaLimits()
+    messages = {
+        "unsupported_type": gettext(
+            "This file is not an image, video or PDF that can be used: its contents were checked, not its "
+            "name. Accepted: JPEG, PNG, GIF, WebP, MP4, MOV and PDF."),
+        "too_large": gettext(
+            "The file is too large. Images may be at most %(image)d MB, videos %(video)d MB and PDF "
+            "documents %(pdf)d MB.", image=_mb(limits.max_image_bytes), video=_mb(limits.max_video_bytes),
+            pdf=_mb(limits.max_document_bytes)),
+        "decompression_bomb": gettext(
+            "The image has too many pixels to be opened safely: at most %(mp)d megapixels and %(side)s "
+            "pixels on a side.", mp=limits.max_image_pixels // 1_000_000,
+            side=format_decimal(limits.max_image_side)),
+        "damaged_file": gettext(
+            "The file is damaged or incomplete, so it cannot be used. Export or download it again and "
+            "upload it anew."),
+        "empty_file": gettext("The file is empty."),
+    }
+    return messages.get(exc.code, exc.message)
+
+
+def file_size(size: int) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            return f"{format_decimal(size / scale, format='#,##0.#')} {unit}"
+    return gettext("%(num)d B", num=size)
+
+
+@bp.app_template_global()
+def can_upload() -> bool:
+    return current_user.is_authenticated and current_user.has_role(*UPLOADERS)
+
+
+def _int_arg(name: str) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+def _index_page(form: UploadForm, status: int = 200) -> tuple[str, int]:
+    query = request.args.get("q", "")[:library.MAX_QUERY]
+    listing = library.search(db(), query, _int_arg("page"), library.PER_PAGE)
+    return render_template("media.html", listing=listing, query=query, form=form, file_size=file_size), status
+
+
+@bp.get("/media")
+@login_required
+def index() -> tuple[str, int]:
+    return _index_page(UploadForm(formdata=None))
+
+
+@bp.post("/media")
+@login_required
+def upload() -> Response | tuple[str, int]:
+    if not can_upload():
+        abort(403)
+    form = UploadForm()
+    if not form.validate():
+        return _index_page(form, 422)
+    upload = form.file.data
+    try:
+        media, created = store_upload(db(), runtime().settings.media_dir, upload.stream, actor=current_user.actor(),
+                                      filename=upload.filename or "", alt_text=form.alt_text.data or "",
+                                      credit=form.credit.data or "")
+    except PublisherError as exc:
+        if exc.status == 403:
+            raise
+        db().rollback()  # a file moved into place for this upload goes with the rollback (publisher.media)
+        form.file.errors.append(refusal(exc))
+        return _index_page(form, 422)
+    db().commit()
+    if created:
+        flash(gettext("The file is in the library."), "success")
+    else:
+        flash(gettext("This file was already in the library; here it is."), "info")
+    return redirect(url_for("library.show", media_id=media.id))
+
+
+def _show_page(media_id: int, form: DescribeForm, status: int = 200) -> tuple[str, int]:
+    media = get_media(db(), media_id)
+    return render_template("media_item.html", media=media, form=form, usage=library.usage(db(), media.id),
+                           previewable=media.content_type in library.PREVIEWABLE, file_size=file_size), status
+
+
+@bp.get("/media/<int:media_id>")
+@login_required
+def show(media_id: int) -> tuple[str, int]:
+    media = get_media(db(), media_id)
+    return _show_page(media_id, DescribeForm(formdata=None, alt_text=media.alt_text, credit=media.credit))
+
+
+@bp.post("/media/<int:media_id>")
+@login_required
+def describe(media_id: int) -> Response | tuple[str, int]:
+    if not can_upload():
+        abort(403)
+    form = DescribeForm()
+    if not form.validate():
+        return _show_page(media_id, form, 422)
+    library.describe(db(), current_user.actor(), media_id, alt_text=form.alt_text.data or "",
+                     credit=form.credit.data or "")
+    db().commit()
+    flash(gettext("The description is saved."), "success")
+    return redirect(url_for("library.show", media_id=media_id))
+
+
+def _sandboxed(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.public = False
+    response.cache_control.private = True  # only this person's browser: the library is not public
+    return response
+
+
+@bp.get("/media/<int:media_id>/preview")
+@login_required
+def preview(media_id: int) -> Response:
+    media = get_media(db(), media_id)
+    path = library.thumbnail(runtime().settings.media_dir, media)
+    return _sandboxed(send_file(path, mimetype=library.THUMBNAIL_TYPE, max_age=PREVIEW_MAX_AGE, conditional=True))
+
+
+@bp.get("/media/<int:media_id>/file")
+@login_required
+def original(media_id: int) -> Response:
+    media = get_media(db(), media_id)
+    image = media.content_type in library.PREVIEWABLE
+    name = media.original_name or f"media-{media.id}{media.extension}"
+    # Only images open in the browser; a PDF or a video is a download, never a page of this site.
+    return _sandboxed(send_file(media_path(runtime().settings.media_dir, media), mimetype=media.content_type,
+                                as_attachment=not image, download_name=name, conditional=True))

@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web import auth
     from web.api import bp as api_bp
     from web.approvals import bp as approvals_bp
+    from web.compose import bp as compose_bp
     from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
     from web.i18n import select_locale
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)

@@ -33,6 +33,7 @@ class NavItem:
 # Only pages that exist; each later page adds itself here with the roles that may use it.
 NAV = (
     NavItem("dashboard.home", _l("Overview")),
+    NavItem("compose.new", _l("New post"), ("officer",)),
     NavItem("approvals.index", _l("Approvals"), ("approver",)),
     NavItem("queue.calendar_week", _l("Calendar"), ("officer", "approver", "manager")),
     NavItem("queue.index", _l("Queue"), ("officer", "approver", "manager")),

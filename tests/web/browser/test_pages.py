@@ -27,6 +27,12 @@ from tests.support.browser import (
 from tests.web.conftest import PASSWORD
 
 
+def a_written_post(session: Session, office: Office) -> None:
+    from tests.web.browser.test_compose_browser import a_written_post as prepare  # noqa: PLC0415 (a cycle)
+
+    prepare(session, office)
+
+
 def on_hold(session: Session, office: Office) -> None:
     holds.hold(session, office.actor("admin"), "Dan žalosti")
     holds.hold(session, office.actor("admin"), "novi token", office.channels["portal"])
@@ -52,6 +58,8 @@ PAGES = [
     DashboardPage("home-admin", "/", "admin"),
     DashboardPage("home-ana-on-hold", "/", "ana", prepare=on_hold),  # the hold banners
     DashboardPage("account-ana", "/account", "ana"),
+    DashboardPage("compose-new-ana", "/posts/new", "ana"),
+    DashboardPage("compose-edit-ana", "/posts/1/edit", "ana", prepare=a_written_post),  # own text, a set time
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

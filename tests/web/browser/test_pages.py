@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from publisher import holds
 from tests.factories import Office
+from tests.web.browser.posts import approval_queue, planned_week
 from tests.support.browser import (
     PASSWORD_FIELD,
     USERNAME_FIELD,
@@ -60,6 +61,15 @@ PAGES = [
     DashboardPage("account-ana", "/account", "ana"),
     DashboardPage("compose-new-ana", "/posts/new", "ana"),
     DashboardPage("compose-edit-ana", "/posts/1/edit", "ana", prepare=a_written_post),  # own text, a set time
+    DashboardPage("approvals-olga", "/approvals", "olga", prepare=approval_queue),  # hers refused, others' to do
+    DashboardPage("approval-diff-vesna", "/approvals/2", "vesna", prepare=approval_queue),  # edited after approval
+    DashboardPage("approval-new-marko", "/approvals/1", "marko", prepare=approval_queue),  # never approved
+    DashboardPage("approval-own-olga", "/approvals/3", "olga", prepare=approval_queue),  # four eyes: refused
+    DashboardPage("calendar-ana", "/calendar?week=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",
+                  prepare=planned_week),
+    DashboardPage("queue-jelena", "/queue?from=2031-06-16", "jelena", prepare=planned_week),
+    DashboardPage("queue-move-ana", "/queue/1/move", "ana", prepare=planned_week),  # approved: goes back
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

@@ -1,0 +1,51 @@
+"""Approving a post through the real pages in Chromium: the list, the post with its diff, the button; and
+sending one back without a comment, which the form refuses with a summary that screen readers hear first."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from publisher.models import Post
+from tests.support.browser import sign_in
+from tests.web.browser.posts import approval_queue
+from tests.web.browser.test_pages import ON_SQLITE, backend, check_page
+from tests.web.conftest import PASSWORD
+
+
+def status_of(rt, post_id: int) -> str:
+    with rt.read_sessions() as reader:
+        return reader.get(Post, post_id).status
+
+
+@ON_SQLITE
+def test_an_approver_approves_through_the_pages(live_server, page, people, session, rt, database_url):
+    approval_queue(session, people)
+    session.commit()
+    sign_in(page, live_server, "vesna", PASSWORD)
+    page.goto(live_server("/approvals"))
+    with page.expect_navigation():
+        page.locator('a[href="/approvals/2"]').click()
+    assert page.locator("del").count() > 0 and page.locator("ins").count() > 0  # the diff is there
+    with page.expect_navigation():
+        page.locator('form[action="/approvals/2/approve"] button[type="submit"]').click()
+    assert urlsplit(page.url).path == "/approvals"
+    assert page.locator(".flash-success").count() == 1
+    assert 'href="/approvals/2"' not in page.content()  # no longer waiting
+    check_page(page, f"approvals-after-approving-{backend(database_url)}")
+    assert status_of(rt, 2) == "scheduled"
+
+
+@ON_SQLITE
+def test_sending_back_without_a_comment_is_refused_in_the_browser(live_server, page, people, session, rt,
+                                                                  database_url):
+    approval_queue(session, people)
+    session.commit()
+    sign_in(page, live_server, "marko", PASSWORD)
+    page.goto(live_server("/approvals/1"))
+    with page.expect_navigation():
+        page.locator('form[action="/approvals/1/reject"] button[type="submit"]').click()
+    assert page.locator(".error-summary").count() == 1
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")  # focus moved there
+    assert page.locator('textarea[aria-invalid="true"]').count() == 1
+    check_page(page, f"approval-reject-refused-{backend(database_url)}", 422)
+    assert status_of(rt, 1) == "pending_approval"

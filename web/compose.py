@@ -353,6 +353,8 @@ def _check_form(page: Page) -> None:
             _error(form, "date", page, _l("Enter the date, for example 2031-03-30."))
         if not _TIME.fullmatch(form.time.data or ""):
             _error(form, "time", page, _l("Enter the time as hours and minutes, for example 09:30."))
+        elif _TIME.fullmatch(form.time.data or ""):
+            _check_time(page)  # told together with the other problems, not one round later
         if page.dst_options() and not form.dst_choice.data:
             _error(form, "dst_choice", page, _l(
                 "%(time)s happens twice on %(date)s in %(zone)s, because the clocks go back an hour that night. "
@@ -436,6 +438,33 @@ SCHEDULE_WORDS = {
 }
 
 
+SCHEDULE_CODES = frozenset({"nonexistent_local_time", *SCHEDULE_WORDS})
+
+
+def _check_time(page: Page) -> None:
+    form = page.form
+    try:
+        moment = parse_schedule(f"{form.date.data}T{form.time.data}", page.zone, dst_choice=form.dst_choice.data)
+    except ScheduleTimeError as exc:
+        if exc.code in SCHEDULE_CODES:
+            _schedule_refusal(page, exc.code, exc.details)
+        return
+    if moment is not None and moment.utc < runtime().clock() - workflow.PAST_TOLERANCE:
+        _schedule_refusal(page, "time_in_past", {})
+
+
+def _schedule_refusal(page: Page, code: str, details: dict[str, Any]) -> None:
+    form = page.form
+    if code == "nonexistent_local_time":
+        _error(form, "time", page, _l(
+            "%(time)s does not exist on %(date)s in %(zone)s: the clocks jump from %(start)s to %(end)s that "
+            "night. Choose a time before %(start)s or from %(end)s on.", time=form.time.data, date=form.date.data,
+            zone=page.zone, start=str(details.get("gap_start", ""))[11:16], end=str(details.get("gap_end", ""))[11:16]))
+    else:
+        name, message = SCHEDULE_WORDS[code]
+        _error(form, name, page, message)
+
+
 def _service_refusal(page: Page, exc: PublisherError) -> None:
     form = page.form
     if isinstance(exc, _UploadRefused):
@@ -449,15 +478,8 @@ def _service_refusal(page: Page, exc: PublisherError) -> None:
             message = _l("This file cannot be used: %(reason)s Nothing was saved.", reason=cause.message)
         _error(form, "upload", page, message)
         return
-    if exc.code == "nonexistent_local_time":
-        details = exc.details or {}
-        _error(form, "time", page, _l(
-            "%(time)s does not exist on %(date)s in %(zone)s: the clocks jump from %(start)s to %(end)s that "
-            "night. Choose a time before %(start)s or from %(end)s on.", time=form.time.data, date=form.date.data,
-            zone=page.zone, start=str(details.get("gap_start", ""))[11:16], end=str(details.get("gap_end", ""))[11:16]))
-    elif exc.code in SCHEDULE_WORDS:
-        name, message = SCHEDULE_WORDS[exc.code]
-        _error(form, name, page, message)
+    if exc.code in SCHEDULE_CODES:
+        _schedule_refusal(page, exc.code, exc.details or {})
     elif exc.code == "invalid_content":
         for item in (exc.details or {}).get("problems", []):
             field = {"scheduled_at": "time", "channels": "channels", "title": "title"}.get(item.get("field"), None)

@@ -278,6 +278,15 @@ def test_a_time_in_the_past_is_refused(writer, office, rt):
     nothing_saved(rt)
 
 
+def test_every_problem_is_told_at_once(writer, office, rt):
+    response = writer.post("/posts/new", form(office, body="", channels=(), when="at", date="2031-03-30",
+                                              time="02:30"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and error_for(html, "body") and error_for(html, "channels")
+    assert "ne postoji 2031-03-30" in error_for(html, "time")
+    nothing_saved(rt)
+
+
 def test_a_set_time_needs_a_date_and_a_time(writer, office, rt):
     html = writer.post("/posts/new", form(office, when="at", date="", time="9")).get_data(as_text=True)
     assert "Unesite datum" in error_for(html, "date") and "Unesite vreme" in error_for(html, "time")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -262,6 +263,13 @@ class Delivery(Base):
     attempt_rows: Mapped[list[DeliveryAttempt]] = relationship(
         lazy="select", order_by="DeliveryAttempt.id", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+# The history's order (publisher.history.moment) and its filters: migration 0005.
+_MOMENT = func.coalesce(Delivery.sent_at, Delivery.updated_at)
+Index("ix_deliveries_moment", _MOMENT, Delivery.id)
+Index("ix_deliveries_status_moment", Delivery.status, _MOMENT, Delivery.id)
+Index("ix_deliveries_channel_moment", Delivery.channel_id, _MOMENT, Delivery.id)
 
 
 class DeliveryAttempt(Base):

@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.compose import bp as compose_bp
     from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
+    from web.history import bp as history_bp
     from web.i18n import select_locale
     from web.library import bp as library_bp
     from web.queue import bp as queue_bp
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(feed_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(history_bp)
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(approvals_bp)

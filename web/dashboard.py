@@ -38,6 +38,7 @@ NAV = (
     NavItem("queue.calendar_week", _l("Calendar"), ("officer", "approver", "manager")),
     NavItem("queue.index", _l("Queue"), ("officer", "approver", "manager")),
     NavItem("library.index", _l("Media library")),
+    NavItem("history.history_page", _l("History"), ("officer", "approver", "manager", "admin")),
     NavItem("dashboard.account", _l("Your account")),
 )
 

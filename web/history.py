@@ -1,0 +1,269 @@
+"""History (what went out, where, when, by whom; CSV export) and one post's page with its deliveries, their
+attempts, the decisions a person takes about a delivery the worker could not settle, and the audit trail."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from publisher import deliveries, history
+from publisher.errors import Conflict, Invalid
+from publisher.states import DELIVERY_MOVES
+from web import labels
+from web.app import db, runtime
+from web.roles import roles_required
+
+bp = Blueprint("history", __name__)
+
+# Everyone with a role reads the history; deciding about a delivery is the service's rule (deliveries.decide).
+READERS = ("officer", "approver", "manager", "admin")
+DECIDERS = ("officer", "approver", "admin")
+# A decision on the page -> the move in publisher.states that it makes.
+DECISION_MOVES = {"went_out": "confirm_sent", "send_again": "send_again", "retry_now": "retry_now",
+                  "cancel": "cancel"}
+DONE = {
+    "went_out": _l("Recorded: the post went out on %(channel)s."),
+    "send_again": _l("The delivery to %(channel)s will be sent again now."),
+    "retry_now": _l("The delivery to %(channel)s will be tried again now."),
+    "cancel": _l("The delivery to %(channel)s is cancelled."),
+}
+DECISION_NAMES = {
+    "went_out": _l("it went out"),
+    "send_again": _l("send again"),
+    "retry_now": _l("retry now"),
+    "cancel": _l("cancel"),
+}
+ATTEMPT_OUTCOMES = {
+    "sent": _l("went out"),
+    "retry": _l("will retry"),
+    "failed": _l("refused"),
+    "unknown": _l("outcome unknown"),
+}
+AUDIT_ACTIONS = {
+    "post.create": _l("written"),
+    "post.edit": _l("edited"),
+    "post.submit": _l("sent for approval"),
+    "post.approve": _l("approved"),
+    "post.reject": _l("sent back"),
+    "post.cancel": _l("cancelled"),
+    "post.publishing": _l("publishing started"),
+    "delivery.sent": _l("a delivery went out"),
+    "delivery.went_out": _l("a person recorded that it went out"),
+    "delivery.send_again": _l("a person had it sent again"),
+    "delivery.retry_now": _l("a person had it tried again now"),
+    "delivery.cancel": _l("a person cancelled a delivery"),
+    "delivery.stale": _l("too late to send unasked"),
+    "delivery.reconcile": _l("found on the channel afterwards"),
+}
+MAX_URL = 2000
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
+
+
+def available_decisions(status: str) -> list[str]:
+    return [decision for decision, move in DECISION_MOVES.items() if status in DELIVERY_MOVES[move]]
+
+
+# --- the history list ---------------------------------------------------------------------------------------
+
+def _parse_date(name: str, problems: dict[str, str]) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems[name] = gettext("Enter a date as year-month-day, for example 2025-03-31.")
+        return None
+
+
+def _filters() -> tuple[history.HistoryFilter, dict[str, str]]:
+    """The filter from the query string, and a message per field that could not be read (it is ignored)."""
+    problems: dict[str, str] = {}
+    args = request.args
+    channel_id = None
+    if args.get("channel", "").strip():
+        if args["channel"].strip().isdigit():
+            channel_id = int(args["channel"])
+        else:
+            problems["channel"] = gettext("Choose one of the channels listed.")
+    status = args.get("status", "").strip() or None
+    if status is not None and status not in history.HISTORY_STATES:
+        problems["status"] = gettext("Choose one of the states listed.")
+        status = None
+    date_from, date_to = _parse_date("from", problems), _parse_date("to", problems)
+    if date_from and date_to and date_from > date_to:
+        problems["to"] = gettext("The last day must not come before the first day.")
+        date_to = None
+    text = args.get("q", "").strip()
+    if len(text) > history.MAX_SEARCH:
+        problems["q"] = gettext("Search for at most %(num)d characters.", num=history.MAX_SEARCH)
+        text = ""
+    return history.HistoryFilter(channel_id=channel_id, status=status, date_from=date_from, date_to=date_to,
+                                 text=text, timezone=runtime().settings.timezone), problems
+
+
+def _filter_args() -> dict[str, str]:
+    return {k: v for k in ("channel", "status", "from", "to", "q") if (v := request.args.get(k, "").strip())}
+
+
+@bp.get("/history")
+@roles_required(*READERS)
+def history_page() -> tuple[str, int]:
+    f, problems = _filters()
+    cursor = None
+    if request.args.get("before"):
+        try:
+            cursor = history.Cursor.decode(request.args["before"])
+        except Invalid:
+            problems["before"] = gettext("The page link was damaged; this is the newest page.")
+    page = history.history_page(db(), f, after=cursor, limit=history.PAGE_SIZE)
+    return render_template("history.html", page=page, filters=_filter_args(), problems=problems,
+                           channels=history.channels(db()), states=history.HISTORY_STATES,
+                           first_page=cursor is None, timezone=f.timezone), 422 if problems else 200
+
+
+def neutralise(value: Any) -> str:
+    """A cell as text; one a spreadsheet would take for a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+def _csv_lines(f: history.HistoryFilter, zone: ZoneInfo) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def line(cells: list[Any]) -> str:
+        writer.writerow([neutralise(c) for c in cells])
+        out = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return out
+
+    yield codecs.BOM_UTF8.decode("utf-8")  # Excel reads UTF-8 (Cyrillic, č, ë) only with the mark
+    yield line([gettext("Time"), gettext("Channel"), gettext("State"), gettext("Post"), gettext("Title"),
+                gettext("Written by"), gettext("Approved by"), gettext("Link"), gettext("What happened")])
+    # Its own reading session: the response streams after the view has returned.
+    with runtime().read_sessions() as session:
+        chunk: list[str] = []
+        for row in history.history_rows(session, f):
+            chunk.append(line([row.at.astimezone(zone).isoformat(timespec="seconds"), row.channel,
+                               labels.DELIVERY_STATES.get(row.status, row.status), row.post_id, row.title,
+                               row.author_display or row.author, row.approver_display or row.approver or "",
+                               row.url or "", row.error or ""]))
+            if len(chunk) >= 200:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+
+@bp.get("/history.csv")
+@roles_required(*READERS)
+def history_csv() -> Response:
+    f, problems = _filters()
+    if problems:
+        abort(422)
+    stamp = runtime().clock().astimezone(ZoneInfo(f.timezone)).strftime("%Y-%m-%d")
+    # The request's context (language, app) stays with the generator while it streams.
+    return Response(stream_with_context(_csv_lines(f, ZoneInfo(f.timezone))), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="history-{stamp}.csv"',
+                             "Cache-Control": "no-store"})
+
+
+# --- one post -----------------------------------------------------------------------------------------------
+
+def _post_page(post_id: int, *, status: int = 200, problems: list[str] | None = None,
+               field_errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> tuple[str, int]:
+    story = history.post_story(db(), post_id)
+    return render_template("post_detail.html", story=story, can_decide=current_user.has_role(*DECIDERS),
+                           available=available_decisions, decision_names=DECISION_NAMES,
+                           problems=problems or [], field_errors=field_errors or {}, values=values or {},
+                           timezone=runtime().settings.timezone, attempt_outcomes=ATTEMPT_OUTCOMES,
+                           audit_actions=AUDIT_ACTIONS, state_word=_state_word), status
+
+
+def _state_word(status: str) -> str:
+    return str(labels.DELIVERY_STATES.get(status) or labels.POST_STATES.get(status) or status)
+
+
+@bp.get("/posts/<int:post_id>")
+@roles_required(*READERS)
+def post_detail(post_id: int) -> tuple[str, int]:
+    return _post_page(post_id)
+
+
+def _url_problem(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not url:
+        return gettext("Enter the link of the post as it is live on the channel.")
+    if len(url) > MAX_URL or any(c.isspace() for c in url) or parts.scheme not in ("http", "https") \
+            or not parts.netloc:
+        return gettext("Enter a full web address starting with https:// (or http://), without spaces.")
+    return None
+
+
+def _conflict_message(exc: Conflict, decision: str, channel: str) -> str:
+    details = exc.details if isinstance(exc.details, dict) else {}
+    now = details.get("status")
+    if now is None:
+        return gettext("Nothing was changed: someone else changed this delivery at the same moment. "
+                       "The page shows it as it is now.")
+    allowed = ", ".join(str(labels.DELIVERY_STATES.get(s, s)) for s in details.get("allowed_from", []))
+    return gettext("Nothing was changed: the delivery to %(channel)s is now “%(state)s”, and “%(decision)s” "
+                   "applies only to a delivery that is: %(allowed)s. Someone may have settled it meanwhile; "
+                   "the page shows it as it is now.", channel=channel,
+                   state=labels.DELIVERY_STATES.get(now, now), decision=DECISION_NAMES[decision],
+                   allowed=allowed)
+
+
+@bp.post("/posts/<int:post_id>/deliveries/<int:delivery_id>/<decision>")
+@login_required
+def decide(post_id: int, delivery_id: int, decision: str) -> Response | tuple[str, int]:
+    if decision not in DECISION_MOVES:
+        abort(404)
+    delivery = deliveries.get_delivery(db(), delivery_id)
+    if delivery.post_id != post_id:
+        abort(404)  # a delivery is reached only through its own post
+    channel = delivery.channel.name
+    url = request.form.get("url", "").strip()
+    key = f"{decision}-{delivery_id}"
+    if decision == "went_out" and (problem := _url_problem(url)):
+        db().rollback()
+        return _post_page(post_id, status=422, field_errors={key: problem}, values={key: url})
+    if decision == "send_again" and delivery.status == "unknown" and request.form.get("confirm") != "yes":
+        db().rollback()
+        return _post_page(post_id, status=422, field_errors={key: gettext(
+            "Tick the box to confirm that you checked the channel: sending again may post it twice.")})
+    try:
+        deliveries.decide(db(), current_user.actor(), delivery_id, decision,
+                          url=url if decision == "went_out" else None, now=runtime().clock())
+    except Invalid as exc:  # the service's own check of the link
+        db().rollback()
+        return _post_page(post_id, status=422, field_errors={key: exc.message}, values={key: url})
+    except Conflict as exc:  # the delivery is not (or no longer) in a state this decision applies to
+        db().rollback()
+        return _post_page(post_id, status=409, problems=[_conflict_message(exc, decision, channel)])
+    db().commit()
+    flash(str(DONE[decision]) % {"channel": channel}, "success")
+    return redirect(url_for("history.post_detail", post_id=post_id, _anchor=f"delivery-{delivery_id}"))
+

@@ -52,10 +52,12 @@ def _filters() -> Filters:
     return Filters(status, int(raw) if raw else None)
 
 
-def _date_arg(name: str, default: date) -> date:
+def _day_arg(name: str) -> date:
+    """The day the address names (?week=, ?from=), else today in the office's zone."""
     raw = request.args.get(name)
     if not raw:
-        return default
+        rt = runtime()
+        return calendar.today(rt.clock(), rt.settings.timezone)
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -73,10 +75,8 @@ def _page(template: str, **context: Any) -> str:
 @roles_required(*READERS)
 def calendar_week() -> str:
     filters = _filters()
-    rt = runtime()
-    zone = rt.settings.timezone
-    day = _date_arg("week", calendar.today(rt.clock(), zone))
-    shown = calendar.week(db(), day, zone, status=filters.status, channel_id=filters.channel_id)
+    shown = calendar.week(db(), _day_arg("week"), runtime().settings.timezone, status=filters.status,
+                          channel_id=filters.channel_id)
     return _page("calendar.html", week=shown, filters=filters)
 
 
@@ -84,9 +84,8 @@ def calendar_week() -> str:
 @roles_required(*READERS)
 def index() -> str:
     filters = _filters()
-    rt = runtime()
-    zone = rt.settings.timezone
-    start_day = _date_arg("from", calendar.today(rt.clock(), zone))
+    zone = runtime().settings.timezone
+    start_day = _day_arg("from")
     after = request.args.get("after") or None
     if after is not None:
         try:

@@ -12,6 +12,14 @@ from tests.web.browser.test_pages import ON_SQLITE, backend, check_page
 from tests.web.conftest import PASSWORD
 
 
+def open_as(page, live_server, people, session, name: str, path: str) -> None:
+    """The approval queue in the database, then the page as that person sees it."""
+    approval_queue(session, people)
+    session.commit()  # on SQLite an open writer would hold up the server's writes
+    sign_in(page, live_server, name, PASSWORD)
+    page.goto(live_server(path))
+
+
 def status_of(rt, post_id: int) -> str:
     with rt.read_sessions() as reader:
         return reader.get(Post, post_id).status
@@ -19,10 +27,7 @@ def status_of(rt, post_id: int) -> str:
 
 @ON_SQLITE
 def test_an_approver_approves_through_the_pages(live_server, page, people, session, rt, database_url):
-    approval_queue(session, people)
-    session.commit()
-    sign_in(page, live_server, "vesna", PASSWORD)
-    page.goto(live_server("/approvals"))
+    open_as(page, live_server, people, session, "vesna", "/approvals")
     with page.expect_navigation():
         page.locator('a[href="/approvals/2"]').click()
     assert page.locator("del").count() > 0 and page.locator("ins").count() > 0  # the diff is there
@@ -38,10 +43,7 @@ def test_an_approver_approves_through_the_pages(live_server, page, people, sessi
 @ON_SQLITE
 def test_sending_back_without_a_comment_is_refused_in_the_browser(live_server, page, people, session, rt,
                                                                   database_url):
-    approval_queue(session, people)
-    session.commit()
-    sign_in(page, live_server, "marko", PASSWORD)
-    page.goto(live_server("/approvals/1"))
+    open_as(page, live_server, people, session, "marko", "/approvals/1")
     with page.expect_navigation():
         page.locator('form[action="/approvals/1/reject"] button[type="submit"]').click()
     assert page.locator(".error-summary").count() == 1

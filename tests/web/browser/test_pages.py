@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from publisher import holds
 from tests.factories import Office
-from tests.web.browser.posts import approval_queue, planned_week
 from tests.support.browser import (
     PASSWORD_FIELD,
     USERNAME_FIELD,
@@ -25,6 +24,7 @@ from tests.support.browser import (
     screenshot,
     sign_in,
 )
+from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.conftest import PASSWORD
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -54,6 +54,7 @@ class Claim:
     key: str
     attempt: int
     lease_expires_at: datetime
+    attempt_id: int | None = None  # its delivery_attempts row, finished by primary key when recorded
 
 
 def _claimable(now: datetime, status: DeliveryStatus):  # noqa: ANN202
@@ -161,9 +162,11 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
         claims.extend(Claim(r[0], r[1], channel_id, r[2], r[3], expires) for r in rows)
     if not claims:
         return []
-    conn.execute(insert(DeliveryAttempt.__table__), [
+    attempts = DeliveryAttempt.__table__
+    attempt_ids = conn.execute(insert(attempts).returning(attempts.c.id, sort_by_parameter_order=True), [
         {"delivery_id": c.delivery_id, "number": c.attempt, "worker_id": worker_id, "started_at": now}
-        for c in claims])
+        for c in claims]).scalars().all()
+    claims = [replace(c, attempt_id=attempt_id) for c, attempt_id in zip(claims, attempt_ids, strict=True)]
     moved = conn.execute(start, {"ids": sorted({c.post_id for c in claims}), "now": now}).scalars().all()
     if moved:
         conn.execute(insert(AuditEvent.__table__), [
@@ -207,9 +210,7 @@ def _record_statements() -> tuple:  # noqa: ANN202 - built once, like the claim'
     sent = deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
         status=D.SENT, remote_id=bindparam("b_remote_id"), url=bindparam("b_url"), sent_at=now, error=None,
         error_kind=None, lease_owner=None, lease_expires_at=None, updated_at=now)
-    finished = (attempts.update()
-                .where(attempts.c.delivery_id == bindparam("row_id"), attempts.c.number == bindparam("attempt_no"))
-                .values(finished_at=now, outcome="sent"))
+    finished = attempts.update().where(attempts.c.id == bindparam("attempt_id")).values(finished_at=now, outcome="sent")
     return ours, sent, finished
 
 
@@ -227,8 +228,7 @@ def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | Ba
     if sent:
         conn.execute(mark_sent, [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url, "now": now}
                                  for c, r in sent])
-        conn.execute(finish_attempt, [{"row_id": c.delivery_id, "attempt_no": c.attempt, "now": now}
-                                      for c, _ in sent])
+        conn.execute(finish_attempt, [{"attempt_id": c.attempt_id, "now": now} for c, _ in sent])
         conn.execute(insert(AuditEvent.__table__), [
             {"at": now, "actor_name": f"worker:{worker_id}", "via": f"worker:{worker_id}", "action": "delivery.sent",
              "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": {"status": "sending"},

@@ -236,7 +236,7 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("post_id", "channel_id", name="uq_deliveries_post_channel"),
-        Index("ix_deliveries_status_due", "status", "due_at"),
+        Index("ix_deliveries_status_due_id", "status", "due_at", "id"),  # the claim order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

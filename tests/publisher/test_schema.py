@@ -1,0 +1,60 @@
+"""The migrations are the schema: they build exactly what the models say, and every one of them can be
+undone and done again, on both databases."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from publisher import schema
+from publisher.db import make_engine
+from publisher.models import Base
+from tests.conftest import POSTGRES_URL, require_service
+
+
+def test_the_migrations_build_exactly_what_the_models_describe(rt):
+    with rt.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    assert schema.current_revision(rt.engine) == schema.head_revision()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_url(request, tmp_path):
+    """An empty database of its own: this test takes the schema down to nothing."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    name = f"publisher_schema_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        require_service("PostgreSQL at " + POSTGRES_URL, exc)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_every_migration_can_be_undone_and_done_again(scratch_url):
+    engine = make_engine(scratch_url)
+    try:
+        schema.upgrade(engine)
+        config = schema.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+        assert schema.current_revision(engine) is None
+        schema.upgrade(engine)
+        assert schema.current_revision(engine) == schema.head_revision()
+        with engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    finally:
+        engine.dispose()

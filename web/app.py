@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
     from web import auth
+    from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.approvals import bp as approvals_bp
     from web.compose import bp as compose_bp
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(history_bp)
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)
     app.before_request(_page_request_user)

@@ -39,6 +39,8 @@ NAV = (
     NavItem("queue.index", _l("Queue"), ("officer", "approver", "manager")),
     NavItem("library.index", _l("Media library")),
     NavItem("history.history_page", _l("History"), ("officer", "approver", "manager", "admin")),
+    NavItem("admin.channels", _l("Channels"), ("admin",)),
+    NavItem("admin.user_list", _l("Users"), ("admin",)),
     NavItem("dashboard.account", _l("Your account")),
 )
 

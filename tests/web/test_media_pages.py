@@ -7,12 +7,13 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from publisher import library
 from publisher.media import store_upload
 from publisher.models import AuditEvent, Media, User
 from tests.factories import jpeg_bytes, png_bytes
+from tests.web.page_helpers import at_home, count
 from tests.web.test_media_api import bomb_png, stored_files
 from tests.web.test_posts_api import new_post
 
@@ -22,14 +23,8 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(rang
 
 @pytest.fixture
 def signed_in(signed_in):
-    """As tests/web/conftest.py's, then a page: the CSRF token of the new session is the one sent."""
+    return at_home(signed_in)
 
-    def sign_in(name: str):
-        browser = signed_in(name)
-        browser.get("/")
-        return browser
-
-    return sign_in
 
 
 def speaks_english(session, *names: str) -> None:
@@ -40,10 +35,6 @@ def speaks_english(session, *names: str) -> None:
 def upload(browser, data: bytes, name: str = "slika.png", **form):
     return browser.post("/media", {"file": (io.BytesIO(data), name), **form}, content_type="multipart/form-data")
 
-
-def count(rt, model) -> int:
-    with rt.read_sessions() as reader:
-        return reader.scalar(select(func.count()).select_from(model)) or 0
 
 
 def add_media(session, rt, people, data: bytes, name: str = "", alt: str = "", credit: str = "") -> Media:

@@ -24,6 +24,7 @@ from tests.support.browser import (
     screenshot,
     sign_in,
 )
+from tests.web.browser.library_data import channel_states, library_files, more_people
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.conftest import PASSWORD
 
@@ -70,6 +71,16 @@ PAGES = [
                   prepare=planned_week),
     DashboardPage("queue-jelena", "/queue?from=2031-06-16", "jelena", prepare=planned_week),
     DashboardPage("queue-move-ana", "/queue/1/move", "ana", prepare=planned_week),  # approved: goes back
+    DashboardPage("media-ana", "/media", "ana", prepare=library_files),  # upload form, previews, a PDF
+    DashboardPage("media-search-jelena", "/media?q=grb", "jelena", prepare=library_files),  # no upload form
+    DashboardPage("media-item-ana", "/media/1", "ana", prepare=library_files),  # used by two posts
+    DashboardPage("admin-channels", "/admin/channels", "admin", prepare=channel_states),  # paused, held, checked
+    DashboardPage("admin-channel-kinds", "/admin/channels/new", "admin"),
+    DashboardPage("admin-channel-new", "/admin/channels/new/state_portal", "admin"),
+    DashboardPage("admin-channel-edit", "/admin/channels/1", "admin"),
+    DashboardPage("admin-users", "/admin/users", "admin", prepare=more_people),
+    DashboardPage("admin-user-new", "/admin/users/new", "admin"),
+    DashboardPage("admin-user-ana", "/admin/users/1", "admin", prepare=more_people),  # tokens, one revoked
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

@@ -1,0 +1,56 @@
+"""Media, channel states and people for the browser tests of the library and the admin pages. Ids are
+predictable: each test starts with an empty database."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from publisher import accounts, audit, holds
+from publisher.media import store_upload
+from publisher.models import PostMedia
+from publisher.states import PostStatus
+from tests.factories import Office, jpeg_bytes, png_bytes
+from tests.web.browser.posts import WEEK, add_post
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def media_dir(office: Office) -> Path:
+    # PAGES' prepare gets no runtime; tests/conftest.py's settings put the media folder next to the instance
+    # folder, where the archive channel writes.
+    return Path(office.channels["archive"].config["path"]).parent.parent / "media"
+
+
+def library_files(session: Session, office: Office) -> None:
+    """1: a photo used by two posts; 2: an image without alt text; 3: a PDF."""
+    actor = office.actor("ana")
+    photo, _ = store_upload(session, media_dir(office), io.BytesIO(jpeg_bytes(640, 480)), actor=actor,
+                            filename="konferencija.jpg", alt_text="Ministarka govori na konferenciji za medije",
+                            credit="Foto: Tanjug")
+    store_upload(session, media_dir(office), io.BytesIO(png_bytes(300, 200)), actor=actor, filename="grb.png")
+    store_upload(session, media_dir(office), io.BytesIO(PDF), actor=actor, filename="izvestaj.pdf")
+    for title, status in (("Konferencija za medije", PostStatus.DRAFT), ("Program podrške", PostStatus.SCHEDULED)):
+        post = add_post(session, office, "ana", title, "Ministarstvo obaveštava javnost.", status, WEEK)
+        post.media_links = [PostMedia(media_id=photo.id, media=photo, position=0)]
+    session.flush()
+
+
+def channel_states(session: Session, office: Office) -> None:
+    """The portal paused, the archive checked and working, all publishing on hold."""
+    admin = office.actor("admin")
+    holds.hold(session, admin, "Novi token se čeka", office.channels["portal"])
+    holds.hold(session, admin, "Dan žalosti")
+    audit.record(session, admin, "channel.check", subject=f"channel:{office.channels['archive'].id}",
+                 detail={"ok": True, "message": "writing to the outbox", "expires_at": None})
+
+
+def more_people(session: Session, office: Office) -> None:
+    """One deactivated person, and a revoked token for Ana."""
+    nina = accounts.add_user(session, "nina", ["officer"], actor=office.actor("admin"), display_name="Nina Nikolić",
+                             email="nina@ministarstvo.gov.rs")
+    nina.active = False
+    token, _ = accounts.create_token(session, office.users["ana"], actor=office.actor("admin"), name="stari")
+    accounts.revoke_token(session, token.id, actor=office.actor("admin"))

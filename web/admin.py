@@ -1,0 +1,439 @@
+"""The administrator's pages: channels (settings, pause, check, the global hold) and people (accounts,
+roles, passwords, API tokens). Every route is for admins only; the services check the role again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from channels import registry
+from publisher import accounts, channel_admin, users
+from publisher.channel_store import add_channel, get_channel
+from publisher.errors import Conflict, Invalid
+from publisher.profile import INTERFACE_LANGUAGES
+from web import labels
+from web.app import db, runtime
+from web.auth import login_manager
+from web.forms import MAX_PASSWORD
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MAX_REASON = 500
+MAX_SETTING = 4000
+SETTING_PREFIX = "setting_"  # keeps a setting called "name" apart from the channel's own name
+
+
+@bp.before_request
+def _admins_only() -> Response | None:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.has_role("admin"):
+        abort(403)
+    return None
+
+
+# Channels
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value  # a reason of only spaces is no reason
+
+
+class ReasonForm(FlaskForm):
+    hold_reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[
+        DataRequired(_l("Give a reason: everyone sees it while publishing is held.")),
+        Length(max=MAX_REASON, message=_l("A reason is at most %(max)d characters."))])
+
+
+class PauseForm(FlaskForm):
+    pause_reason = StringField(_l("Reason for the pause"), filters=[_strip], validators=[
+        DataRequired(_l("Give a reason: everyone sees it while the channel is paused.")),
+        Length(max=MAX_REASON, message=_l("A reason is at most %(max)d characters."))])
+
+
+def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[str, Any] | None = None) -> FlaskForm:
+    """A form made from the adapter's own list of settings; secrets are password fields, never filled in."""
+    attrs: dict[str, Field] = {}
+    if not editing:
+        attrs["name"] = StringField(_l("Channel name"), validators=[
+            InputRequired(_l("Give the channel a name.")),
+            Length(max=100, message=_l("A channel name is at most %(max)d characters.")),
+            Regexp(r"^[\w][\w .-]*$", message=_l("Use letters, digits, spaces, '.', '_' or '-'."))],
+            description=_l("How officers find it when they write a post, e.g. “Website” or “X (ministry)”."))
+    for setting in channel_admin.fields_of(kind):
+        validators: list[Any] = [Length(max=MAX_SETTING, message=_l("At most %(max)d characters."))]
+        if setting.required and not (setting.secret and editing):
+            validators.insert(0, InputRequired(gettext("Fill in %(setting)s.", setting=setting.name)))
+        else:
+            validators.insert(0, Optional())
+        label = setting.name if setting.required else gettext("%(setting)s (optional)", setting=setting.name)
+        if setting.secret:
+            attrs[SETTING_PREFIX + setting.name] = PasswordField(label, validators=validators, description=setting.description,
+                                                                 render_kw={"autocomplete": "off"})
+        else:
+            attrs[SETTING_PREFIX + setting.name] = StringField(label, validators=validators,
+                                                               description=setting.description)
+    form_class = type(f"{kind.title()}ChannelForm", (FlaskForm,), attrs)
+    prefilled = {SETTING_PREFIX + k: v for k, v in (data or {}).items() if not isinstance(v, (dict, list))}
+    return form_class() if posted else form_class(formdata=None, data=prefilled)
+
+
+def settings_from(form: FlaskForm) -> dict[str, Any]:
+    """The settings typed in; an empty field is a setting not given (the adapter's default applies)."""
+    return {field.name.removeprefix(SETTING_PREFIX): value for field in form
+            if field.name.startswith(SETTING_PREFIX) and (value := (field.data or "").strip())}
+
+
+def secret_fields(kind: str) -> list[str]:
+    return [SETTING_PREFIX + f.name for f in channel_admin.fields_of(kind) if f.secret]
+
+
+@bp.get("/channels")
+def channels() -> str:
+    rt = runtime()
+    return render_template("admin_channels.html", states=channel_admin.states(db(), rt.clock()),
+                           hold_form=ReasonForm(formdata=None), pause_form=PauseForm(formdata=None),
+                           kinds=_kinds())
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [(kind, cls.label) for kind, cls in registry.kinds().items()]
+
+
+@bp.get("/channels/new")
+def channel_kind() -> str:
+    return render_template("admin_channel_kind.html", kinds=_kinds())
+
+
+def _known_kind(kind: str) -> None:
+    if kind not in registry.BUILTIN and kind not in registry.kinds():
+        abort(404)
+
+
+@bp.route("/channels/new/<kind>", methods=["GET", "POST"])
+def channel_add(kind: str) -> Response | tuple[str, int]:
+    _known_kind(kind)
+    cls = registry.adapter_class(kind)
+    if request.method == "GET":
+        return _channel_page(channel_form(kind, editing=False), kind, cls.label)
+    form = channel_form(kind, editing=False, posted=True)
+    if not form.validate():
+        return _channel_page(form, kind, cls.label, status=422)
+    try:
+        channel = add_channel(db(), runtime().box, kind, form.name.data.strip(), settings_from(form),
+                              actor=current_user.actor())
+    except Conflict:
+        form.name.errors.append(gettext("A channel with this name exists already."))
+        return _channel_page(form, kind, cls.label, status=409)
+    except Invalid as exc:
+        form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
+        return _channel_page(form, kind, cls.label, status=422)
+    db().commit()
+    flash(gettext("The channel %(name)s is added. Check it now to see that its credentials work.",
+                  name=channel.name), "success")
+    return redirect(url_for("admin.channels"))
+
+
+def _channel_page(form: FlaskForm, kind: str, label: str, *, channel: Any = None, status: int = 200) -> tuple[str, int]:
+    return render_template("admin_channel_form.html", form=form, kind=kind, kind_label=label, channel=channel,
+                           secrets=secret_fields(kind)), status
+
+
+@bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
+def channel_edit(channel_id: int) -> Response | tuple[str, int]:
+    channel = get_channel(db(), channel_id)
+    label = registry.adapter_class(channel.kind).label
+    if request.method == "GET":
+        return _channel_page(channel_form(channel.kind, editing=True, data=channel.config), channel.kind, label,
+                             channel=channel)
+    form = channel_form(channel.kind, editing=True, posted=True)
+    if not form.validate():
+        return _channel_page(form, channel.kind, label, channel=channel, status=422)
+    try:
+        channel_admin.update_settings(db(), runtime().box, channel, settings_from(form), actor=current_user.actor())
+    except Invalid as exc:
+        form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
+        return _channel_page(form, channel.kind, label, channel=channel, status=422)
+    db().commit()
+    flash(gettext("The settings of %(name)s are saved.", name=channel.name), "success")
+    return redirect(url_for("admin.channels"))
+
+
+def _refused(exc: Invalid | Conflict) -> Response:
+    db().rollback()
+    flash(gettext("Not done: %(reason)s", reason=exc.message), "error")
+    return redirect(url_for("admin.channels"))
+
+
+def _channels_with_errors(form: FlaskForm, which: str, status: int = 422) -> tuple[str, int]:
+    rt = runtime()
+    return render_template("admin_channels.html", states=channel_admin.states(db(), rt.clock()),
+                           hold_form=form if which == "hold" else ReasonForm(formdata=None),
+                           pause_form=form if which == "pause" else PauseForm(formdata=None),
+                           failed_pause=request.view_args.get("channel_id"), kinds=_kinds()), status
+
+
+@bp.post("/channels/<int:channel_id>/pause")
+def channel_pause(channel_id: int) -> Response | tuple[str, int]:
+    channel = get_channel(db(), channel_id)
+    form = PauseForm()
+    if not form.validate():
+        return _channels_with_errors(form, "pause")
+    try:
+        channel_admin.set_paused(db(), current_user.actor(), channel, True, form.pause_reason.data)
+    except (Invalid, Conflict) as exc:
+        return _refused(exc)
+    db().commit()
+    flash(gettext("%(name)s is paused: nothing goes out on it until it is resumed.", name=channel.name), "success")
+    return redirect(url_for("admin.channels"))
+
+
+@bp.post("/channels/<int:channel_id>/resume")
+def channel_resume(channel_id: int) -> Response:
+    channel = get_channel(db(), channel_id)
+    try:
+        channel_admin.set_paused(db(), current_user.actor(), channel, False)
+    except Conflict as exc:
+        return _refused(exc)
+    db().commit()
+    flash(gettext("%(name)s is resumed.", name=channel.name), "success")
+    return redirect(url_for("admin.channels"))
+
+
+@bp.post("/channels/<int:channel_id>/check")
+def channel_check(channel_id: int) -> Response:
+    channel = get_channel(db(), channel_id)
+    db().commit()  # no transaction stays open across the network call
+    health = channel_admin.probe(channel, runtime().box)
+    channel_admin.record_check(db(), current_user.actor(), channel, health)
+    db().commit()
+    if health.ok:
+        flash(gettext("%(name)s answers: %(message)s", name=channel.name, message=health.message), "success")
+    else:
+        flash(gettext("%(name)s does not work: %(message)s", name=channel.name, message=health.message), "error")
+    return redirect(url_for("admin.channels"))
+
+
+@bp.post("/hold")
+def hold_on() -> Response | tuple[str, int]:
+    form = ReasonForm()
+    if not form.validate():
+        return _channels_with_errors(form, "hold")
+    try:
+        channel_admin.set_global_hold(db(), current_user.actor(), True, form.hold_reason.data)
+    except (Invalid, Conflict) as exc:
+        return _refused(exc)
+    db().commit()
+    flash(gettext("All publishing is on hold."), "success")
+    return redirect(url_for("admin.channels"))
+
+
+@bp.post("/hold/release")
+def hold_off() -> Response:
+    try:
+        channel_admin.set_global_hold(db(), current_user.actor(), False)
+    except Conflict as exc:
+        return _refused(exc)
+    db().commit()
+    flash(gettext("The hold is released: what is due goes out again."), "success")
+    return redirect(url_for("admin.channels"))
+
+
+# People
+
+
+ROLE_OPTIONS = [(role, labels.ROLES[role], None) for role in accounts.ROLES]  # for _forms.html's checkboxes
+
+
+class UserDetails(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[
+        Length(max=users.MAX_DISPLAY_NAME, message=_l("A display name is at most %(max)d characters."))])
+    email = StringField(_l("E-mail"), validators=[
+        Optional(), Length(max=users.MAX_EMAIL, message=_l("An e-mail address is at most %(max)d characters.")),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address such as name@example.rs."))],
+        render_kw={"autocomplete": "off", "type": "email"})
+    roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(role, labels.ROLES[role]) for role in accounts.ROLES],
+                                validate_choice=False, validators=[InputRequired(_l("Choose at least one role."))])
+    locale = StringField(_l("Interface language"), default="sr-Latn", validators=[
+        InputRequired(_l("Choose a language.")),
+        AnyOf(INTERFACE_LANGUAGES, message=_l("Choose one of the languages listed."))])
+
+
+    def validate_roles(self, field: Field) -> None:
+        if not set(field.data or ()) <= set(accounts.ROLES):
+            raise ValidationError(_l("Choose among the roles listed."))
+
+
+class NewUserForm(UserDetails):
+    name = StringField(_l("User name"), validators=[
+        InputRequired(_l("Enter a user name.")),
+        Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$",
+               message=_l("Use up to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField(_l("Initial password"), validators=[
+        InputRequired(_l("Enter an initial password.")),
+        Length(min=accounts.MIN_PASSWORD_LENGTH, max=MAX_PASSWORD,
+               message=_l("A password needs %(min)d to %(max)d characters."))],
+        render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(_l("Initial password again"), validators=[
+        InputRequired(_l("Enter the password a second time.")),
+        EqualTo("password", message=_l("The two passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class EditUserForm(UserDetails):
+    active = BooleanField(_l("Active (may sign in and use API tokens)"))
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[
+        InputRequired(_l("Enter a new password.")),
+        Length(min=accounts.MIN_PASSWORD_LENGTH, max=MAX_PASSWORD,
+               message=_l("A password needs %(min)d to %(max)d characters."))],
+        render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Enter the new password a second time.")),
+        EqualTo("new_password", message=_l("The two new passwords are not the same."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+# A service refusal: the field it concerns and what to tell the person.
+USER_REFUSALS = {
+    "own_admin": ("roles", _l("You cannot remove your own administrator role. Another administrator can.")),
+    "own_active": ("active", _l("You cannot deactivate yourself. Another administrator can.")),
+    "own_password": ("new_password", _l("Change your own password on the “Your account” page.")),
+    "too_short": ("password", _l("A password needs %(min)d to %(max)d characters.")),
+    "bad_email": ("email", _l("Enter an e-mail address such as name@example.rs.")),
+    "bad_roles": ("roles", _l("Choose at least one role.")),
+}
+
+
+def _refusal_to_form(form: FlaskForm, exc: Invalid) -> None:
+    field_name, message = USER_REFUSALS.get(exc.code, (None, exc.message))
+    text = str(message) % {"min": accounts.MIN_PASSWORD_LENGTH, "max": MAX_PASSWORD} if "%(" in str(message) \
+        else str(message)
+    field = getattr(form, field_name, None) if field_name else None
+    if field is None and field_name == "password":
+        field = getattr(form, "new_password", None)
+    if field is not None:
+        field.errors = [*field.errors, text]
+    else:
+        form.form_errors.append(text)
+
+
+@bp.get("/users")
+def user_list() -> str:
+    return render_template("admin_users.html", people=accounts.list_users(db()))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_add() -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return _new_user_page(NewUserForm(formdata=None))
+    form = NewUserForm()
+    if not form.validate():
+        return _new_user_page(form, 422)
+    try:
+        user = users.create(db(), current_user.actor(), name=form.name.data, display_name=form.display_name.data or "",
+                            email=form.email.data, roles=form.roles.data, password=form.password.data,
+                            locale=form.locale.data)
+    except Conflict:
+        form.name.errors.append(gettext("Someone has this user name already."))
+        return _new_user_page(form, 409)
+    except Invalid as exc:
+        _refusal_to_form(form, exc)
+        return _new_user_page(form, 422)
+    db().commit()
+    flash(gettext("%(name)s can sign in now. Give them the initial password in person, not by e-mail.",
+                  name=user.name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+def _new_user_page(form: FlaskForm, status: int = 200) -> tuple[str, int]:
+    return render_template("admin_user_new.html", form=form, min_password=accounts.MIN_PASSWORD_LENGTH,
+                           role_options=ROLE_OPTIONS), status
+
+
+def _user_page(user: Any, form: FlaskForm, password_form: FlaskForm, status: int = 200) -> tuple[str, int]:
+    return render_template("admin_user.html", person=user, form=form, password_form=password_form,
+                           tokens=accounts.list_tokens(db(), user), min_password=accounts.MIN_PASSWORD_LENGTH,
+                           is_self=user.id == current_user.user.id, role_options=ROLE_OPTIONS), status
+
+
+@bp.get("/users/<int:user_id>")
+def user_edit(user_id: int) -> tuple[str, int]:
+    user = users.get(db(), user_id)
+    form = EditUserForm(formdata=None, display_name=user.display_name, email=user.email or "",
+                        roles=sorted(user.roles), locale=user.locale, active=user.active)
+    return _user_page(user, form, ResetPasswordForm(formdata=None))
+
+
+@bp.post("/users/<int:user_id>")
+def user_save(user_id: int) -> Response | tuple[str, int]:
+    user = users.get(db(), user_id)
+    form = EditUserForm()
+    if not form.validate():
+        return _user_page(user, form, ResetPasswordForm(formdata=None), 422)
+    try:
+        users.update(db(), current_user.actor(), user, display_name=form.display_name.data or "",
+                     email=form.email.data, roles=form.roles.data, active=form.active.data,
+                     locale=form.locale.data, now=runtime().clock())
+    except Invalid as exc:
+        db().rollback()
+        _refusal_to_form(form, exc)
+        return _user_page(users.get(db(), user_id), form, ResetPasswordForm(formdata=None), 422)
+    db().commit()
+    flash(gettext("The changes to %(name)s are saved.", name=user.name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/password")
+def user_password(user_id: int) -> Response | tuple[str, int]:
+    user = users.get(db(), user_id)
+    form = ResetPasswordForm()
+    details = EditUserForm(formdata=None, display_name=user.display_name, email=user.email or "",
+                           roles=sorted(user.roles), locale=user.locale, active=user.active)
+    if not form.validate():
+        return _user_page(user, details, form, 422)
+    try:
+        users.reset_password(db(), current_user.actor(), user, form.new_password.data, now=runtime().clock())
+    except Invalid as exc:
+        db().rollback()
+        _refusal_to_form(form, exc)
+        return _user_page(users.get(db(), user_id), details, form, 422)
+    db().commit()
+    flash(gettext("The password of %(name)s is changed; their browsers were signed out.", name=user.name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def token_revoke(user_id: int, token_id: int) -> Response:
+    user = users.get(db(), user_id)
+    token = users.revoke_token(db(), current_user.actor(), user, token_id)
+    db().commit()
+    flash(gettext("The token %(prefix)s… no longer works.", prefix=token.prefix), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -168,9 +168,9 @@ def _console_error(log_: PageLog, message: ConsoleMessage) -> None:
     log_.console_errors.append(f"{message.text} ({where or 'no url'}:{message.location.get('lineNumber', 0)})")
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh context and page, with the app's CSP in force and the console watched (`console_check`)."""
+def watched_page(browser: Browser) -> Page:
+    """A page in a fresh context, with the app's CSP in force and the console watched (`console_check`).
+    Close it with `page.context.close()`; several at once are several people's browsers."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="sr-Latn-RS",
                                   timezone_id="Europe/Belgrade", service_workers="block")
     context.set_default_timeout(ACTION_TIMEOUT_MS)
@@ -182,10 +182,16 @@ def page(browser: Browser) -> Iterator[Page]:
     _logs[new_page] = watched
     new_page.on("console", lambda message: _console_error(watched, message))
     new_page.on("pageerror", lambda error: watched.page_errors.append(f"{error.name}: {error.message}"))
+    return new_page
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    new_page = watched_page(browser)
     try:
         yield new_page
     finally:
-        context.close()
+        new_page.context.close()
 
 
 def page_log(page: Page) -> PageLog:

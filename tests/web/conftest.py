@@ -85,10 +85,14 @@ class Visitor:
 
     def get(self, path: str, **kw):
         response = self.client.get(path, environ_base=self.environ, **kw)
-        found = CSRF_FIELD.search(response.get_data(as_text=True))
-        if found:
-            self.token = found.group(1)
+        self._note_token(response)
         return response
+
+    def _note_token(self, response) -> None:
+        if response.mimetype == "text/html":  # images and downloads carry no form
+            found = CSRF_FIELD.search(response.get_data(as_text=True))
+            if found:
+                self.token = found.group(1)
 
     def post(self, path: str, data: dict | None = None, *, csrf: bool = True, **kw):
         data = dict(data or {})
@@ -97,9 +101,7 @@ class Visitor:
                 self.get("/login")
             data["csrf_token"] = self.token
         response = self.client.post(path, data=data, environ_base=self.environ, **kw)
-        found = CSRF_FIELD.search(response.get_data(as_text=True))
-        if found:
-            self.token = found.group(1)
+        self._note_token(response)
         return response
 
     def sign_in(self, name: str, password: str = PASSWORD, **data):

@@ -1,0 +1,216 @@
+"""Every dashboard route × every role, checked on the server: who may use it gets past the role check,
+everyone else gets 403, and nobody who is signed out gets anything but the sign-in page.
+
+A new route must be added to ACCESS, or the first test fails: nothing is reachable by accident.
+Record-level rules (the four-eyes rule, the admin's own account) are at the end.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from werkzeug.routing import Rule
+
+from publisher import accounts, workflow
+from publisher.media import store_upload
+from tests.factories import png_bytes
+from tests.web.conftest import Visitor
+
+PUBLIC = "public"
+SIGNED_IN = ("officer", "approver", "manager", "admin")
+OFFICER, APPROVER, ADMIN = ("officer",), ("approver",), ("admin",)
+CONTENT = ("officer", "approver", "manager")
+HISTORY_READERS = ("officer", "approver", "manager", "admin")
+DECIDERS = ("officer", "approver", "admin")
+UPLOADERS = ("officer", "admin")
+
+# (endpoint, method) -> the roles that may use it, or PUBLIC.
+ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
+    ("auth.login", "GET"): PUBLIC,
+    ("auth.login", "POST"): PUBLIC,
+    ("healthz", "GET"): PUBLIC,
+    ("static", "GET"): PUBLIC,
+    ("auth.logout", "POST"): SIGNED_IN,
+    ("dashboard.home", "GET"): SIGNED_IN,
+    ("dashboard.account", "GET"): SIGNED_IN,
+    ("dashboard.account_language", "POST"): SIGNED_IN,
+    ("dashboard.account_password", "POST"): SIGNED_IN,
+    ("compose.new", "GET"): OFFICER,
+    ("compose.create", "POST"): OFFICER,
+    ("compose.edit", "GET"): OFFICER,
+    ("compose.update", "POST"): OFFICER,
+    ("compose.check", "POST"): OFFICER,
+    ("compose.transliterate", "POST"): OFFICER,
+    ("approvals.index", "GET"): APPROVER,
+    ("approvals.detail", "GET"): APPROVER,
+    ("approvals.approve", "POST"): APPROVER,
+    ("approvals.reject", "POST"): APPROVER,
+    ("queue.index", "GET"): CONTENT,
+    ("queue.calendar_week", "GET"): CONTENT,
+    ("queue.move", "GET"): OFFICER,
+    ("queue.move", "POST"): OFFICER,
+    ("history.history_page", "GET"): HISTORY_READERS,
+    ("history.history_csv", "GET"): HISTORY_READERS,
+    ("history.post_detail", "GET"): HISTORY_READERS,
+    ("history.decide", "POST"): DECIDERS,
+    ("library.index", "GET"): SIGNED_IN,
+    ("library.show", "GET"): SIGNED_IN,
+    ("library.preview", "GET"): SIGNED_IN,
+    ("library.original", "GET"): SIGNED_IN,
+    ("library.upload", "POST"): UPLOADERS,
+    ("library.describe", "POST"): UPLOADERS,
+    ("admin.channels", "GET"): ADMIN,
+    ("admin.channel_kind", "GET"): ADMIN,
+    ("admin.channel_add", "GET"): ADMIN,
+    ("admin.channel_add", "POST"): ADMIN,
+    ("admin.channel_edit", "GET"): ADMIN,
+    ("admin.channel_edit", "POST"): ADMIN,
+    ("admin.channel_check", "POST"): ADMIN,
+    ("admin.channel_pause", "POST"): ADMIN,
+    ("admin.channel_resume", "POST"): ADMIN,
+    ("admin.hold_on", "POST"): ADMIN,
+    ("admin.hold_off", "POST"): ADMIN,
+    ("admin.user_list", "GET"): ADMIN,
+    ("admin.user_add", "GET"): ADMIN,
+    ("admin.user_add", "POST"): ADMIN,
+    ("admin.user_edit", "GET"): ADMIN,
+    ("admin.user_save", "POST"): ADMIN,
+    ("admin.user_password", "POST"): ADMIN,
+    ("admin.token_revoke", "POST"): ADMIN,
+}
+# One person per role; each holds only that role.
+PEOPLE = {"officer": "ana", "approver": "marko", "manager": "jelena", "admin": "admin"}
+
+
+def dashboard_routes(app) -> list[tuple[str, str, Rule]]:
+    """(endpoint, method, rule) for every route outside the token API and the feeds."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("api.", "feed.")):
+            continue
+        routes += [(rule.endpoint, method, rule) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return routes
+
+
+def test_every_dashboard_route_says_who_may_use_it(app):
+    declared = set(ACCESS)
+    present = {(endpoint, method) for endpoint, method, _ in dashboard_routes(app)}
+    assert present - declared == set(), "routes without an entry in ACCESS"
+    assert declared - present == set(), "entries in ACCESS for routes that do not exist"
+
+
+@dataclass
+class World:
+    """One record of each kind the routes take, so that every route can be called for real."""
+
+    values: dict[str, object]
+
+    def path(self, rule: Rule) -> str:
+        return rule.build({name: self.values[name] for name in rule.arguments})[1]
+
+
+@pytest.fixture
+def world(people, session, rt) -> World:
+    waiting = workflow.create_post(session, rt, people.actor("ana"), {
+        "title": "Čeka odobrenje", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
+    workflow.submit(session, rt, people.actor("ana"), waiting.id)
+    scheduled = workflow.create_post(session, rt, people.actor("bojan"), {
+        "title": "Odobrena", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
+    workflow.submit(session, rt, people.actor("bojan"), scheduled.id)
+    workflow.approve(session, rt, people.actor("vesna"), scheduled.id)
+    media, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=people.actor("ana"),
+                            filename="slika.png", alt_text="Slika")
+    token, _ = accounts.create_token(session, people.users["bojan"], actor=people.actor("admin"), name="matrix")
+    session.commit()
+    post_for = {"approvals": waiting.id, "compose": waiting.id, "queue": scheduled.id, "history": scheduled.id}
+    return World({
+        "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
+        "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
+        "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css"})
+
+
+def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):
+    values = dict(world.values)
+    values["post_id"] = world.values["post_id"].get(endpoint.split(".")[0], 1)  # type: ignore[union-attr]
+    path = World(values).path(rule)
+    return visitor.get(path) if method == "GET" else visitor.post(path, {})
+
+
+def verdict(response) -> str:
+    if response.status_code == 403:
+        return "refused"
+    if response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", ""):
+        return "to sign-in"
+    if response.status_code == 401:
+        return "unauthenticated"
+    return "let through"
+
+
+@pytest.mark.parametrize("role", [None, *PEOPLE])
+def test_the_route_and_role_matrix(app, people, world, role):
+    visitor = Visitor(app.test_client())
+    if role is not None:
+        assert visitor.sign_in(PEOPLE[role]).status_code == 302
+    mismatches = []
+    # Sign-out last: it would end the session the other calls need.
+    routes = sorted(dashboard_routes(app), key=lambda r: (r[0] == "auth.logout", r[0], r[1]))
+    for endpoint, method, rule in routes:
+        allowed = ACCESS[(endpoint, method)]
+        if endpoint == "auth.logout":  # signed out afterwards either way (test_dashboard_auth checks it ends)
+            expected = "to sign-in"
+        elif allowed == PUBLIC:
+            expected = "let through"
+        elif role is None:
+            expected = "to sign-in"
+        else:
+            expected = "let through" if role in allowed else "refused"
+        got = verdict(call(visitor, world, endpoint, method, rule))
+        if got != expected:
+            mismatches.append(f"{method} {rule.rule} as {role or 'nobody'}: expected {expected}, got {got}")
+    assert mismatches == []
+
+
+# --- record-level rules ------------------------------------------------------------------------------
+
+
+def test_an_approver_who_wrote_the_post_is_refused_on_the_server(app, people, session, rt, signed_in):
+    own = workflow.create_post(session, rt, people.actor("olga"), {
+        "title": "Moja", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
+    workflow.submit(session, rt, people.actor("olga"), own.id)
+    session.commit()
+    olga = signed_in("olga")  # officer and approver
+    olga.get(f"/approvals/{own.id}")
+    response = olga.post(f"/approvals/{own.id}/approve", {"content_hash": own.content_hash})
+    assert response.status_code == 403
+    session.expire_all()
+    assert session.get(type(own), own.id).status == "pending_approval"
+    session.commit()
+
+
+def test_an_approver_who_edited_the_post_is_refused_on_the_server(app, people, session, rt, signed_in):
+    post = workflow.create_post(session, rt, people.actor("ana"), {
+        "title": "Zajednička", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
+    workflow.edit_post(session, rt, people.actor("olga"), post.id, {"body": "Tekst koji je olga dopisala"})
+    workflow.submit(session, rt, people.actor("ana"), post.id)
+    session.commit()
+    olga = signed_in("olga")
+    olga.get(f"/approvals/{post.id}")
+    response = olga.post(f"/approvals/{post.id}/approve", {"content_hash": post.content_hash})
+    assert response.status_code == 403
+    session.expire_all()
+    assert session.get(type(post), post.id).status == "pending_approval"
+    session.commit()
+
+
+def test_an_admin_cannot_take_away_their_own_admin_role(app, people, session, signed_in):
+    admin = signed_in("admin")
+    own_id = people.users["admin"].id
+    admin.get(f"/admin/users/{own_id}")
+    response = admin.post(f"/admin/users/{own_id}", {"display_name": "Admin", "roles": ["officer"],
+                                                      "locale": "sr-Latn", "active": "y"})
+    assert response.status_code in (400, 409, 422)
+    session.expire_all()
+    assert people.users["admin"].has_role("admin")
+    session.commit()

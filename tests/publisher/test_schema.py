@@ -3,9 +3,6 @@ undone and done again, on both databases."""
 
 from __future__ import annotations
 
-import uuid
-
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -14,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from publisher import schema
 from publisher.db import make_engine
 from publisher.models import Base
-from tests.conftest import POSTGRES_URL, require_service
+from tests.conftest import new_postgres_database
 
 
 def test_the_migrations_build_exactly_what_the_models_describe(rt):
@@ -30,17 +27,8 @@ def scratch_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
         return
-    name = f"publisher_schema_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        require_service("PostgreSQL at " + POSTGRES_URL, exc)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with new_postgres_database("publisher_schema") as url:
+        yield url
 
 
 def test_every_migration_can_be_undone_and_done_again(scratch_url):

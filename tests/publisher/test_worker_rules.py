@@ -432,6 +432,21 @@ class GatedSends:
             time.sleep(0.01)
 
 
+@pytest.fixture
+def gated(session, office, scripted, monkeypatch):
+    """gated(limit, idempotent=...): the scripted channel sends through a gate, `limit` at once."""
+
+    def gate_channel(limit: int, *, idempotent: bool) -> GatedSends:
+        scripted.idempotent = idempotent
+        sends = GatedSends()
+        monkeypatch.setattr(scripted, "publish", lambda self, content, *, key: sends.publish(self, content, key=key))
+        session.get(type(office.channels["scripted"]), channel_id(office, "scripted")).max_concurrency = limit
+        session.commit()
+        return sends
+
+    return gate_channel
+
+
 def count_sending(session) -> int:
     count = session.scalar(select(func.count()).select_from(Delivery).where(Delivery.status == "sending"))
     session.commit()
@@ -439,15 +454,11 @@ def count_sending(session) -> int:
 
 
 @pytest.mark.parametrize(("idempotent", "claimed_ahead"), [(False, 0), (True, 2)])
-def test_a_channel_never_has_more_sends_on_the_wire_than_its_limit(rt, session, office, scripted, monkeypatch,
-                                                                   idempotent, claimed_ahead):
+def test_a_channel_never_has_more_sends_on_the_wire_than_its_limit(rt, session, office, gated, idempotent,
+                                                                   claimed_ahead):
     """Only a platform that dedups by our key gets sends claimed ahead: if the worker dies, they are
     resent safely. They wait for a free sender; the limit on the wire holds either way."""
-    scripted.idempotent = idempotent
-    sends = GatedSends()
-    monkeypatch.setattr(scripted, "publish", lambda self, content, *, key: sends.publish(self, content, key=key))
-    session.get(type(office.channels["scripted"]), channel_id(office, "scripted")).max_concurrency = 2
-    session.commit()
+    sends = gated(2, idempotent=idempotent)
     post_ids = [approve(session, rt, office) for _ in range(6)]
     worker = Worker(rt, WorkerOptions(policy=POLICY, threads=8), worker_id="w1")
     try:
@@ -465,12 +476,8 @@ def test_a_channel_never_has_more_sends_on_the_wire_than_its_limit(rt, session, 
     assert [state(session, p).status for p in post_ids] == ["sent"] * 6
 
 
-def test_a_stopping_worker_sends_what_it_claimed_ahead(rt, session, office, scripted, monkeypatch):
-    scripted.idempotent = True
-    sends = GatedSends()
-    monkeypatch.setattr(scripted, "publish", lambda self, content, *, key: sends.publish(self, content, key=key))
-    session.get(type(office.channels["scripted"]), channel_id(office, "scripted")).max_concurrency = 1
-    session.commit()
+def test_a_stopping_worker_sends_what_it_claimed_ahead(rt, session, office, gated):
+    sends = gated(1, idempotent=True)
     post_ids = [approve(session, rt, office) for _ in range(3)]
     worker = Worker(rt, WorkerOptions(policy=POLICY, threads=4), worker_id="w1")
     for _ in range(3):

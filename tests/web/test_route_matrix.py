@@ -175,18 +175,23 @@ def test_the_route_and_role_matrix(app, people, world, role):
 # --- record-level rules ------------------------------------------------------------------------------
 
 
+def olga_approves(signed_in, session, post) -> int:
+    """Olga (officer and approver) tries to approve through the page; returns the status code."""
+    session.commit()
+    olga = signed_in("olga")
+    olga.get(f"/approvals/{post.id}")
+    status = olga.post(f"/approvals/{post.id}/approve", {"content_hash": post.content_hash}).status_code
+    session.expire_all()
+    assert session.get(type(post), post.id).status == "pending_approval"
+    session.commit()
+    return status
+
+
 def test_an_approver_who_wrote_the_post_is_refused_on_the_server(app, people, session, rt, signed_in):
     own = workflow.create_post(session, rt, people.actor("olga"), {
         "title": "Moja", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
     workflow.submit(session, rt, people.actor("olga"), own.id)
-    session.commit()
-    olga = signed_in("olga")  # officer and approver
-    olga.get(f"/approvals/{own.id}")
-    response = olga.post(f"/approvals/{own.id}/approve", {"content_hash": own.content_hash})
-    assert response.status_code == 403
-    session.expire_all()
-    assert session.get(type(own), own.id).status == "pending_approval"
-    session.commit()
+    assert olga_approves(signed_in, session, own) == 403
 
 
 def test_an_approver_who_edited_the_post_is_refused_on_the_server(app, people, session, rt, signed_in):
@@ -194,14 +199,7 @@ def test_an_approver_who_edited_the_post_is_refused_on_the_server(app, people, s
         "title": "Zajednička", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
     workflow.edit_post(session, rt, people.actor("olga"), post.id, {"body": "Tekst koji je olga dopisala"})
     workflow.submit(session, rt, people.actor("ana"), post.id)
-    session.commit()
-    olga = signed_in("olga")
-    olga.get(f"/approvals/{post.id}")
-    response = olga.post(f"/approvals/{post.id}/approve", {"content_hash": post.content_hash})
-    assert response.status_code == 403
-    session.expire_all()
-    assert session.get(type(post), post.id).status == "pending_approval"
-    session.commit()
+    assert olga_approves(signed_in, session, post) == 403
 
 
 def test_an_admin_cannot_take_away_their_own_admin_role(app, people, session, signed_in):

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, aliased
 from publisher import audit, translit
 from publisher.errors import Invalid, NotFound
 from publisher.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Post, User
-from publisher.states import DeliveryStatus
+from publisher.states import OPEN_DELIVERY_STATES, DeliveryStatus
 
 D = DeliveryStatus
 # Deliveries the worker is done with (or that wait for a person); the open ones belong to the queue.
 HISTORY_STATES = (D.SENT, D.FAILED, D.UNKNOWN, D.STALE, D.CANCELLED)
+assert set(HISTORY_STATES) == set(D) - OPEN_DELIVERY_STATES  # the query below excludes the open ones
 PAGE_SIZE = 50
 EXPORT_BATCH = 2_000
 MAX_SEARCH = 200
@@ -120,7 +121,9 @@ def history_query(f: HistoryFilter) -> Select:
     if f.status:
         query = query.where(Delivery.status == f.status)
     else:
-        query = query.where(Delivery.status.in_(HISTORY_STATES))
+        # Not `IN (the history's states)`: SQLite would read every such row by the status index and sort
+        # them all; NOT IN leaves it the (moment, id) index, walked newest first and stopped at the page.
+        query = query.where(Delivery.status.not_in(OPEN_DELIVERY_STATES))
     if f.channel_id is not None:
         query = query.where(Delivery.channel_id == f.channel_id)
     low, high = f.bounds()
@@ -135,8 +138,11 @@ def history_query(f: HistoryFilter) -> Select:
 
 
 def _after(query: Select, cursor: Cursor | None) -> Select:
-    # A row value comparison: both databases seek the (moment, id) index to it.
-    return query if cursor is None else query.where(tuple_(moment(), Delivery.id) < tuple_(cursor.at, cursor.id))
+    if cursor is None:
+        return query
+    # The row value comparison is the rule; the plain `moment <= at` beside it is what lets SQLite seek the
+    # (moment, id) index to the cursor instead of walking it from the newest row.
+    return query.where(moment() <= cursor.at, tuple_(moment(), Delivery.id) < tuple_(cursor.at, cursor.id))
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tests.support.browser import (
 from tests.web.browser.library_data import channel_states, library_files, more_people
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.conftest import PASSWORD
+from tests.web.history_data import history_mix
 
 
 def a_written_post(session: Session, office: Office) -> None:
@@ -81,6 +82,10 @@ PAGES = [
     DashboardPage("admin-users", "/admin/users", "admin", prepare=more_people),
     DashboardPage("admin-user-new", "/admin/users/new", "admin"),
     DashboardPage("admin-user-ana", "/admin/users/1", "admin", prepare=more_people),  # tokens, one revoked
+    DashboardPage("history-jelena", "/history", "jelena", prepare=history_mix),
+    DashboardPage("history-filtered-ana", "/history?status=unknown", "ana", prepare=history_mix),
+    DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
+    DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

@@ -210,7 +210,9 @@ def _record_statements() -> tuple:  # noqa: ANN202 - built once, like the claim'
     sent = deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
         status=D.SENT, remote_id=bindparam("b_remote_id"), url=bindparam("b_url"), sent_at=now, error=None,
         error_kind=None, lease_owner=None, lease_expires_at=None, updated_at=now)
-    finished = attempts.update().where(attempts.c.id == bindparam("attempt_id")).values(finished_at=now, outcome="sent")
+    # One statement for the whole batch: every sent attempt finishes alike.
+    finished = (attempts.update().where(attempts.c.id.in_(bindparam("attempt_ids", expanding=True)))
+                .values(finished_at=now, outcome="sent"))
     return ours, sent, finished
 
 
@@ -228,7 +230,7 @@ def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | Ba
     if sent:
         conn.execute(mark_sent, [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url, "now": now}
                                  for c, r in sent])
-        conn.execute(finish_attempt, [{"attempt_id": c.attempt_id, "now": now} for c, _ in sent])
+        conn.execute(finish_attempt, {"attempt_ids": [c.attempt_id for c, _ in sent], "now": now})
         conn.execute(insert(AuditEvent.__table__), [
             {"at": now, "actor_name": f"worker:{worker_id}", "via": f"worker:{worker_id}", "action": "delivery.sent",
              "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": {"status": "sending"},
@@ -374,7 +376,7 @@ def _settle_statements() -> tuple:  # noqa: ANN202 - built once, like the claim'
     lock = select(posts.c.id, posts.c.status).where(posts.c.id.in_(ids)).order_by(posts.c.id).with_for_update()
     states = select(deliveries.c.post_id, deliveries.c.status, deliveries.c.error_kind).where(
         deliveries.c.post_id.in_(ids), deliveries.c.status != D.CANCELLED)
-    move = posts.update().where(posts.c.id == bindparam("row_id")).values(
+    move = posts.update().where(posts.c.id.in_(bindparam("moving", expanding=True))).values(
         status=bindparam("target"), version=posts.c.version + 1, updated_at=bindparam("now"))
     return lock, states, move
 
@@ -409,7 +411,11 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
                       "post_id": post_id, "subject": f"post:{post_id}", "before": {"status": str(before)},
                       "after": {"status": str(target)}, "detail": None})
     if moves:
-        conn.execute(move, [{"row_id": m["post_id"], "target": m["after"]["status"], "now": now} for m in moves])
+        by_target: dict[str, list[int]] = {}
+        for m in moves:
+            by_target.setdefault(m["after"]["status"], []).append(m["post_id"])
+        for target, moving in by_target.items():  # one statement per new status, not one per post
+            conn.execute(move, {"moving": moving, "target": target, "now": now})
         conn.execute(insert(AuditEvent.__table__), moves)
         for post_id in (m["post_id"] for m in moves):
             post = session.identity_map.get(session.identity_key(Post, post_id))  # keep loaded copies true

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from publisher import accounts, audit
@@ -202,3 +202,19 @@ def end_other_sessions(session: Session, actor: Actor, user_id: int, keep: int |
     if keep is not None:
         query = query.where(WebSession.id != keep)
     return sum(_end(session, sid, reason, now, actor) for sid in list(session.scalars(query)))
+
+
+SESSION_RECORDS_KEPT = timedelta(days=30)  # who was signed in when stays in the audit log for good
+
+
+def prune(session: Session, now: datetime, *, idle: timedelta) -> tuple[int, int]:
+    """Forget what no longer decides anything: browser sessions that ended (or went idle) more than
+    SESSION_RECORDS_KEPT ago, and sign-in failures too old to count towards a lock.
+    Returns (sessions, failures) removed."""
+    before = now - SESSION_RECORDS_KEPT
+    ended = session.execute(delete(WebSession).where(or_(
+        WebSession.ended_at < before,
+        and_(WebSession.ended_at.is_(None), WebSession.last_seen_at < before - idle)))).rowcount
+    failures = session.execute(delete(SignInFailure).where(
+        SignInFailure.at < now - FAILURE_WINDOW - LOCK_DURATION)).rowcount
+    return ended, failures

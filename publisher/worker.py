@@ -30,7 +30,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from channels.base import Channel as Adapter
 from channels.base import Published
 from channels.errors import ChannelConfigError, Rejected
-from publisher import alerts, dispatch
+from publisher import alerts, dispatch, signin
 from publisher.alerts import MailSettings
 from publisher.channel_store import build_adapter
 from publisher.config import Settings
@@ -66,6 +66,7 @@ class WorkerOptions:
     reap_seconds: float = 5.0
     watchdog_seconds: float = 30.0
     mail_seconds: float = 15.0
+    housekeeping_seconds: float = 3600.0
     overdue_alert: timedelta = timedelta(minutes=10)
     silent_worker: timedelta = WORKER_SILENCE
     threads: int = 64
@@ -131,7 +132,7 @@ class Worker:
         o = self.options
         for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
-                             (self.mail_alerts, o.mail_seconds)):
+                             (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
         scheduler.start()
@@ -434,6 +435,15 @@ class Worker:
                                    f"{beat.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC without shutting down.")
                 beat.stopped_at = beat.heartbeat_at  # alert once; its leases expire and are reconciled
             session.commit()
+
+    def housekeeping(self) -> None:
+        """Old browser sessions and sign-in failures go; nothing else is ever deleted."""
+        with self.rt.sessions() as session:
+            removed = signin.prune(session, self.rt.clock(),
+                                   idle=timedelta(minutes=self.rt.settings.session_idle_minutes))
+            session.commit()
+        if any(removed):
+            log.info("housekeeping removed %d old browser session(s) and %d old sign-in failure(s)", *removed)
 
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:

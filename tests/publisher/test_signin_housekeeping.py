@@ -1,0 +1,58 @@
+"""Housekeeping: browser sessions and sign-in failures that no longer decide anything are forgotten;
+live sessions and failures that still count towards a lock stay."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from publisher import signin
+from publisher.models import SignInFailure, WebSession
+from publisher.worker import Worker
+from tests.factories import make_office
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+IDLE = timedelta(minutes=30)
+
+
+def browser_session(session, user_id: int, token: str, *, seen: datetime, ended: datetime | None = None) -> None:
+    session.add(WebSession(token_hash=token, user_id=user_id, created_at=seen - timedelta(hours=1),
+                           last_seen_at=seen, ended_at=ended, ended_reason="sign_out" if ended else None))
+
+
+def left(session, model, column) -> list:
+    values = sorted(session.scalars(select(column)))
+    session.commit()
+    return values
+
+
+def test_old_sessions_and_failures_go_recent_ones_stay(session, rt):
+    ana = make_office(session, rt).users["ana"].id
+    browser_session(session, ana, "ended-long-ago", seen=NOW - timedelta(days=40), ended=NOW - timedelta(days=31))
+    browser_session(session, ana, "idle-long-ago", seen=NOW - timedelta(days=31))
+    browser_session(session, ana, "ended-last-week", seen=NOW - timedelta(days=8), ended=NOW - timedelta(days=7))
+    browser_session(session, ana, "open-now", seen=NOW - timedelta(minutes=5))
+    for minutes in (45, 29, 10):  # a lock looks back 30 minutes (the window and the lock)
+        session.add(SignInFailure(scope="name", key="ana", at=NOW - timedelta(minutes=minutes)))
+    session.commit()
+
+    assert signin.prune(session, NOW, idle=IDLE) == (2, 1)
+    session.commit()
+    assert left(session, WebSession, WebSession.token_hash) == ["ended-last-week", "open-now"]
+    assert left(session, SignInFailure, SignInFailure.at) == [NOW - timedelta(minutes=29),
+                                                              NOW - timedelta(minutes=10)]
+
+
+def test_the_worker_runs_it(session, rt):
+    ana = make_office(session, rt).users["ana"].id
+    browser_session(session, ana, "ended-long-ago", seen=NOW - timedelta(days=40), ended=NOW - timedelta(days=31))
+    session.commit()
+    rt.clock = lambda: NOW
+    worker = Worker(rt, worker_id="housekeeper")
+    try:
+        worker.housekeeping()
+    finally:
+        worker.close()
+    assert session.scalar(select(func.count()).select_from(WebSession)) == 0
+    session.commit()

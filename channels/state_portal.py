@@ -208,7 +208,9 @@ def sign(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
 def iso_utc(moment: datetime) -> str:
     if moment.tzinfo is None:  # Content promises aware UTC; a naive value is taken at its word
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    m = moment.astimezone(UTC)
+    # Formatted by hand: strftime was a measurable part of the worker's time per send.
+    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
 
 
 def post_payload(content: Content, *, sent_at: datetime, media: list[dict[str, Any]]) -> dict[str, Any]:

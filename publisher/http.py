@@ -216,8 +216,9 @@ class _Body:
 
 def _joined_headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     joined: dict[str, str] = {}
+    names: dict[str, str] = {}  # lower-case name -> the spelling first seen
     for name, value in pairs:  # a repeated header is one value joined by ", ", as urllib3 gives it
-        key = next((k for k in joined if k.lower() == name.lower()), name)
+        key = names.setdefault(name.lower(), name)
         joined[key] = f"{joined[key]}, {value}" if key in joined else value
     return joined
 

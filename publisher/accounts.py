@@ -54,7 +54,7 @@ def add_user(
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", code="too_short")
     return _hasher.hash(password)
 
 

@@ -144,18 +144,11 @@ def record_check(session: Session, actor: Actor, channel: Channel, health: Healt
         "expires_at": health.expires_at.isoformat() if health.expires_at else None})
 
 
-def set_paused(session: Session, actor: Actor, channel: Channel, paused: bool, reason: str = "") -> None:
-    """Pause (a hold on this channel, with its reason) or resume one channel."""
-    require_admin(actor, "pausing a channel")
-    if paused:
+def set_hold(session: Session, actor: Actor, on: bool, reason: str = "", channel: Channel | None = None) -> None:
+    """Hold (with its reason) or release one channel (a pause) or, without a channel, all publishing.
+    Admins only here, although holds.hold also lets approvers hold from the API."""
+    require_admin(actor, "pausing a channel" if channel is not None else "holding all publishing")
+    if on:
         holds.hold(session, actor, reason, channel)
     else:
         holds.release(session, actor, channel)
-
-
-def set_global_hold(session: Session, actor: Actor, on: bool, reason: str = "") -> None:
-    require_admin(actor, "holding all publishing")
-    if on:
-        holds.hold(session, actor, reason)
-    else:
-        holds.release(session, actor)

@@ -204,7 +204,7 @@ def channel_pause(channel_id: int) -> Response | tuple[str, int]:
     if not form.validate():
         return _channels_with_errors(form, "pause")
     try:
-        channel_admin.set_paused(db(), current_user.actor(), channel, True, form.pause_reason.data)
+        channel_admin.set_hold(db(), current_user.actor(), True, form.pause_reason.data, channel)
     except (Invalid, Conflict) as exc:
         return _refused(exc)
     db().commit()
@@ -216,7 +216,7 @@ def channel_pause(channel_id: int) -> Response | tuple[str, int]:
 def channel_resume(channel_id: int) -> Response:
     channel = get_channel(db(), channel_id)
     try:
-        channel_admin.set_paused(db(), current_user.actor(), channel, False)
+        channel_admin.set_hold(db(), current_user.actor(), False, channel=channel)
     except Conflict as exc:
         return _refused(exc)
     db().commit()
@@ -244,7 +244,7 @@ def hold_on() -> Response | tuple[str, int]:
     if not form.validate():
         return _channels_with_errors(form, "hold")
     try:
-        channel_admin.set_global_hold(db(), current_user.actor(), True, form.hold_reason.data)
+        channel_admin.set_hold(db(), current_user.actor(), True, form.hold_reason.data)
     except (Invalid, Conflict) as exc:
         return _refused(exc)
     db().commit()
@@ -255,7 +255,7 @@ def hold_on() -> Response | tuple[str, int]:
 @bp.post("/hold/release")
 def hold_off() -> Response:
     try:
-        channel_admin.set_global_hold(db(), current_user.actor(), False)
+        channel_admin.set_hold(db(), current_user.actor(), False)
     except Conflict as exc:
         return _refused(exc)
     db().commit()

@@ -12,23 +12,15 @@ BROWSER=/usr/bin/chromium
 # through an alternative dependency of fontconfig's).
 PACKAGES=(chromium fonts-dejavu-core)
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
-    [[ "$status" == ii* ]] || missing+=("$pkg")
-done
+source "$(dirname "$0")/debian_packages.sh"
+missing_packages "${PACKAGES[@]}"
 if [[ ${#missing[@]} -eq 0 && -x $BROWSER ]]; then
     exit 0
 fi
 
-echo "install_browser: installing ${missing[*]:-${PACKAGES[*]}}" >&2
-if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        exec sudo -n bash "$0" "$@"
-    fi
-    echo "install_browser: not root; run: apt-get install -y --no-install-recommends ${PACKAGES[*]}" >&2
-    exit 1
-fi
+[[ ${#missing[@]} -gt 0 ]] || missing=("${PACKAGES[@]}")  # packages there, but no browser: reinstall them
+echo "install_browser: installing ${missing[*]}" >&2
+become_root install_browser "$0" "$@"
 
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine's package lists may be absent or stale: apt-get install needs them current.

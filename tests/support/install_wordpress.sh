@@ -12,23 +12,14 @@ set -euo pipefail
 
 PACKAGES=(wordpress php-cli php-mysql php-gd php-curl php-xml php-mbstring)
 
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
-    [[ "$status" == ii* ]] || missing+=("$pkg")
-done
+source "$(dirname "$0")/debian_packages.sh"
+missing_packages "${PACKAGES[@]}"
 if [[ ${#missing[@]} -eq 0 ]]; then
     exit 0
 fi
 
 echo "install_wordpress: installing ${missing[*]}" >&2
-if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        exec sudo -n bash "$0" "$@"
-    fi
-    echo "install_wordpress: not root; run: apt-get install -y --no-install-recommends ${missing[*]}" >&2
-    exit 1
-fi
+become_root install_wordpress "$0" "$@"
 
 policy=/usr/sbin/policy-rc.d
 made_policy=""

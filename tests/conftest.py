@@ -23,6 +23,8 @@ from publisher.config import Settings
 from publisher.db import make_engine
 from publisher.models import Base
 from publisher.runtime import Runtime
+from tests.factories import PORTAL_SECRET
+from tests.support.portal_receiver import PortalReceiver
 
 POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -100,6 +102,13 @@ def rt(settings: Settings):
         with runtime.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     runtime.dispose()
+
+
+@pytest.fixture
+def portal():
+    """A loopback state portal that checks signatures and records every request (PORTAL_SECRET)."""
+    with PortalReceiver(PORTAL_SECRET) as receiver:
+        yield receiver
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from publisher.models import Alert, Delivery, DeliveryAttempt, Post
 from publisher.reconcile import reconcile_unknown
 from publisher.worker import Worker, WorkerOptions
 from tests.factories import PORTAL_SECRET, SYSTEM, make_office
-from tests.support.portal_receiver import PortalReceiver
 from tests.support.scripted_channel import scripted_kind
 
 POLICY = DispatchPolicy(backoff_base=0.0, max_attempts=3, lease=timedelta(seconds=30),
@@ -49,12 +48,6 @@ def clock(rt):
 def scripted():
     with scripted_kind() as kind:
         yield kind
-
-
-@pytest.fixture
-def portal():
-    with PortalReceiver(PORTAL_SECRET) as receiver:
-        yield receiver
 
 
 @pytest.fixture

@@ -19,19 +19,12 @@ from publisher.models import Post
 from publisher.worker import Worker, WorkerOptions
 from tests.factories import PORTAL_SECRET, SYSTEM, png_bytes
 from tests.support.browser import sign_in, watched_page
-from tests.support.portal_receiver import PortalReceiver
 from tests.web.browser.test_pages import backend, check_page
 from tests.web.conftest import PASSWORD
 
 TITLE = "Ministarka otvorila novi vrtić u Nišu"
 BODY = "Danas je u Nišu otvoren vrtić za 120 dece. Izgradnju je finansiralo Ministarstvo."
 ALT = "Ministarka i deca ispred ulaza u novi vrtić"
-
-
-@pytest.fixture
-def portal():
-    with PortalReceiver(PORTAL_SECRET) as receiver:
-        yield receiver
 
 
 @pytest.fixture

@@ -51,8 +51,8 @@ DB_ERRORS = (OperationalError, InterfaceError)
 RECORD_BATCH = 200
 RECORD_GATHER_SECONDS = 0.003  # wait this long for more finished sends: fewer, larger transactions
 MAX_UNRECORDED = 1000  # sent but not yet stored: past this, the dispatch loop waits for the recorder
-STALE_SWEEP_SECONDS = 1.0
-_ENABLED_CHANNELS = select(Channel.id, Channel.max_concurrency, Channel.updated_at).where(Channel.enabled.is_(True))  # staleness is measured in minutes; once a second is plenty
+STALE_SWEEP_SECONDS = 1.0  # staleness is measured in minutes; once a second is plenty
+_ENABLED_CHANNELS = select(Channel.id, Channel.max_concurrency, Channel.updated_at).where(Channel.enabled.is_(True))
 
 
 Send = tuple[Claim, Adapter | BaseException, Any]  # a claim, its adapter (or why none), its content
@@ -305,11 +305,9 @@ class Worker:
             freed = isinstance(result, Published)
             with self._lock:
                 self._running[claim.channel_id] -= 1
-                if freed:
-                    self._inflight[claim.channel_id] -= 1
-            self._outcomes.put((claim, result, freed))
             if freed:
-                self.wake()
+                self._free_slots([claim])
+            self._outcomes.put((claim, result, freed))
             late = self._stop_deadline is not None and time.monotonic() > self._stop_deadline
             next_send = None if late else self._next_waiting(claim.channel_id)
 

@@ -49,14 +49,16 @@ class WorkerHttp(requests.Session):
             self.mount(prefix, HTTPAdapter(pool_connections=32, pool_maxsize=pool_size))
         self._transport = KeepAliveTransport()
 
+    def close(self) -> None:
+        self._transport.close()
+        super().close()
+
     def merge_environment_settings(self, url: str | None, proxies: Any, stream: Any, verify: Any,
                                    cert: Any) -> dict[str, Any]:
-        env_proxies, env_verify = _environment_for(*urlsplit(url or "")[:2])
-        merged_proxies = dict(env_proxies)
+        merged_proxies = dict(_environment_for(*urlsplit(url or "")[:2])[0])
         merged_proxies.update(proxies or {})
-        if verify is True or verify is None:
-            verify = env_verify if env_verify is not None else verify
-        return super().merge_environment_settings(url, merged_proxies, stream, verify, cert)
+        return super().merge_environment_settings(url, merged_proxies, stream, _verify_for(url or "", verify),
+                                                  cert)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         if args or not self._plain(url, kwargs):
@@ -92,9 +94,9 @@ class WorkerHttp(requests.Session):
         prepared.body = body
         if body is not None or method not in ("GET", "HEAD"):
             prepared.headers["Content-Length"] = str(len(body or b""))
-        verify = kwargs.get("verify")
-        if verify is None or verify is True:
-            verify = _environment_for(*urlsplit(url)[:2])[1] or self.verify
+        verify = _verify_for(url, kwargs.get("verify"))
+        if verify is None:
+            verify = self.verify
         stream = bool(kwargs.get("stream"))
         started = time.perf_counter()
         response = self._transport.send(prepared, kwargs.get("timeout"), verify)
@@ -112,12 +114,24 @@ class KeepAliveTransport:
 
     def __init__(self) -> None:
         self._local = threading.local()
+        self._every_idle: list[dict[tuple[str, str, int], http.client.HTTPConnection]] = []  # for close()
+        self._lock = threading.Lock()
 
     def _idle(self) -> dict[tuple[str, str, int], http.client.HTTPConnection]:
         idle = getattr(self._local, "idle", None)
         if idle is None:
             idle = self._local.idle = {}
+            with self._lock:
+                self._every_idle.append(idle)
         return idle
+
+    def close(self) -> None:
+        """Close the kept-alive connections of every thread."""
+        with self._lock:
+            for idle in self._every_idle:
+                for conn in list(idle.values()):
+                    conn.close()
+                idle.clear()
 
     def send(self, prepared: PreparedRequest, timeout: Any, verify: Any) -> requests.Response:
         parts = urlsplit(prepared.url)
@@ -249,6 +263,14 @@ def _environment_for(scheme: str, netloc: str) -> tuple[dict[str, str], str | No
     proxies = get_environ_proxies(f"{scheme}://{netloc}/", no_proxy=None)
     bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
     return dict(proxies), bundle
+
+
+def _verify_for(url: str, verify: Any) -> Any:
+    """As requests does with trust_env: a CA bundle from the environment stands in for plain verification."""
+    if verify is True or verify is None:
+        bundle = _environment_for(*urlsplit(url)[:2])[1]
+        return bundle if bundle is not None else verify
+    return verify
 
 
 @lru_cache(maxsize=1024)

@@ -184,7 +184,10 @@ def test_one_connection_carries_a_threads_requests_until_the_server_closes_it():
             with call(ours, base + path) as reply:
                 assert reply.status_code == 200
                 reply.content  # noqa: B018 - read to the end: the connection may go back
+        (kept,) = [conn for idle in ours._transport._every_idle for conn in idle.values()]
+        assert kept.sock is not None
     assert ports[0] == ports[1] == ports[2] != ports[3]  # after "Connection: close", a new one
+    assert kept.sock is None  # closing the session closed the kept-alive connection
 
 
 def test_tls_is_verified(tmp_path):

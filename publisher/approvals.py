@@ -16,7 +16,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from publisher.models import Post, PostApproval, PostContributor, User
-from publisher.overview import Listing, _listing, awaiting_approval
+from publisher.overview import Listing, awaiting_approval, first_rows
 from publisher.states import PostStatus
 
 
@@ -61,7 +61,7 @@ def waiting(session: Session, user: User, *, limit: int = 50) -> Waiting:
     own = (select(Post).where(Post.status == PostStatus.PENDING_APPROVAL,
                               or_(Post.author_id == user.id, contributed))
            .order_by(Post.submitted_at, Post.id))
-    mine, own_listing = awaiting_approval(session, user, limit=limit), _listing(session, own, limit)
+    mine, own_listing = awaiting_approval(session, user, limit=limit), first_rows(session, own, limit)
     ids = [p.id for p in mine.items + own_listing.items]
     before = session.scalars(select(PostApproval.post_id).where(PostApproval.post_id.in_(ids)).distinct())
     return Waiting(mine, own_listing, frozenset(before))

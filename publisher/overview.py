@@ -37,7 +37,8 @@ class Overview:
     holds: list[Hold]
 
 
-def _listing(session: Session, query: Select, limit: int) -> Listing:
+def first_rows(session: Session, query: Select, limit: int) -> Listing:
+    """The query's first `limit` rows and how many it has in all (the overview's and approvals' lists)."""
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return Listing(list(session.scalars(query.limit(limit)).unique()), total)
 
@@ -48,7 +49,7 @@ def awaiting_approval(session: Session, user: User, *, limit: int = 20) -> Listi
     query = (select(Post).where(Post.status == PostStatus.PENDING_APPROVAL, Post.author_id != user.id,
                                 ~contributed)
              .order_by(Post.submitted_at, Post.id))
-    return _listing(session, query, limit)
+    return first_rows(session, query, limit)
 
 
 def own_drafts(session: Session, user: User, *, limit: int = 20) -> Listing:
@@ -56,7 +57,7 @@ def own_drafts(session: Session, user: User, *, limit: int = 20) -> Listing:
     contributed = exists().where(PostContributor.post_id == Post.id, PostContributor.user_id == user.id)
     query = (select(Post).where(Post.status.in_(RETURNED_OR_DRAFT), or_(Post.author_id == user.id, contributed))
              .order_by(Post.updated_at.desc(), Post.id.desc()))
-    return _listing(session, query, limit)
+    return first_rows(session, query, limit)
 
 
 def needs_a_person(session: Session, *, limit: int = 20) -> Listing:

@@ -1,25 +1,50 @@
 # Two commands matter: `make run` and `make test`. Both bootstrap .venv from a bare python3.
+#
+# Installs come from the lock files in requirements/ (exact versions with hashes, for Python 3.11 and newer
+# on any platform), never from the ranges in pyproject.toml, so a new release of a dependency cannot change
+# what main installs. `make lock` refreshes them on purpose; commit that on its own.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+LOCKS := requirements
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
+UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8080
+# Tests in parallel processes (pytest-xdist); most of the suite waits on servers, not on the processor.
+PYTEST_WORKERS ?= 4
+PYTEST_ARGS ?=
 
-.PHONY: run test lint venv clean system-deps
+.PHONY: run test lint venv lock clean system-deps
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-venv: $(STAMP)
+# pip and setuptools first (build.txt), then the locked set, then the project itself without dependencies:
+# pip's --require-hashes refuses an editable install, and the lock already holds every dependency.
+define install_locked
+	$(PIP) install --quiet --require-hashes -r $(LOCKS)/build.txt
+	$(PIP) install --quiet --require-hashes -r $(1)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+endef
 
-run: $(STAMP)
+# The runtime set only: what `make run` needs, without pytest, playwright or ruff.
+$(RUNTIME_STAMP): pyproject.toml $(LOCKS)/build.txt $(LOCKS)/runtime.txt | $(BIN)/python
+	$(call install_locked,$(LOCKS)/runtime.txt)
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(LOCKS)/build.txt $(LOCKS)/test.txt | $(BIN)/python
+	$(call install_locked,$(LOCKS)/test.txt)
+	touch $@ $(RUNTIME_STAMP)
+
+venv: $(TEST_STAMP)
+
+run: $(RUNTIME_STAMP)
 	$(BIN)/publisher run --demo --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 system-deps: node_modules/axe-core/axe.min.js
@@ -32,8 +57,19 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "make: npm not found: browser tests cannot run axe-core" >&2; exit 0; }; \
 	npm ci --ignore-scripts --no-audit --no-fund && touch $@
 
-test: $(STAMP) lint system-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(TEST_STAMP) lint system-deps
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
+
+# Refresh the locks from pyproject.toml's ranges (uv resolves for every platform and Python >= 3.11).
+# The runtime lock is constrained by the test lock, so both install the same version of what they share.
+lock: | $(BIN)/python
+	$(PIP) install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --upgrade \
+	    $(LOCKS)/build.in -o $(LOCKS)/build.txt
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --upgrade \
+	    pyproject.toml --extra test -o $(LOCKS)/test.txt
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	    pyproject.toml -c $(LOCKS)/test.txt -o $(LOCKS)/runtime.txt
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -4,6 +4,10 @@ The Serbian Cyrillic catalog is never edited by hand: it is the Latin one run th
 so the two scripts always say the same thing. The compiled .mo files are committed, so a fresh clone runs
 and tests without a build step; a test fails when they fall behind the .po files.
 
+"Behind" means what a reader of the catalog would see: a message, its translation, its flags or the plural
+rule differ. Bytes that only the generator decides (its "Generated-By" line, header order, dates, the hash
+table inside a .mo) are not compared, so a new Babel release does not make committed catalogs stale.
+
 After changing a user-facing string:
 
     pybabel extract -F web/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \\
@@ -23,7 +27,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 from publisher import translit
@@ -61,6 +65,9 @@ def cyrillic_catalog(latin: Catalog) -> Catalog:
                       last_translator=latin.last_translator, fuzzy=False,
                       header_comment="# Serbian (Cyrillic) translations for publisher.\n"
                                      "# Generated from sr_Latn by `python -m web.catalogs`: do not edit by hand.")
+    # The same language in another script has the same plural rule: take it from the Latin file, not from
+    # whichever CLDR release the installed Babel carries.
+    catalog.mime_headers = [("Plural-Forms", latin.plural_forms)]
     for message in latin:
         if not message.id:
             continue
@@ -92,8 +99,52 @@ def wanted_files() -> dict[Path, bytes]:
     return files
 
 
+Meaning = tuple[str, frozenset]
+
+
+def meaning(catalog: Catalog, *, compiled: bool = False) -> Meaning:
+    """What a catalog says: its plural rule and every message with its translation (and, in a .po, flags).
+
+    A compiled catalog holds only translated, non-fuzzy messages and no flags, so `compiled=True` reads a
+    .po catalog the way its .mo must say it.
+    """
+    entries = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        # A compiled catalog reads plural forms back as lists.
+        ids = tuple(message.id) if isinstance(message.id, list | tuple) else message.id
+        string = tuple(message.string) if isinstance(message.string, list | tuple) else message.string
+        if compiled:
+            if message.fuzzy or not string:
+                continue
+            if isinstance(string, tuple):  # an untranslated plural form falls back to the English one
+                string = tuple(s or ids[min(i, 1)] for i, s in enumerate(string))
+            entries.add((message.context, ids, string))
+        else:
+            # Babel adds the format flags itself from the text; only flags a person set are compared.
+            flags = frozenset(message.flags - {"python-format", "python-brace-format"})
+            entries.add((message.context, ids, string, flags))
+    return catalog.plural_forms, frozenset(entries)
+
+
+def _file_meaning(path: Path) -> Meaning | None:
+    if not path.exists():
+        return None
+    with path.open("rb") as fh:
+        if path.suffix == ".mo":
+            return meaning(read_mo(fh), compiled=True)
+        return meaning(read_po(fh, locale=CYRILLIC))
+
+
 def stale_files() -> list[Path]:
-    return [path for path, data in wanted_files().items() if not path.exists() or path.read_bytes() != data]
+    """Generated files whose content differs in meaning from what the hand-edited .po files make."""
+    latin = read_catalog(LATIN)
+    wanted = {po_path(CYRILLIC): meaning(cyrillic_catalog(latin))}
+    for locale in LOCALES:
+        catalog = cyrillic_catalog(latin) if locale == CYRILLIC else read_catalog(locale)
+        wanted[po_path(locale).with_suffix(".mo")] = meaning(catalog, compiled=True)
+    return [path for path, what in wanted.items() if _file_meaning(path) != what]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,9 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         for path in stale:
             print(f"out of date: {path.relative_to(TRANSLATIONS.parent.parent)}", file=sys.stderr)
         return 1 if stale else 0
+    stale = set(stale_files())
     for path, data in wanted_files().items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != data:
+        if path in stale:
             path.write_bytes(data)
             print(f"wrote {path.relative_to(TRANSLATIONS.parent.parent)}")
     return 0

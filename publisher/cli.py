@@ -6,9 +6,10 @@ import argparse
 import dataclasses
 import getpass
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cryptography.fernet import Fernet
 
@@ -155,16 +156,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     _configure_logging()
     rt = Runtime.from_settings(run_settings(args.demo))
     schema.upgrade(rt.engine)
-    if args.demo:
-        demo.seed(rt, out=sys.stdout)
+    logins = demo.seed(rt, public_url=_public_url(args.host, args.port)) if args.demo else ""
     worker = Worker(rt, options_from(rt.settings))
     worker.start()
     print(f"worker {worker.id} is dispatching", flush=True)
+
+    def after_start() -> None:
+        # Last, so that the logins are what a person sees when the start-up lines stop.
+        if logins:
+            path = demo.save_logins(rt, logins)
+            print(logins + f"(also in {path})", flush=True)
+
     try:
-        _serve(rt, args.host, args.port)
+        _serve(rt, args.host, args.port, after_start)
     finally:
         worker.stop()
     return 0
+
+
+def _public_url(host: str, port: int) -> str:
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
+    return f"http://{shown}:{port}"
 
 
 def run_settings(demo: bool, env: dict[str, str] | None = None) -> Settings:
@@ -206,21 +218,38 @@ def cmd_hold(args: argparse.Namespace) -> int:
     return 0
 
 
+class _RoutineToDebug(logging.Filter):
+    """APScheduler says "Running job …" and "… executed successfully" at INFO for every job run: about
+    170,000 lines a day with a tick a second. They are routine, so they count as DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().isEnabledFor(logging.DEBUG)
+        return True
+
+
 def _configure_logging() -> None:
-    import logging
+    level = os.environ.get("PUBLISHER_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=getattr(logging, level, logging.INFO),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    routine = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, _RoutineToDebug) for f in routine.filters):
+        routine.addFilter(_RoutineToDebug())
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-
-def _serve(rt: Runtime, host: str, port: int) -> None:
-    from waitress import serve
+def _serve(rt: Runtime, host: str, port: int, after_start: Callable[[], None] | None = None) -> None:
+    from waitress import create_server
 
     from web import create_app
 
     app = create_app({"RUNTIME": rt})
-    print(f"publisher is serving on http://{host}:{port}/  (API: http://{host}:{port}/api/v1/openapi.json)",
-          flush=True)
-    serve(app, host=host, port=port, threads=8, ident="publisher")
+    server = create_server(app, host=host, port=port, threads=8, ident="publisher")
+    url = _public_url(host, server.effective_port)
+    print(f"publisher is serving on {url}/  (API: {url}/api/v1/openapi.json)", flush=True)
+    if after_start is not None:
+        after_start()
+    server.run()
 
 
 def build_parser() -> argparse.ArgumentParser:

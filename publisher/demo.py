@@ -1,8 +1,13 @@
-"""Demo people and a local channel for `make run`: enough to try the whole flow on one machine."""
+"""Demo people and channels for `make run`: enough to try the whole flow on one machine.
+
+Two channels need no credentials: an archive folder (local_folder) and the public feed served by this
+very site, so "compose once, publish everywhere" can be tried at once.
+"""
 
 from __future__ import annotations
 
-from typing import TextIO
+import os
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,11 +24,19 @@ DEMO_USERS = (
 )
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
 DEMO_CHANNEL = "Arhiva"
+DEMO_FEED = "Vesti"
+DEMO_FEED_SLUG = "vesti"
+LOGINS_FILE = "demo-logins.txt"
 
 
-def seed(rt: Runtime, out: TextIO) -> None:
-    """Idempotent: creates what is missing, and a fresh API token per demo user on every run."""
+def seed(rt: Runtime, public_url: str) -> str:
+    """Creates what is missing (idempotent) and a fresh API token per demo person on every run.
+
+    Returns the text to show: the logins and the channels. `public_url` is where this site answers; the
+    demo feed's links point there.
+    """
     actor = Actor.system("demo")
+    outbox = rt.settings.instance_dir / "outbox"
     with rt.sessions() as session:
         lines = []
         for name, roles, display in DEMO_USERS:
@@ -34,11 +47,28 @@ def seed(rt: Runtime, out: TextIO) -> None:
             _, token = accounts.create_token(session, user, actor=actor, name="demo")
             lines.append(f"  {name:<7} {','.join(roles):<9} password {name + DEMO_PASSWORD_SUFFIX:<18} token {token}")
         if session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL)) is None:
-            outbox = rt.settings.instance_dir / "outbox"
             channel_store.add_channel(session, rt.box, "local_folder", DEMO_CHANNEL, {"path": str(outbox)},
                                       actor=actor)
+        if session.scalar(select(Channel).where(Channel.name == DEMO_FEED)) is None:
+            channel_store.add_channel(session, rt.box, "feed", DEMO_FEED,
+                                      {"slug": DEMO_FEED_SLUG, "public_url": public_url,
+                                       "title": "Vesti Ministarstva (demo)"}, actor=actor)
         session.commit()
-    out.write("Demo logins (officer writes, approver approves, manager reads, admin runs channels):\n")
-    out.write("\n".join(lines) + "\n")
-    out.write(f"Demo channel: {DEMO_CHANNEL!r} (local_folder, writes to {rt.settings.instance_dir / 'outbox'})\n")
-    out.flush()
+    feed = f"{public_url.rstrip('/')}/feed/{DEMO_FEED_SLUG}.atom"
+    return "\n".join([
+        "Demo logins (officer writes, approver approves, manager reads, admin runs channels):",
+        *lines,
+        f"Demo channels: {DEMO_CHANNEL!r} (local_folder, writes to {outbox})",
+        f"               {DEMO_FEED!r} (feed, read it at {feed})",
+    ]) + "\n"
+
+
+def save_logins(rt: Runtime, text: str) -> Path:
+    """The logins in instance/demo-logins.txt, readable by this user only (they hold passwords and tokens)."""
+    path = rt.settings.instance_dir / LOGINS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
+    return path

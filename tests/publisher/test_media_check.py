@@ -87,7 +87,8 @@ HTML_PAGE = b"<!DOCTYPE html>\n<html><head><title>Hi</title></head><body><p>Hell
 def zip_bytes() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("notes.txt", "hello " * 100)
+        # A fixed date: the bytes name a test case, and every xdist worker must collect the same name.
+        zf.writestr(zipfile.ZipInfo("notes.txt", date_time=(2026, 1, 1, 0, 0, 0)), "hello " * 100)
     return buf.getvalue()
 
 

@@ -56,13 +56,15 @@ import psycopg  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import bindparam, func, insert, select, text  # noqa: E402
 
-from publisher import accounts, channel_store, schema  # noqa: E402
-from publisher.audit import Actor  # noqa: E402
-from publisher.config import Settings  # noqa: E402
-from publisher.db import make_engine, make_session_factory  # noqa: E402
-from publisher.models import Delivery, DeliveryAttempt, Post, PostChannel, WorkerBeat  # noqa: E402
-from publisher.runtime import Runtime  # noqa: E402
-from publisher.states import DeliveryStatus, PostStatus  # noqa: E402
+from publisher.core import schema  # noqa: E402
+from publisher.core.actor import Actor  # noqa: E402
+from publisher.core.config import Settings  # noqa: E402
+from publisher.core.db import make_engine, make_session_factory  # noqa: E402
+from publisher.core.models import Delivery, DeliveryAttempt, Post, PostChannel, WorkerBeat  # noqa: E402
+from publisher.core.runtime import Runtime  # noqa: E402
+from publisher.core.states import DeliveryStatus, PostStatus  # noqa: E402
+from publisher.destinations import channel_store  # noqa: E402
+from publisher.people import accounts  # noqa: E402
 from tests.factories import PORTAL_SECRET  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -245,7 +247,7 @@ def bench_settings(url: str, key: str, workdir: Path) -> Settings:
 
 def content_hash(title: str, body: str, language: str, channel_id: int, scheduled_at: datetime,
                  timezone: str) -> str:
-    """The same material as publisher.content.content_hash, for a post without media or variants."""
+    """The same material as publisher.destinations.content.content_hash, for a post without media or variants."""
     material = {"title": title, "body": body, "language": language, "variants": {}, "media": [],
                 "channels": [channel_id], "scheduled_at": scheduled_at.isoformat(), "timezone": timezone}
     canonical = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -305,7 +307,7 @@ def seed(rt: Runtime, portal_url: str, deliveries: list[tuple[datetime, bool]]) 
 
 
 def delivery_key(n: int, channel_id: int, digest: str) -> str:
-    return f"p{n}-c{channel_id}-{digest[:16]}"  # as publisher.workflow.approve makes it
+    return f"p{n}-c{channel_id}-{digest[:16]}"  # as publisher.posts.workflow.approve makes it
 
 
 def set_due_times(rt: Runtime, due: list[datetime]) -> None:

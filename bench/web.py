@@ -8,7 +8,7 @@ Target (issue #5): every page answers with server time p95 <= 100 ms on SQLite a
 are printed next to it, never asserted.
 
 Set-up: a fresh database per run (a temporary SQLite file, or `publisher_bench_web_<random>` created on the
-PostgreSQL server and dropped afterwards), the schema from publisher.schema.upgrade, people through
+PostgreSQL server and dropped afterwards), the schema from publisher.core.schema.upgrade, people through
 accounts.add_user, and everything else by bulk Core inserts: channels, posts spread over two years (Latin and
 Cyrillic titles), their post_channels and deliveries (about 93 % sent, the rest failed, unknown, stale or
 cancelled), one attempt per delivery that was tried, and 10,000 approved posts scheduled over the next 60 days
@@ -49,12 +49,14 @@ import psycopg  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
-from publisher import accounts, history, schema  # noqa: E402
-from publisher.audit import Actor  # noqa: E402
-from publisher.config import Settings  # noqa: E402
-from publisher.models import Channel, Delivery, DeliveryAttempt, Post, PostChannel  # noqa: E402
-from publisher.runtime import Runtime  # noqa: E402
-from publisher.states import OPEN_DELIVERY_STATES  # noqa: E402
+from publisher.core import schema  # noqa: E402
+from publisher.core.actor import Actor  # noqa: E402
+from publisher.core.config import Settings  # noqa: E402
+from publisher.core.models import Channel, Delivery, DeliveryAttempt, Post, PostChannel  # noqa: E402
+from publisher.core.runtime import Runtime  # noqa: E402
+from publisher.core.states import OPEN_DELIVERY_STATES  # noqa: E402
+from publisher.people import accounts  # noqa: E402
+from publisher.publishing import history  # noqa: E402
 from web import create_app  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

@@ -65,6 +65,16 @@ class MediaItem:
 
 
 @dataclass(frozen=True)
+class ScriptVersion:
+    """The same post in the other Serbian script, written by the core: adapters never transliterate."""
+
+    language: str  # "sr-Latn" or "sr-Cyrl"
+    title: str
+    text: str
+    alt_texts: tuple[str, ...]  # one per media item, in the same order
+
+
+@dataclass(frozen=True)
 class Content:
     """What one channel is asked to publish for one post."""
 
@@ -75,6 +85,7 @@ class Content:
     media: tuple[MediaItem, ...] = ()
     variants: Mapping[str, str] = field(default_factory=dict)
     scheduled_at: datetime | None = None  # aware, UTC
+    other_script: ScriptVersion | None = None  # a Serbian post in the other script; None for other languages
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ Authentication: a WordPress Application Password (WordPress 5.6+) over HTTP Basi
 only over HTTPS, or over plain HTTP when WP_ENVIRONMENT_TYPE is "local".
 
 One delivery becomes one post, or two for Serbian with `scripts` "both": the post in the script it was
-written in, and its twin in the other script, derived with `publisher.translit`. Each post has a slug made
-from the delivery key ("pub-<key>", the twin "pub-<key>-lat" or "pub-<key>-cir"), which is how `find`
-and a retried `publish` recognise what an earlier attempt already created. Media get slugs too
+written in, and its twin in the other script, which the core hands over in `Content.other_script` (an
+adapter never transliterates). Each post has a slug made from the delivery key ("pub-<key>", the twin
+"pub-<key>-lat" or "pub-<key>-cir"), which is how `find` and a retried `publish` recognise what an earlier attempt already created. Media get slugs too
 ("pub-<key>-m1", ...), so a retry reuses uploads instead of piling up copies in the media library.
 
 Why resending after a 5xx, a read timeout or a dropped connection is Retryable here, although WordPress
@@ -62,7 +62,6 @@ from channels.errors import (
 )
 from channels.registry import register
 from channels.state_portal import parse_retry_after
-from publisher.translit import CYRILLIC, LATIN, to_cyrillic, to_latin
 
 USER_AGENT = "publisher/0.1"
 CONNECT_TIMEOUT = 5.0
@@ -84,6 +83,7 @@ MEDIA_TYPES = IMAGE_TYPES | VIDEO_TYPES
 STATUSES = ("publish", "draft", "pending")
 SCRIPTS = ("both", "cyrillic", "latin")
 SLUG_PREFIX = "pub-"
+LATIN, CYRILLIC = "sr-Latn", "sr-Cyrl"  # the language tags of Serbian in its two scripts
 TWIN_SUFFIX = {LATIN: "-lat", CYRILLIC: "-cir"}
 # The closing line that links a post to its twin, in the twin's script.
 TWIN_LABEL = {LATIN: "Latinica", CYRILLIC: "Ћирилица"}
@@ -330,17 +330,10 @@ class WordPress(Channel):
         slug = post_slug(key)
         alts = tuple(m.alt_text for m in content.media)
         original = _PostPlan(slug, content.language, content.title, content.text, alts)
-        if content.language not in (CYRILLIC, LATIN):
+        twin = content.other_script
+        if content.language not in (CYRILLIC, LATIN) or twin is None or twin.language not in TWIN_SUFFIX:
             return [original]
-        other = LATIN if content.language == CYRILLIC else CYRILLIC
-        convert = to_latin if other == LATIN else to_cyrillic
-        derived = _PostPlan(
-            slug + TWIN_SUFFIX[other],
-            other,
-            convert(content.title),
-            convert(content.text),
-            tuple(convert(a) for a in alts),
-        )
+        derived = _PostPlan(slug + TWIN_SUFFIX[twin.language], twin.language, twin.title, twin.text, twin.alt_texts)
         wanted = {"both": None, "cyrillic": CYRILLIC, "latin": LATIN}[self._scripts]
         if wanted is None:
             return [original, derived]

@@ -13,12 +13,14 @@ from collections.abc import Callable, Sequence
 
 from cryptography.fernet import Fernet
 
-from publisher import accounts, channel_store, schema
-from publisher.audit import Actor
-from publisher.config import ConfigError, Settings
-from publisher.credentials import CredentialKeyError
-from publisher.errors import PublisherError
-from publisher.runtime import Runtime
+from publisher.core import schema
+from publisher.core.actor import Actor
+from publisher.core.config import ConfigError, Settings
+from publisher.core.credentials import CredentialKeyError
+from publisher.core.errors import PublisherError
+from publisher.core.runtime import Runtime
+from publisher.destinations import channel_store
+from publisher.people import accounts
 
 
 def _actor() -> Actor:
@@ -151,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from publisher import demo
-    from publisher.worker import Worker, options_from
+    from publisher.publishing.worker import Worker, options_from
 
     _configure_logging()
     rt = Runtime.from_settings(run_settings(args.demo))
@@ -189,7 +191,7 @@ def run_settings(demo: bool, env: dict[str, str] | None = None) -> Settings:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from publisher.worker import Worker, options_from
+    from publisher.publishing.worker import Worker, options_from
 
     _configure_logging()
     rt = _runtime()
@@ -201,7 +203,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_hold(args: argparse.Namespace) -> int:
-    from publisher import holds
+    from publisher.publishing import holds
 
     rt = _runtime()
     _require_schema(rt)

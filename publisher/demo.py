@@ -11,10 +11,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from publisher import accounts, channel_store
-from publisher.audit import Actor
-from publisher.models import Channel, User
-from publisher.runtime import Runtime
+from publisher.core.actor import Actor
+from publisher.core.models import Channel, User
+from publisher.core.runtime import Runtime
+from publisher.destinations import channel_store
+from publisher.people import accounts
 
 DEMO_USERS = (
     ("ana", ["officer"], "Ana Petrović"),

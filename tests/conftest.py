@@ -18,11 +18,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from publisher import schema
-from publisher.config import Settings
-from publisher.db import make_engine
-from publisher.models import Base
-from publisher.runtime import Runtime
+from publisher.core import schema
+from publisher.core.config import Settings
+from publisher.core.db import make_engine
+from publisher.core.models import Base
+from publisher.core.runtime import Runtime
 from tests.factories import PORTAL_SECRET
 from tests.support.portal_receiver import PortalReceiver
 
@@ -76,7 +76,7 @@ def postgres_database():
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
-        path = tmp_path / "publisher.db"
+        path = tmp_path / "publisher.core.db"
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     return request.getfixturevalue("postgres_database")

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from publisher import accounts, channel_store
-from publisher.audit import Actor
-from publisher.models import Channel, User
-from publisher.runtime import Runtime
+from publisher.core.actor import Actor
+from publisher.core.models import Channel, User
+from publisher.core.runtime import Runtime
+from publisher.destinations import channel_store
+from publisher.people import accounts
 
 SYSTEM = Actor.system("test")
 PEOPLE = {

@@ -31,13 +31,14 @@ from wtforms.validators import (
 )
 
 from channels import registry
-from publisher import accounts, channel_admin, users
-from publisher.channel_store import add_channel, get_channel
-from publisher.errors import Conflict, Invalid
-from publisher.profile import INTERFACE_LANGUAGES
+from publisher.core.errors import Conflict, Invalid
+from publisher.destinations.channel_store import add_channel, get_channel
+from publisher.people import accounts, users
+from publisher.people.profile import INTERFACE_LANGUAGES
+from publisher.publishing import channel_admin
 from web import labels
-from web.app import db, runtime
 from web.auth import login_manager
+from web.context import db, runtime
 from web.forms import MAX_PASSWORD
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -51,7 +52,7 @@ SETTING_PREFIX = "setting_"  # keeps a setting called "name" apart from the chan
 def _admins_only() -> Response | None:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not current_user.has_role("admin"):
+    if not current_user.may("administration", "enter"):
         abort(403)
     return None
 

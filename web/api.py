@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, send_file
-from sqlalchemy import select
 
-from publisher import alerts, audit, deliveries, holds, translit, workflow
-from publisher.accounts import authenticate_token, note_token_use
-from publisher.audit import Actor
-from publisher.channel_store import add_channel, get_channel, list_channels
-from publisher.deliveries import DECISIONS
-from publisher.errors import Malformed, Unauthenticated
-from publisher.media import get_media, media_path, store_upload
-from publisher.models import Post, PostChannel
-from publisher.states import PostStatus
+from publisher.audit import trail
+from publisher.core import permissions
+from publisher.core.actor import Actor
+from publisher.core.errors import Malformed, Unauthenticated
+from publisher.core.states import PostStatus
+from publisher.destinations.channel_store import add_channel, get_channel, list_channels
+from publisher.media.store import get_media, media_path, store_upload
+from publisher.people.accounts import authenticate_token, note_token_use
+from publisher.posts import browse, workflow
+from publisher.publishing import alerts, deliveries, holds
+from publisher.publishing.deliveries import DECISIONS
+from publisher.text import translit
 from web import presenters
-from web.app import VERSION, db, runtime
+from web.context import VERSION, db, runtime
 from web.endpoints import endpoint
 from web.openapi import build_document
 
@@ -70,7 +72,7 @@ def _authenticate() -> None:
             user, token = authenticate_token(reader, plain.strip())
     except Unauthenticated as exc:
         with rt.sessions() as writer:
-            audit.record(writer, Actor(user=None, via="api", ip=request.remote_addr), "auth.refused",
+            trail.record(writer, Actor(user=None, via="api", ip=request.remote_addr), "auth.refused",
                          detail={"reason": exc.message, "path": request.path})
             writer.commit()
         raise
@@ -103,7 +105,7 @@ def channels_list() -> tuple[Response, int]:
 @endpoint(bp, "/channels", "POST", "Add a channel (admin)", tag="channels", body=CHANNEL_CREATE,
           responses={201: "", 400: "", 403: "", 409: "A channel with that name exists", 422: "Bad settings"})
 def channels_create(body: dict[str, Any]) -> tuple[Response, int]:
-    workflow.require_role(g.actor, "admin", doing="adding a channel")
+    permissions.require(g.actor, "channels", "add")
     rt = runtime()
     channel = add_channel(db(), rt.box, body["kind"], body["name"], body["config"], actor=g.actor)
     return _done(presenters.channel(channel), 201)
@@ -153,22 +155,10 @@ def posts_create(body: dict[str, Any]) -> tuple[Response, int]:
 def posts_list() -> tuple[Response, int]:
     limit = _int_arg("limit", 50, 1, 200)
     before = _int_arg("before", None, 1, None)
-    query = select(Post).order_by(Post.id.desc()).limit(limit + 1)
-    status = request.args.get("status")
-    if status:
-        if status not in {str(s) for s in PostStatus}:
-            raise Malformed(f"unknown status {status!r}", details={"allowed": [str(s) for s in PostStatus]})
-        query = query.where(Post.status == status)
-    if request.args.get("channel"):
-        channel = get_channel(db(), request.args["channel"])
-        query = query.where(Post.id.in_(select(PostChannel.post_id).where(PostChannel.channel_id == channel.id)))
-    if before is not None:
-        query = query.where(Post.id < before)
-    posts = list(db().scalars(query))
-    page = posts[:limit]
+    page, next_before = browse.newest_posts(db(), limit=limit, before=before, status=request.args.get("status"),
+                                            channel=request.args.get("channel"))
     return _done({"items": [presenters.post(p, runtime(), brief=True) for p in page],
-                  "next_before": page[-1].id if len(posts) > limit else None})
-
+                  "next_before": next_before})
 
 def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
     raw = request.args.get(name)
@@ -184,7 +174,7 @@ def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int 
           responses={200: "", 404: ""})
 def posts_show(post_id: int) -> tuple[Response, int]:
     post = workflow.get_post(db(), post_id)
-    return _done(presenters.post(post, runtime(), events=audit.events_for_post(db(), post.id)))
+    return _done(presenters.post(post, runtime(), events=trail.events_for_post(db(), post.id)))
 
 
 @endpoint(bp, "/posts/<int:post_id>", "PATCH", "Edit a post; approved content goes back for approval",
@@ -254,7 +244,7 @@ def alerts_list() -> tuple[Response, int]:
 @endpoint(bp, "/alerts/<int:alert_id>/resolve", "POST", "Mark an alert as handled", tag="publishing",
           responses={200: "", 403: "", 404: "", 409: ""})
 def alerts_resolve(alert_id: int) -> tuple[Response, int]:
-    workflow.require_role(g.actor, "officer", "approver", "admin", doing="resolving an alert")
+    permissions.require(g.actor, "alerts", "resolve")
     return _done(presenters.alert(alerts.resolve(db(), g.actor, alert_id)))
 
 

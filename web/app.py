@@ -11,19 +11,19 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from flask_babel import Babel, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from publisher import health, schema
-from publisher.config import Settings
-from publisher.errors import Conflict, PublisherError
-from publisher.runtime import Runtime
+from publisher.core import schema
+from publisher.core.config import Settings
+from publisher.core.db import ping
+from publisher.core.errors import Conflict, PublisherError
+from publisher.core.runtime import Runtime
+from publisher.publishing import health
+from web.context import VERSION, close_session, is_page_request, runtime
 
 log = logging.getLogger(__name__)
-VERSION = "0.1.0"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -82,7 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)
     app.before_request(_page_request_user)
-    app.teardown_appcontext(_close_session)
+    app.teardown_appcontext(close_session)
     app.after_request(_security_headers)
     app.register_error_handler(PublisherError, _publisher_error)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -94,32 +94,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
-
-
-def runtime() -> Runtime:
-    return current_app.extensions["publisher"]
-
-
-READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def db() -> Session:
-    """This request's session: a reading one for GET, so pages never hold SQLite's write lock."""
-    if "db" not in g:
-        rt = runtime()
-        g.db = (rt.read_sessions if request.method in READING_METHODS else rt.sessions)()
-    return g.db
-
-
-def _close_session(_exc: BaseException | None) -> None:
-    session = g.pop("db", None)
-    if session is not None:
-        session.close()  # rolls back whatever was not committed: an error leaves no half-written rows
-
-
-def is_page_request() -> bool:
-    """A dashboard page (HTML, cookies, CSRF), as opposed to the token API, the feeds and the health check."""
-    return not request.path.startswith(("/api/", "/feed/", "/static/")) and request.path != "/healthz"
 
 
 def _page_request_user() -> None:
@@ -219,8 +193,7 @@ def healthz() -> tuple[Response, int]:
     rt = runtime()
     body: dict[str, Any] = {"status": "ok", "version": VERSION}
     try:
-        with rt.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(rt.engine)
         current = schema.current_revision(rt.engine)
         body["database"] = {"status": "ok", "backend": rt.engine.dialect.name, "schema": current,
                             "schema_current": current == schema.head_revision()}

@@ -13,14 +13,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from publisher import approvals, workflow
-from publisher.errors import Conflict, Forbidden, Invalid
-from publisher.models import Post
-from publisher.states import InvalidTransition, PostStatus
-from web.app import db, runtime
+from publisher.core.errors import Conflict, Forbidden, Invalid
+from publisher.core.models import Post
+from publisher.core.states import InvalidTransition, PostStatus
+from publisher.posts import approvals, workflow
+from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.labels import POST_STATES
-from web.roles import roles_required
+from web.roles import permission_required
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
 MAX_COMMENT = 2000
@@ -37,13 +37,13 @@ class RejectForm(FlaskForm):
 
 
 @bp.get("")
-@roles_required("approver")
+@permission_required("posts", "approve")
 def index() -> str:
     return render_template("approvals.html", waiting=approvals.waiting(db(), current_user.user))
 
 
 @bp.get("/<int:post_id>")
-@roles_required("approver")
+@permission_required("posts", "approve")
 def detail(post_id: int) -> str:
     return _detail_page(workflow.get_post(db(), post_id), ApproveForm(formdata=None), RejectForm(formdata=None))
 
@@ -84,7 +84,7 @@ def _state(post: Post) -> str:
 
 
 @bp.post("/<int:post_id>/approve")
-@roles_required("approver")
+@permission_required("posts", "approve")
 def approve(post_id: int) -> Response | tuple[str, int]:
     form = ApproveForm()
     if not form.validate():
@@ -99,7 +99,7 @@ def approve(post_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:post_id>/reject")
-@roles_required("approver")
+@permission_required("posts", "approve")
 def reject(post_id: int) -> Response | tuple[str, int]:
     form = RejectForm()
     if not form.validate():

@@ -1,7 +1,7 @@
 """Signing in and out of the dashboard (Flask-Login), and who a page request comes from.
 
 Flask-Login keeps one value in the signed cookie: the random token of a row in web_sessions (see
-publisher.signin). Every request checks that row, so signing out, an idle timeout or a deactivated
+publisher.people.signin). Every request checks that row, so signing out, an idle timeout or a deactivated
 account ends the session even for a copied cookie.
 """
 
@@ -15,10 +15,11 @@ from flask import Blueprint, Flask, Response, flash, g, redirect, render_templat
 from flask_babel import force_locale, gettext, ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from publisher import signin
-from publisher.audit import Actor
-from publisher.models import User
-from web.app import db, runtime
+from publisher.core import permissions
+from publisher.core.actor import Actor
+from publisher.core.models import User
+from publisher.people import signin
+from web.context import db, runtime
 from web.forms import SignInForm
 from web.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE, SESSION_KEY, interface_language, language_of
 
@@ -57,8 +58,9 @@ class WebUser(UserMixin):
     def locale(self) -> str:
         return self.user.locale
 
-    def has_role(self, *roles: str) -> bool:
-        return self.user.has_role(*roles)
+    def may(self, area: str, action: str) -> bool:
+        """What publisher.core.permissions allows this person."""
+        return permissions.may(self.user, area, action)
 
     def actor(self) -> Actor:
         return Actor(user=self.user, via=f"web-session:{self.session_id}", ip=request.remote_addr)

@@ -1,6 +1,6 @@
 """The dashboard's translation catalogs (web/translations): derive Serbian Cyrillic, compile the .mo files.
 
-The Serbian Cyrillic catalog is never edited by hand: it is the Latin one run through publisher.translit,
+The Serbian Cyrillic catalog is never edited by hand: it is the Latin one run through publisher.text.translit,
 so the two scripts always say the same thing. The compiled .mo files are committed, so a fresh clone runs
 and tests without a build step; a test fails when they fall behind the .po files.
 
@@ -30,7 +30,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
-from publisher import translit
+from publisher.text import translit
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LATIN, CYRILLIC = "sr_Latn", "sr_Cyrl"

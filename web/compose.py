@@ -1,7 +1,7 @@
 """The compose page: an officer writes a post, or edits one, and saves it as a draft or sends it for approval.
 
-Everything goes through `publisher.workflow` (the same moves the API makes) and `publisher.media`; the
-per-channel counts and problems come from `publisher.compose`, which runs the channels' own code. A refused
+Everything goes through `publisher.posts.workflow` (the same moves the API makes) and `publisher.media.store`; the
+per-channel counts and problems come from `publisher.posts.compose`, which runs the channels' own code. A refused
 save rolls the whole transaction back: no post row, no audit event, no uploaded file is left behind.
 """
 
@@ -31,15 +31,16 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import DateInput, TimeInput
 
 from channels.base import Problem
-from publisher import translit, workflow
-from publisher.compose import ChannelCheck, Draft, check_draft, recent_media, selectable_channels
-from publisher.errors import Invalid, PublisherError, TooLarge, UnsupportedMedia
-from publisher.media import MAX_ALT_TEXT, store_upload
-from publisher.media_check import ACCEPTED_DESCRIPTION
-from publisher.models import Channel, Media, Post
-from publisher.schedule_time import ScheduleTimeError, parse_schedule, to_local
-from publisher.states import PostStatus
-from web.app import db, runtime
+from publisher.core.errors import Invalid, PublisherError, TooLarge, UnsupportedMedia
+from publisher.core.models import Channel, Media, Post
+from publisher.core.states import PostStatus
+from publisher.media.inspection import ACCEPTED_DESCRIPTION
+from publisher.media.store import MAX_ALT_TEXT, store_upload
+from publisher.posts import workflow
+from publisher.posts.compose import ChannelCheck, Draft, check_draft, recent_media, selectable_channels
+from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_local
+from publisher.text import translit
+from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("compose", __name__)
@@ -118,7 +119,7 @@ def _post_data(post: Post, channels: list[Channel]) -> dict[str, Any]:
 # --- the page ------------------------------------------------------------------------------------------
 
 def _require_officer() -> None:
-    if not current_user.has_role("officer"):
+    if not current_user.may("posts", "write"):
         abort(403)  # the workflow would refuse too; a page nobody may use is not shown at all
 
 
@@ -235,7 +236,7 @@ def _page(post: Post | None, page: Page | None = None, status: int = 200,
         "compose.html", page=page, form=page.form, post=post, checks=[_check_view(c, page) for c in checks],
         language_names=[(code, LANGUAGE_NAMES[code]) for code in workflow.LANGUAGES],
         dst_options=page.dst_options(), accepted=ACCEPTED_DESCRIPTION,
-        approver=current_user.has_role("approver"), EDITABLE=EDITABLE,
+        approver=current_user.may("posts", "approve"), EDITABLE=EDITABLE,
     ), status
 
 
@@ -291,7 +292,7 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
 
 
 def _roll_back(page: Page) -> None:
-    db().rollback()  # also removes a file this request uploaded (publisher.media)
+    db().rollback()  # also removes a file this request uploaded (publisher.media.store)
     if page.uploaded is not None:
         page.media.remove(page.uploaded)
         page.form.upload.errors = [*page.form.upload.errors, gettext(
@@ -505,7 +506,7 @@ def _transliterate_form(page: Page, target: str) -> None:
 @login_required
 def transliterate() -> tuple[Response, int]:
     """For compose.js: the form's texts in the other script, from the same code as the no-script button."""
-    if not current_user.has_role("officer"):
+    if not current_user.may("posts", "write"):
         return jsonify({"error": gettext("You may not do this")}), 403
     target = request.args.get("to", "")
     if target not in (translit.LATIN, translit.CYRILLIC):
@@ -542,7 +543,7 @@ def _check_view(check: ChannelCheck, page: Page | None = None) -> dict[str, Any]
 @login_required
 def check() -> tuple[Response, int]:
     """For compose.js: each chosen channel's count and problems for the form as it is; saves nothing."""
-    if not current_user.has_role("officer"):
+    if not current_user.may("posts", "write"):
         return jsonify({"error": gettext("You may not do this")}), 403
     page = Page(None)
     checks = check_draft(db(), runtime(), page.draft())

@@ -12,11 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from publisher import holds, overview, profile
-from publisher.accounts import MIN_PASSWORD_LENGTH
-from publisher.errors import Invalid
+from publisher.core.errors import Invalid
+from publisher.home import overview
+from publisher.people import profile
+from publisher.people.accounts import MIN_PASSWORD_LENGTH
+from publisher.publishing import holds
 from web import labels
-from web.app import db, runtime
+from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
 from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
 
@@ -27,20 +29,20 @@ bp = Blueprint("dashboard", __name__)
 class NavItem:
     endpoint: str
     label: Any
-    roles: tuple[str, ...] = ()  # empty: everyone signed in
+    permission: tuple[str, str] | None = None  # (area, action) in publisher.core.permissions; None: everyone
 
 
-# Only pages that exist; each later page adds itself here with the roles that may use it.
+# Only pages that exist; each later page adds itself here with the permission its route requires.
 NAV = (
     NavItem("dashboard.home", _l("Overview")),
-    NavItem("compose.new", _l("New post"), ("officer",)),
-    NavItem("approvals.index", _l("Approvals"), ("approver",)),
-    NavItem("queue.calendar_week", _l("Calendar"), ("officer", "approver", "manager")),
-    NavItem("queue.index", _l("Queue"), ("officer", "approver", "manager")),
+    NavItem("compose.new", _l("New post"), ("posts", "write")),
+    NavItem("approvals.index", _l("Approvals"), ("posts", "approve")),
+    NavItem("queue.calendar_week", _l("Calendar"), ("posts", "plan")),
+    NavItem("queue.index", _l("Queue"), ("posts", "plan")),
     NavItem("library.index", _l("Media library")),
-    NavItem("history.history_page", _l("History"), ("officer", "approver", "manager", "admin")),
-    NavItem("admin.channels", _l("Channels"), ("admin",)),
-    NavItem("admin.user_list", _l("Users"), ("admin",)),
+    NavItem("history.history_page", _l("History"), ("posts", "history")),
+    NavItem("admin.channels", _l("Channels"), ("channels", "manage")),
+    NavItem("admin.user_list", _l("Users"), ("people", "manage")),
     NavItem("dashboard.account", _l("Your account")),
 )
 
@@ -54,7 +56,7 @@ def layout_context() -> dict[str, Any]:
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())
-    context["nav"] = [item for item in NAV if not item.roles or current_user.has_role(*item.roles)]
+    context["nav"] = [item for item in NAV if not item.permission or current_user.may(*item.permission)]
     context["global_hold"] = next((h for h in active if h.channel_id is None), None)
     context["channel_holds"] = [h for h in active if h.channel_id is not None]
     return context

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, request
 from jsonschema import Draft202012Validator
 
-from publisher.errors import Malformed
+from publisher.core.errors import Malformed
 
 
 @dataclass

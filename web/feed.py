@@ -1,6 +1,6 @@
 """Public feeds: GET /feed/<slug>.atom (Atom 1.0, RFC 4287) and /feed/<slug>.rss (RSS 2.0).
 
-No login: these are what the public and newsrooms subscribe to. The view asks publisher.feeds for the
+No login: these are what the public and newsrooms subscribe to. The view asks publisher.publishing.feeds for the
 entries and only renders them. Documents are built with ElementTree, so every title and text is
 XML-escaped; characters XML 1.0 cannot carry (most control characters) are dropped.
 """
@@ -15,8 +15,8 @@ from email.utils import format_datetime
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
-from publisher.feeds import Feed, load_feed
-from web.app import db
+from publisher.publishing.feeds import Feed, load_feed
+from web.context import db
 
 bp = Blueprint("feed", __name__)
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
 
-from publisher.profile import INTERFACE_LANGUAGES
+from publisher.people.profile import INTERFACE_LANGUAGES
 
 MAX_PASSWORD = 1024  # argon2 takes any length; this keeps one request from hashing megabytes
 

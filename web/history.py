@@ -27,19 +27,17 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from publisher import deliveries, history
-from publisher.errors import Conflict, Invalid
-from publisher.states import DELIVERY_MOVES
+from publisher.core.errors import Conflict, Invalid
+from publisher.core.states import DELIVERY_MOVES
+from publisher.publishing import deliveries, history
 from web import labels
-from web.app import db, runtime
-from web.roles import roles_required
+from web.context import db, runtime
+from web.roles import permission_required
 
 bp = Blueprint("history", __name__)
 
 # Everyone with a role reads the history; deciding about a delivery is the service's rule (deliveries.decide).
-READERS = ("officer", "approver", "manager", "admin")
-DECIDERS = ("officer", "approver", "admin")
-# A decision on the page -> the move in publisher.states that it makes.
+# A decision on the page -> the move in publisher.core.states that it makes.
 DECISION_MOVES = {"went_out": "confirm_sent", "send_again": "send_again", "retry_now": "retry_now",
                   "cancel": "cancel"}
 DONE = {
@@ -128,7 +126,7 @@ def _filter_args() -> dict[str, str]:
 
 
 @bp.get("/history")
-@roles_required(*READERS)
+@permission_required("posts", "history")
 def history_page() -> tuple[str, int]:
     f, problems = _filters()
     cursor = None
@@ -178,7 +176,7 @@ def _csv_lines(f: history.HistoryFilter, zone: ZoneInfo) -> Iterator[str]:
 
 
 @bp.get("/history.csv")
-@roles_required(*READERS)
+@permission_required("posts", "history")
 def history_csv() -> Response:
     f, problems = _filters()
     if problems:
@@ -195,7 +193,7 @@ def history_csv() -> Response:
 def _post_page(post_id: int, *, status: int = 200, problems: list[str] | None = None,
                field_errors: dict[str, str] | None = None, values: dict[str, str] | None = None) -> tuple[str, int]:
     story = history.post_story(db(), post_id)
-    return render_template("post_detail.html", story=story, can_decide=current_user.has_role(*DECIDERS),
+    return render_template("post_detail.html", story=story, can_decide=current_user.may("deliveries", "decide"),
                            available=available_decisions, decision_names=DECISION_NAMES,
                            problems=problems or [], field_errors=field_errors or {}, values=values or {},
                            timezone=runtime().settings.timezone, attempt_outcomes=ATTEMPT_OUTCOMES,
@@ -207,7 +205,7 @@ def _state_word(status: str) -> str:
 
 
 @bp.get("/posts/<int:post_id>")
-@roles_required(*READERS)
+@permission_required("posts", "history")
 def post_detail(post_id: int) -> tuple[str, int]:
     return _post_page(post_id)
 

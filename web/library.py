@@ -1,5 +1,5 @@
 """The media library pages: everyone signed in browses and searches; officers and admins upload files and
-describe them (alt text, credit). Files are checked by their bytes in publisher.media, never by name."""
+describe them (alt text, credit). Files are checked by their bytes in publisher.media.store, never by name."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
-from publisher import library
-from publisher.errors import PublisherError
-from publisher.media import MAX_ALT_TEXT, get_media, media_path, store_upload
-from publisher.media_check import MediaLimits
-from web.app import db, runtime
+from publisher.core.errors import PublisherError
+from publisher.media import library
+from publisher.media.inspection import MediaLimits
+from publisher.media.store import MAX_ALT_TEXT, get_media, media_path, store_upload
+from web.context import db, runtime
 
 bp = Blueprint("library", __name__)
 
-UPLOADERS = ("officer", "admin")
 # Files are served with no right to run anything, even if a browser were to take one for a page.
 FILE_CSP = "default-src 'none'; sandbox"
 PREVIEW_MAX_AGE = 3600  # a preview belongs to bytes that never change under the same id
@@ -77,7 +76,7 @@ def file_size(size: int) -> str:
 
 @bp.app_template_global()
 def can_upload() -> bool:
-    return current_user.is_authenticated and current_user.has_role(*UPLOADERS)
+    return current_user.is_authenticated and current_user.may("media", "upload")
 
 
 def _int_arg(name: str) -> int:
@@ -113,7 +112,7 @@ def upload() -> Response | tuple[str, int]:
     except PublisherError as exc:
         if exc.status == 403:
             raise
-        db().rollback()  # a file moved into place for this upload goes with the rollback (publisher.media)
+        db().rollback()  # a file moved into place for this upload goes with the rollback (publisher.media.store)
         form.file.errors.append(refusal(exc))
         return _index_page(form, 422)
     db().commit()

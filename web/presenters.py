@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from publisher.models import Alert, AuditEvent, Channel, Delivery, Hold, Media, Post, User
-from publisher.runtime import Runtime
-from publisher.schedule_time import format_local
+from publisher.core.models import Alert, AuditEvent, Channel, Delivery, Hold, Media, Post, User
+from publisher.core.runtime import Runtime
+from publisher.posts.schedule_time import format_local
 
 
 def when(value: datetime | None) -> str | None:

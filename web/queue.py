@@ -17,18 +17,17 @@ from wtforms import StringField
 from wtforms.fields import DateField, TimeField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from publisher import calendar, workflow
-from publisher.channel_store import list_channels
-from publisher.errors import Invalid
-from publisher.models import Post
-from publisher.schedule_time import DST_CHOICES, to_local
-from publisher.states import InvalidTransition, PostStatus
-from web.app import db, runtime
+from publisher.core.errors import Invalid
+from publisher.core.models import Post
+from publisher.core.states import InvalidTransition, PostStatus
+from publisher.destinations.channel_store import list_channels
+from publisher.posts import calendar, workflow
+from publisher.posts.schedule_time import DST_CHOICES, to_local
+from web.context import db, runtime
 from web.labels import POST_STATES
-from web.roles import roles_required
+from web.roles import permission_required
 
 bp = Blueprint("queue", __name__)
-READERS = ("officer", "approver", "manager")
 
 
 @dataclass(frozen=True)
@@ -68,11 +67,11 @@ def _page(template: str, **context: Any) -> str:
     rt = runtime()
     return render_template(template, channels=list_channels(db()), timezone=rt.settings.timezone,
                            today=calendar.today(rt.clock(), rt.settings.timezone),
-                           may_move=current_user.has_role("officer"), **context)
+                           may_move=current_user.may("posts", "move"), **context)
 
 
 @bp.get("/calendar")
-@roles_required(*READERS)
+@permission_required("posts", "plan")
 def calendar_week() -> str:
     filters = _filters()
     shown = calendar.week(db(), _day_arg("week"), runtime().settings.timezone, status=filters.status,
@@ -81,7 +80,7 @@ def calendar_week() -> str:
 
 
 @bp.get("/queue")
-@roles_required(*READERS)
+@permission_required("posts", "plan")
 def index() -> str:
     filters = _filters()
     zone = runtime().settings.timezone
@@ -110,7 +109,7 @@ class MoveForm(FlaskForm):
 
 
 @bp.route("/queue/<int:post_id>/move", methods=["GET", "POST"])
-@roles_required("officer")
+@permission_required("posts", "move")
 def move(post_id: int) -> Response | str | tuple[str, int]:
     post = workflow.get_post(db(), post_id)
     if request.method == "GET":

@@ -1,13 +1,13 @@
-"""Alembic environment: the connection is handed in by publisher.schema, never read from an ini."""
+"""Alembic environment: the connection is handed in by publisher.core.schema, never read from an ini."""
 
 from alembic import context
 
-from publisher.models import Base
+from publisher.core.models import Base
 
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through `publisher init` (publisher.schema.upgrade)")
+    raise RuntimeError("run migrations through `publisher init` (publisher.core.schema.upgrade)")
 
 context.configure(
     connection=connection,

@@ -12,6 +12,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -31,6 +32,13 @@ from channels.errors import (
     Retryable,
 )
 from channels.wordpress import WordPress, post_slug
+from publisher.destinations.content import with_other_script
+
+
+def core_content(**fields: Any) -> Content:
+    """A Content as the core hands it to the adapter: a Serbian one also carries its other script."""
+    return with_other_script(Content(**fields))
+
 
 BASE = "https://www.example.gov.rs"
 API = BASE + "/wp-json/wp/v2"
@@ -170,7 +178,7 @@ def medium(media_id: int, slug: str, ext: str, alt: str = "") -> dict:
 
 def test_text_post(wire, http):
     wp = make(http)
-    content = Content(
+    content = core_content(
         post_id=7,
         title="Press release <2026>",
         text="Hello & welcome.\nSecond line.\n\n\nNext.",
@@ -201,7 +209,7 @@ def test_serbian_post_with_images_and_video_in_both_scripts(wire, http, tmp_path
     photo = media_file(tmp_path, "фото.png", "image/png", ALT1)
     second = media_file(tmp_path, "хала.jpg", "image/jpeg", ALT2)
     film = media_file(tmp_path, "film.mp4", "video/mp4")
-    content = Content(
+    content = core_content(
         post_id=7,
         title="Министар у Нишу",
         text="Први ред.\nДруги ред.\n\nЏеп & њива.",
@@ -338,7 +346,7 @@ LAT_LINE = (
 
 def test_a_retry_only_adds_the_missing_links(wire, http):
     wp = make(http)
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     lat = post(100, SLUG, "<p>Tekst.</p>")
     cyr = post(101, f"{SLUG}-cir", "<p>Текст.</p>")
     (
@@ -361,7 +369,7 @@ def test_a_retry_after_only_the_twin_went_out(wire, http, tmp_path):
     the retry makes the first post (reusing the upload) and the twin's link back."""
     wp = make(http)
     photo = media_file(tmp_path, "foto.png", "image/png", "Ministar")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn", media=(photo,))
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn", media=(photo,))
     cyr = post(101, f"{SLUG}-cir", "<p>Текст.</p>")
     (
         wire.then("GET", "/posts", 200, [cyr])
@@ -391,7 +399,7 @@ def test_a_retry_after_only_the_twin_went_out(wire, http, tmp_path):
 
 def test_a_retry_after_everything_went_out_sends_only_the_lookup(wire, http):
     wp = make(http)
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     lat = post(100, SLUG, f'<p>Tekst.</p><a href="{BASE}/{SLUG}-cir/">')
     cyr = post(101, f"{SLUG}-cir", f'<p>Текст.</p><a href="{BASE}/{SLUG}/">')
     wire.then("GET", "/posts", 200, [cyr, lat])
@@ -403,7 +411,7 @@ def test_a_retry_after_everything_went_out_sends_only_the_lookup(wire, http):
 def test_media_uploaded_by_an_earlier_attempt_get_their_alt_text(wire, http, tmp_path):
     wp = make(http, scripts="latin")
     photo = media_file(tmp_path, "foto.png", "image/png", "Министар")
-    content = Content(post_id=7, title="Наслов", text="Текст.", language="sr-Cyrl", media=(photo,))
+    content = core_content(post_id=7, title="Наслов", text="Текст.", language="sr-Cyrl", media=(photo,))
     (
         wire.then("GET", "/posts", 200, [])
         .then("GET", "/media", 200, [medium(31, f"{SLUG}-m1", ".png", "")])
@@ -428,7 +436,7 @@ def test_media_uploaded_by_an_earlier_attempt_get_their_alt_text(wire, http, tmp
 def test_a_published_duplicate_is_deleted_and_the_original_returned(wire, http):
     """The lookup missed the first attempt's post; WordPress gave the new one "<slug>-2"."""
     wp = make(http, scripts="latin")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     (
         wire.then("GET", "/posts", 200, [])
         .then("POST", "/posts", 201, post(102, f"{SLUG}-2"))
@@ -442,7 +450,7 @@ def test_a_published_duplicate_is_deleted_and_the_original_returned(wire, http):
 
 def test_a_draft_duplicate_is_found_by_looking_again(wire, http):
     wp = make(http, scripts="latin", status="draft")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     (
         wire.then("GET", "/posts", 200, [])
         .then("POST", "/posts", 201, post(102, SLUG, status="draft"))
@@ -457,7 +465,7 @@ def test_a_draft_duplicate_is_found_by_looking_again(wire, http):
 
 def test_a_duplicate_that_cannot_be_deleted_is_for_a_person(wire, http):
     wp = make(http, scripts="latin")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     (
         wire.then("GET", "/posts", 200, [])
         .then("POST", "/posts", 201, post(102, f"{SLUG}-2"))
@@ -475,7 +483,7 @@ def test_a_duplicate_that_cannot_be_deleted_is_for_a_person(wire, http):
 
 def test_an_existing_tag_created_meanwhile_is_used(wire, http):
     wp = make(http, scripts="latin", tags=["vesti"])
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     (
         wire.then("GET", "/posts", 200, [])
         .then("GET", "/tags", 200, [])
@@ -498,7 +506,7 @@ def test_an_existing_tag_created_meanwhile_is_used(wire, http):
 
 def test_an_unknown_category_is_refused_before_any_post(wire, http):
     wp = make(http, categories=["Nepostojeća"])
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="en")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="en")
     wire.then("GET", "/posts", 200, []).then("GET", "/categories", 200, [])
 
     with pytest.raises(Rejected, match="the category «Nepostojeća» does not exist on the site"):
@@ -617,7 +625,7 @@ FAILURES = [
 )
 def test_failures_creating_the_post(wire, http, reply, error, words):
     wp = make(http, scripts="latin")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     status, body, headers = reply
     wire.then("GET", "/posts", 200, [])
     if isinstance(body, str):
@@ -648,7 +656,7 @@ def test_failures_creating_the_post(wire, http, reply, error, words):
 )
 def test_transport_failures(wire, http, exc, error, words):
     wp = make(http, scripts="latin")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     wire.then("GET", "/posts", 200, []).fail("POST", "/posts", exc)
 
     with pytest.raises(ChannelError) as caught:
@@ -661,7 +669,7 @@ def test_transport_failures(wire, http, exc, error, words):
 def test_a_file_wordpress_will_not_take_is_rejected_not_retried(wire, http, tmp_path):
     wp = make(http)
     photo = media_file(tmp_path, "foto.png", "image/png", "opis")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="en", media=(photo,))
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="en", media=(photo,))
     (
         wire.then("GET", "/posts", 200, [])
         .then("GET", "/media", 200, [])
@@ -681,7 +689,7 @@ def test_a_file_wordpress_will_not_take_is_rejected_not_retried(wire, http, tmp_
 
 def test_lookup_failures_are_retryable_or_auth(wire, http):
     wp = make(http)
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="en")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="en")
     wire.then("GET", "/posts", 503, raw="<html>maintenance</html>")
     with pytest.raises(
         Retryable, match="could not look for the post: the site failed \\(HTTP 503\\): maintenance"
@@ -697,7 +705,7 @@ def test_media_changed_since_approval_is_never_sent(wire, http, tmp_path):
     photo = media_file(tmp_path, "foto.png", "image/png", "opis")
     photo.path.write_bytes(photo.read() + b"x")
     with pytest.raises(Rejected, match="foto.png: the media file changed since it was approved"):
-        wp.publish(Content(post_id=7, title="N", text="T", language="en", media=(photo,)), key=KEY)
+        wp.publish(core_content(post_id=7, title="N", text="T", language="en", media=(photo,)), key=KEY)
     assert wire.sent == []
 
 
@@ -784,7 +792,7 @@ def test_check(wire, http, status, body, settings, ok, message):
 
 def test_validate_limits(http):
     wp = make(http, max_media_mb="1")
-    ok = Content(
+    ok = core_content(
         post_id=7,
         title="Naslov",
         text="Tekst.",
@@ -792,7 +800,7 @@ def test_validate_limits(http):
         media=(fake_media("a.png", "image/png"), fake_media("v.mp4", "video/mp4", alt_text="")),
     )
     assert wp.validate(ok) == []
-    bad = Content(
+    bad = core_content(
         post_id=7,
         title=" ",
         text="Tekst.",
@@ -815,7 +823,7 @@ def test_validate_limits(http):
 
 def test_validate_checks_the_categories_on_the_site(wire, http):
     wp = make(http, categories="Вести, Nema je")
-    content = Content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
+    content = core_content(post_id=7, title="Naslov", text="Tekst.", language="sr-Latn")
     (
         wire.then("GET", "/categories", 200, [{"id": 5, "name": "Вести", "slug": "vesti"}]).then(
             "GET", "/categories", 200, [{"id": 9, "name": "Nema je još", "slug": "nema-je-jos"}]
@@ -834,7 +842,7 @@ def test_validate_checks_the_categories_on_the_site(wire, http):
 def test_validate_does_not_blame_the_content_when_the_site_is_down(wire, http):
     wp = make(http, categories=["Вести"])
     wire.fail("GET", "/categories", requests.ConnectionError("down"))
-    assert wp.validate(Content(post_id=7, title="Naslov", text="Tekst.", language="en")) == []
+    assert wp.validate(core_content(post_id=7, title="Naslov", text="Tekst.", language="en")) == []
 
 
 # --- settings -------------------------------------------------------------------------------------------
@@ -900,7 +908,7 @@ def test_slugs(key, slug):
 def test_media_with_their_alt_text_already_set_are_reused_as_they_are(wire, http, tmp_path):
     wp = make(http, scripts="cyrillic")
     photo = media_file(tmp_path, "foto.png", "image/png", "Министар & <гости>")
-    content = Content(post_id=7, title="Наслов", text="Текст.", language="sr-Cyrl", media=(photo,))
+    content = core_content(post_id=7, title="Наслов", text="Текст.", language="sr-Cyrl", media=(photo,))
     (
         wire.then("GET", "/posts", 200, [])
         .then("GET", "/media", 200, [medium(31, f"{SLUG}-m1", ".png", "Министар &amp; &lt;гости&gt;")])

@@ -7,9 +7,9 @@ import socket
 import pytest
 from sqlalchemy import select
 
-from publisher import alerts
-from publisher.alerts import MailSettings
-from publisher.models import Alert, Post
+from publisher.core.models import Alert, Post
+from publisher.publishing import alerts
+from publisher.publishing.alerts import MailSettings
 from tests.factories import make_office
 from tests.support.smtp_sink import SmtpSink
 

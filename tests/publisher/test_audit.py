@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DatabaseError
 
-from publisher import audit
-from publisher.models import AuditEvent
+from publisher.audit import trail
+from publisher.core.models import AuditEvent
 from tests.factories import SYSTEM
 
 
 def test_events_cannot_be_changed_or_deleted(session):
-    audit.record(session, SYSTEM, "test.event", detail={"n": 1})
+    trail.record(session, SYSTEM, "test.event", detail={"n": 1})
     session.commit()
     with pytest.raises(DatabaseError, match="append-only"):
         session.execute(update(AuditEvent).values(action="forged"))

@@ -25,10 +25,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from publisher import channel_store, workflow
-from publisher.dispatch import RECONCILABLE
-from publisher.models import Delivery, DeliveryAttempt, Post
-from publisher.states import OPEN_DELIVERY_STATES
+from publisher.core.models import Delivery, DeliveryAttempt, Post
+from publisher.core.states import OPEN_DELIVERY_STATES
+from publisher.destinations import channel_store
+from publisher.posts import workflow
+from publisher.publishing.dispatch import RECONCILABLE
 from tests.factories import PORTAL_SECRET, SYSTEM, make_office
 from tests.support.portal_receiver import PortalReceiver
 from tests.support.worker_process import WorkerProcess

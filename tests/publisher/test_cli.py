@@ -8,9 +8,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from publisher import accounts
 from publisher.cli import main
-from publisher.models import Channel, User
+from publisher.core.models import Channel, User
+from publisher.people import accounts
 from tests.factories import PORTAL_SECRET
 
 

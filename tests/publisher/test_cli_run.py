@@ -16,7 +16,7 @@ import requests
 from sqlalchemy import select
 
 from publisher.cli import _configure_logging, _RoutineToDebug
-from publisher.models import Channel
+from publisher.core.models import Channel
 
 START_TIMEOUT = 60.0  # seconds until the logins are printed
 QUIET_WATCH = 3.5  # seconds of a running worker (three dispatch ticks or more) in which nothing routine is logged

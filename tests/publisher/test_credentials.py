@@ -8,8 +8,8 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from publisher import channel_store
-from publisher.credentials import CredentialBox, CredentialKeyError
+from publisher.core.credentials import CredentialBox, CredentialKeyError
+from publisher.destinations import channel_store
 from tests.factories import PORTAL_SECRET, SYSTEM
 
 

@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from publisher import channel_store, workflow
-from publisher.dispatch import DispatchPolicy
-from publisher.models import Alert, Channel, Delivery, DeliveryAttempt, Hold, Post, WorkerBeat
-from publisher.worker import Worker, WorkerOptions
+from publisher.core.models import Alert, Channel, Delivery, DeliveryAttempt, Hold, Post, WorkerBeat
+from publisher.destinations import channel_store
+from publisher.posts import workflow
+from publisher.publishing.dispatch import DispatchPolicy
+from publisher.publishing.worker import Worker, WorkerOptions
 from tests.factories import PORTAL_SECRET, SYSTEM, make_office
 from tests.support.portal_receiver import PortalReceiver
 

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from publisher import http as worker_http
-from publisher.http import WorkerHttp
+from publisher.publishing import http as worker_http
+from publisher.publishing.http import WorkerHttp
 
 
 class Recorder(BaseHTTPRequestHandler):

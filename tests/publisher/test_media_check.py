@@ -1,4 +1,4 @@
-"""Tests for publisher.media_check: uploads are judged by their bytes, never by their name."""
+"""Tests for publisher.media.inspection: uploads are judged by their bytes, never by their name."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from publisher import media_check
-from publisher.media_check import (
+from publisher.media import inspection
+from publisher.media.inspection import (
     MediaInfo,
     MediaLimits,
     MediaRejected,
@@ -526,7 +526,7 @@ def counting_open(monkeypatch):
         opened.append(reader)
         return reader
 
-    monkeypatch.setattr(media_check, "open", fake_open, raising=False)
+    monkeypatch.setattr(inspection, "open", fake_open, raising=False)
     return opened
 
 
@@ -537,7 +537,7 @@ def test_large_video_is_not_read_into_memory(tmp_path, counting_open):
         f.truncate(300 * 1024 * 1024)  # sparse
     info = inspect_file(path)
     assert (info.content_type, info.size) == ("video/mp4", 300 * 1024 * 1024)
-    assert [r.bytes_read for r in counting_open] == [media_check.HEAD_BYTES]
+    assert [r.bytes_read for r in counting_open] == [inspection.HEAD_BYTES]
 
 
 def test_large_pdf_reads_only_head_and_tail(tmp_path, counting_open):
@@ -549,7 +549,7 @@ def test_large_pdf_reads_only_head_and_tail(tmp_path, counting_open):
         f.write(b"%%EOF\r\n")
     info = inspect_file(path)
     assert (info.content_type, info.size) == ("application/pdf", size)
-    assert sum(r.bytes_read for r in counting_open) <= media_check.HEAD_BYTES + media_check.PDF_TAIL_BYTES
+    assert sum(r.bytes_read for r in counting_open) <= inspection.HEAD_BYTES + inspection.PDF_TAIL_BYTES
 
 
 def test_large_unsupported_file_reads_only_the_head(tmp_path, counting_open):
@@ -559,10 +559,10 @@ def test_large_unsupported_file_reads_only_the_head(tmp_path, counting_open):
         f.truncate(100 * 1024 * 1024)
     err = reject(path)
     assert err.code == "unsupported_type" and "WebM" in err.message
-    assert sum(r.bytes_read for r in counting_open) <= media_check.HEAD_BYTES
+    assert sum(r.bytes_read for r in counting_open) <= inspection.HEAD_BYTES
 
 
 def test_jpeg_header_scan_gives_up_on_endless_fill_bytes(tmp_path, counting_open):
     err = reject(write(tmp_path, "ff.jpg", b"\xff\xd8\xff" + b"\xff" * 100_000))
     assert (err.status, err.code) == (422, "damaged_file")
-    assert sum(r.bytes_read for r in counting_open) < media_check.HEAD_BYTES + 1024  # bounded work
+    assert sum(r.bytes_read for r in counting_open) < inspection.HEAD_BYTES + 1024  # bounded work

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from publisher.errors import TooLarge
-from publisher.media import store_upload
-from publisher.media_check import MediaLimits
+from publisher.core.errors import TooLarge
+from publisher.media.inspection import MediaLimits
+from publisher.media.store import store_upload
 from tests.factories import actor_for as actor
 from tests.factories import make_user, png_bytes
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from publisher import overview, workflow
-from publisher.models import Delivery
+from publisher.core.models import Delivery
+from publisher.home import overview
+from publisher.posts import workflow
 from tests.factories import make_office
 
 

@@ -1,4 +1,4 @@
-"""Tests for publisher.schedule_time: parsing scheduled_at, DST gaps/folds, display."""
+"""Tests for publisher.posts.schedule_time: parsing scheduled_at, DST gaps/folds, display."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from publisher.schedule_time import (
+from publisher.posts.schedule_time import (
     ScheduleTime,
     ScheduleTimeError,
     format_local,

@@ -8,9 +8,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from publisher import schema
-from publisher.db import make_engine
-from publisher.models import Base
+from publisher.core import schema
+from publisher.core.db import make_engine
+from publisher.core.models import Base
 from tests.conftest import new_postgres_database
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from publisher import signin
-from publisher.models import SignInFailure, WebSession
-from publisher.worker import Worker
+from publisher.core.models import SignInFailure, WebSession
+from publisher.people import signin
+from publisher.publishing.worker import Worker
 from tests.factories import make_office
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)

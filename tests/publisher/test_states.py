@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.states import (
+from publisher.core.states import (
     DELIVERY_MOVES,
     POST_MOVES,
     DeliveryStatus,

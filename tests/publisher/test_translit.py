@@ -2,7 +2,7 @@
 
 import pytest
 
-from publisher.translit import (
+from publisher.text.translit import (
     CYRILLIC,
     LATIN,
     TWO_LETTER_STEMS,

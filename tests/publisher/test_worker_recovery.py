@@ -23,11 +23,12 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from publisher import schema, workflow
-from publisher.config import Settings
-from publisher.db import make_engine
-from publisher.models import Delivery, Post
-from publisher.runtime import Runtime
+from publisher.core import schema
+from publisher.core.config import Settings
+from publisher.core.db import make_engine
+from publisher.core.models import Delivery, Post
+from publisher.core.runtime import Runtime
+from publisher.posts import workflow
 from tests.factories import PORTAL_SECRET, make_office
 from tests.support.portal_receiver import PortalReceiver
 from tests.support.private_postgres import PostgresUnavailable, PrivatePostgres

@@ -11,13 +11,15 @@ from sqlalchemy import func, select
 
 from channels.base import Published
 from channels.errors import OutcomeUnknown, Rejected, Retryable
-from publisher import channel_store, dispatch, holds, workflow
-from publisher.deliveries import decide
-from publisher.dispatch import DispatchPolicy
-from publisher.errors import Conflict
-from publisher.models import Alert, Delivery, DeliveryAttempt, Post
-from publisher.reconcile import reconcile_unknown
-from publisher.worker import Worker, WorkerOptions
+from publisher.core.errors import Conflict
+from publisher.core.models import Alert, Delivery, DeliveryAttempt, Post
+from publisher.destinations import channel_store
+from publisher.posts import workflow
+from publisher.publishing import dispatch, holds
+from publisher.publishing.deliveries import decide
+from publisher.publishing.dispatch import DispatchPolicy
+from publisher.publishing.reconcile import reconcile_unknown
+from publisher.publishing.worker import Worker, WorkerOptions
 from tests.factories import PORTAL_SECRET, SYSTEM, make_office
 from tests.support.scripted_channel import scripted_kind
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from publisher import workflow
-from publisher.errors import Conflict, Forbidden
-from publisher.models import AuditEvent, Delivery, utcnow
+from publisher.core.errors import Conflict, Forbidden
+from publisher.core.models import AuditEvent, Delivery, utcnow
+from publisher.posts import workflow
 from tests.factories import make_office
 
 

@@ -35,7 +35,7 @@ import pytest
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
-from publisher.runtime import Runtime
+from publisher.core.runtime import Runtime
 from tests.conftest import require_service
 from web import create_app
 

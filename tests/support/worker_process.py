@@ -29,7 +29,7 @@ import weakref
 from pathlib import Path
 from typing import IO
 
-from publisher.config import Settings
+from publisher.core.config import Settings
 
 __all__ = ["REPO_ROOT", "WorkerProcess", "WorkerProcessError", "worker_env"]
 

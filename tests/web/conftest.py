@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from flask.testing import FlaskClient
 
-from publisher import accounts
+from publisher.people import accounts
 from tests.factories import Office, make_office
 from web import create_app
 

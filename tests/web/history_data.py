@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from publisher import audit
-from publisher.audit import Actor
-from publisher.models import Delivery, DeliveryAttempt, Post, PostChannel
-from publisher.states import DeliveryStatus
+from publisher.audit import trail
+from publisher.core.actor import Actor
+from publisher.core.models import Delivery, DeliveryAttempt, Post, PostChannel
+from publisher.core.states import DeliveryStatus
 from tests.factories import Office
 
 D = DeliveryStatus
@@ -37,9 +37,9 @@ def make_post(session: Session, office: Office, title: str, outcomes: dict[str, 
                 updated_at=at)
     session.add(post)
     session.flush()
-    audit.record(session, office.actor(author), "post.create", post_id=post.id, after={"status": "draft"})
+    trail.record(session, office.actor(author), "post.create", post_id=post.id, after={"status": "draft"})
     if approver:
-        audit.record(session, office.actor(approver), "post.approve", post_id=post.id,
+        trail.record(session, office.actor(approver), "post.approve", post_id=post.id,
                      before={"status": "pending_approval"}, after={"status": "scheduled"})
     made: dict[str, Delivery] = {}
     for name, status in outcomes.items():
@@ -60,7 +60,7 @@ def make_post(session: Session, office: Office, title: str, outcomes: dict[str, 
                 delivery_id=delivery.id, number=1, worker_id="worker-a", started_at=at - timedelta(seconds=3),
                 finished_at=at, outcome={"sent": "sent", "retry_wait": "retry"}.get(status, status),
                 error=delivery.error))
-        audit.record(session, Actor.system("worker:worker-a"), f"delivery.{status}", post_id=post.id,
+        trail.record(session, Actor.system("worker:worker-a"), f"delivery.{status}", post_id=post.id,
                      subject=f"delivery:{delivery.id}", before={"status": "sending"}, after={"status": status})
         made[name] = delivery
     session.flush()

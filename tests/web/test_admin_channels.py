@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from publisher.models import AuditEvent, Channel, Delivery, Hold
+from publisher.core.models import AuditEvent, Channel, Delivery, Hold
 from tests.factories import PORTAL_SECRET
 from tests.web.page_helpers import at_home, count, read
 

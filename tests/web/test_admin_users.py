@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from publisher.models import ApiToken, AuditEvent, User, WebSession
+from publisher.core.models import ApiToken, AuditEvent, User, WebSession
 from tests.web.conftest import PASSWORD, Visitor
 from tests.web.page_helpers import at_home, read
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from publisher.models import Post, PostApproval, User
+from publisher.core.models import Post, PostApproval, User
 from tests.web.test_posts_api import new_post, scheduled_post, submitted_post
 
 EVIL = "<script>alert(1)</script>"

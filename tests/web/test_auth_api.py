@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from publisher import accounts
-from publisher.models import ApiToken, AuditEvent
+from publisher.core.models import ApiToken, AuditEvent
+from publisher.people import accounts
 from tests.factories import SYSTEM
 
 

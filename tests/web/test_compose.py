@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from channels import registry
-from publisher import channel_store
-from publisher.models import AuditEvent, Media, Post, PostMedia
-from publisher.states import PostStatus
+from publisher.core.models import AuditEvent, Media, Post, PostMedia
+from publisher.core.states import PostStatus
+from publisher.destinations import channel_store
 from tests.factories import SYSTEM, make_office, png_bytes
 from tests.web.conftest import Visitor
 from tests.web.test_posts_api import scheduled_post, submitted_post, upload

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from publisher.models import AuditEvent, User, WebSession
+from publisher.core.models import AuditEvent, User, WebSession
 from tests.web.conftest import PASSWORD, Visitor
 from web import create_app
 

@@ -8,9 +8,10 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from publisher import accounts, holds
-from publisher.models import AuditEvent, Delivery, User, WebSession
-from publisher.states import DeliveryStatus, PostStatus
+from publisher.core.models import AuditEvent, Delivery, User, WebSession
+from publisher.core.states import DeliveryStatus, PostStatus
+from publisher.people import accounts
+from publisher.publishing import holds
 from tests.web.conftest import PASSWORD, Visitor
 from tests.web.test_posts_api import scheduled_post, submitted_post
 from web import catalogs, labels
@@ -353,7 +354,7 @@ def test_the_demo_turns_secure_cookies_off_unless_told_otherwise(tmp_path):
 
 
 def test_the_dashboard_settings_come_from_the_environment(tmp_path):
-    from publisher.config import ConfigError, Settings
+    from publisher.core.config import ConfigError, Settings
 
     env = {"PUBLISHER_INSTANCE_DIR": str(tmp_path)}
     defaults = Settings.from_env(env)

@@ -9,8 +9,8 @@ from email.utils import parsedate_to_datetime
 import pytest
 
 import channels.feed  # noqa: F401 - registers the "feed" kind until the registry loads it itself
-from publisher import channel_store
-from publisher.models import Delivery, Post
+from publisher.core.models import Delivery, Post
+from publisher.destinations import channel_store
 from tests.factories import SYSTEM
 from web.feed import bp as feed_bp
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete
 
-from publisher import history
-from publisher.models import UserRole
-from publisher.states import DeliveryStatus
+from publisher.core.models import UserRole
+from publisher.core.states import DeliveryStatus
+from publisher.publishing import history
 from tests.web.history_data import BASE, EVIL, history_mix, make_post
 from web.history import neutralise
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from publisher.models import Media
+from publisher.core.models import Media
 from tests.factories import jpeg_bytes, png_bytes
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from publisher.models import WorkerBeat, utcnow
+from publisher.core.models import WorkerBeat, utcnow
 
 
 def test_every_api_route_is_in_the_document(app, client):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from publisher.models import AuditEvent, Delivery
-from publisher.states import DeliveryStatus
+from publisher.core.models import AuditEvent, Delivery
+from publisher.core.states import DeliveryStatus
 from tests.web.history_data import EVIL, history_mix, make_post
 
 D = DeliveryStatus

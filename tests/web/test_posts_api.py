@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from publisher.models import Delivery, Post
+from publisher.core.models import Delivery, Post
 from tests.factories import png_bytes
 
 FUTURE = "2031-06-15T10:00:00+02:00"

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from publisher import dispatch
-from publisher.dispatch import DispatchPolicy
-from publisher.models import Delivery
+from publisher.core.models import Delivery
+from publisher.publishing import dispatch
+from publisher.publishing.dispatch import DispatchPolicy
 from tests.web.test_posts_api import scheduled_post
 
 
@@ -74,7 +74,7 @@ def test_a_decision_that_does_not_fit_the_state_is_a_conflict(api, rt, session):
 
 
 def test_alerts_are_listed_and_resolved(api, rt, session):
-    from publisher import alerts
+    from publisher.publishing import alerts
 
     alerts.raise_alert(session, "stale:1", "stale", "Zakasnila objava")
     session.commit()

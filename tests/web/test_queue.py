@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
-from publisher import calendar
-from publisher.models import Post, User
+from publisher.core.models import Post, User
+from publisher.posts import calendar
 from tests.web.test_posts_api import new_post, scheduled_post, submitted_post
 
 EVIL = "<script>alert(1)</script>"

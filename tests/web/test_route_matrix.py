@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pytest
 from werkzeug.routing import Rule
 
-from publisher import accounts, workflow
-from publisher.media import store_upload
+from publisher.media.store import store_upload
+from publisher.people import accounts
+from publisher.posts import workflow
 from tests.factories import png_bytes
 from tests.web.conftest import Visitor
 

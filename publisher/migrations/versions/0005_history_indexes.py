@@ -6,7 +6,7 @@ Create Date: 2026-11-22 11:30:00.000000
 
 The history page orders by coalesce(sent_at, updated_at), id and filters by status or channel; each index
 below serves one of those with a seek and an ordered scan (publisher/history.py). The expression must stay
-written exactly as publisher.history.moment() renders it, or SQLite will not use the index.
+written exactly as publisher.publishing.history.moment() renders it, or SQLite will not use the index.
 """
 
 import sqlalchemy as sa

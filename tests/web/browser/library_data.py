@@ -8,10 +8,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from publisher import accounts, audit, holds
-from publisher.media import store_upload
-from publisher.models import PostMedia
-from publisher.states import PostStatus
+from publisher.audit import trail
+from publisher.core.models import PostMedia
+from publisher.core.states import PostStatus
+from publisher.media.store import store_upload
+from publisher.people import accounts
+from publisher.publishing import holds
 from tests.factories import Office, jpeg_bytes, png_bytes
 from tests.web.browser.posts import WEEK, add_post
 
@@ -43,7 +45,7 @@ def channel_states(session: Session, office: Office) -> None:
     admin = office.actor("admin")
     holds.hold(session, admin, "Novi token se čeka", office.channels["portal"])
     holds.hold(session, admin, "Dan žalosti")
-    audit.record(session, admin, "channel.check", subject=f"channel:{office.channels['archive'].id}",
+    trail.record(session, admin, "channel.check", subject=f"channel:{office.channels['archive'].id}",
                  detail={"ok": True, "message": "writing to the outbox", "expires_at": None})
 
 

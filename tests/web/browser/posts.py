@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from publisher.approvals import record_approval
-from publisher.content import content_hash
-from publisher.models import Post, PostChannel, PostContributor
-from publisher.states import PostStatus
+from publisher.core.models import Post, PostChannel, PostContributor
+from publisher.core.states import PostStatus
+from publisher.destinations.content import content_hash
+from publisher.posts.approvals import record_approval
 from tests.factories import Office
 
 WEEK = datetime(2031, 6, 16, 7, 0, tzinfo=UTC)  # Monday 09:00 in Belgrade

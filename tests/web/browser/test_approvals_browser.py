@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from publisher.models import Post
+from publisher.core.models import Post
 from tests.support.browser import sign_in
 from tests.web.browser.posts import approval_queue
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from channels import registry
-from publisher import channel_store
-from publisher.content import content_hash
-from publisher.models import Post, PostChannel
-from publisher.states import PostStatus
+from publisher.core.models import Post, PostChannel
+from publisher.core.states import PostStatus
+from publisher.destinations import channel_store
+from publisher.destinations.content import content_hash
 from tests.factories import SYSTEM, Office
 from tests.support.browser import sign_in
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from publisher.models import Delivery
+from publisher.core.models import Delivery
 from tests.support.browser import axe_check, console_check, page_log, screenshot, sign_in
 from tests.web.conftest import PASSWORD
 from tests.web.history_data import history_mix

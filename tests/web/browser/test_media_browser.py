@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from publisher.models import Media
+from publisher.core.models import Media
 from tests.factories import jpeg_bytes
 from tests.support.browser import sign_in
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy.orm import Session
 
-from publisher import holds
+from publisher.publishing import holds
 from tests.factories import Office
 from tests.support.browser import (
     PASSWORD_FIELD,

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from publisher import channel_store
-from publisher.models import Post
-from publisher.worker import Worker, WorkerOptions
+from publisher.core.models import Post
+from publisher.destinations import channel_store
+from publisher.publishing.worker import Worker, WorkerOptions
 from tests.factories import PORTAL_SECRET, SYSTEM, png_bytes
 from tests.support.browser import sign_in, watched_page
 from tests.web.browser.test_pages import backend, check_page

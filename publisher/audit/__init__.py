@@ -1,0 +1,1 @@
+"""The audit trail: who did what, when, recorded by every area through `trail.record`."""

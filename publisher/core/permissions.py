@@ -1,0 +1,91 @@
+"""Who may do what: one table of area x action -> roles, consulted by services and by pages alike.
+
+Services call `require` before they change anything; pages call `may` to decide what to offer and
+`web.roles.permission_required` to refuse a route. A new area adds its rows here, and a new role (cabinet
+staff, the head of office, the officer designated for information requests) is a name in ROLES plus the
+rows that name it: nothing else changes.
+
+The rows are today's rules, copied unchanged; the odd ones are marked ODD and wait for a decision (issue:
+integrity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from publisher.core.actor import Actor
+from publisher.core.errors import Forbidden
+from publisher.core.models import User
+
+ROLES = ("officer", "approver", "manager", "admin")
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[str, ...]  # in the order a refusal names them
+    doing: str  # completes "... needs the role X": what the person tried, in their words
+    refusal: str | None = None  # a refusal worded otherwise than "<doing> needs the role <roles>"
+    system: bool = False  # a process or the command line (no person) may do it too
+
+
+def _rule(roles: str, doing: str, *, refusal: str | None = None, system: bool = False) -> Rule:
+    return Rule(tuple(roles.split()), doing, refusal, system)
+
+
+EVERYONE = "officer approver manager admin"
+
+RULES: dict[tuple[str, str], Rule] = {
+    # posts: the content queue
+    ("posts", "write"): _rule("officer", "writing a post"),
+    ("posts", "edit"): _rule("officer", "editing a post"),
+    ("posts", "submit"): _rule("officer", "submitting a post for approval"),
+    ("posts", "approve"): _rule("approver", "approving a post"),
+    ("posts", "reject"): _rule("approver", "rejecting a post"),
+    ("posts", "cancel"): _rule("officer approver admin", "cancelling a post"),
+    ("posts", "move"): _rule("officer", "moving a post in time"),
+    # ODD: the queue and the calendar leave out admins, who may read the history.
+    ("posts", "plan"): _rule("officer approver manager", "reading the queue and the calendar"),
+    ("posts", "history"): _rule(EVERYONE, "reading the history"),
+    # publishing: what the worker could not settle, alerts, holds
+    ("deliveries", "decide"): _rule("officer approver admin", "deciding about a delivery"),
+    ("alerts", "resolve"): _rule("officer approver admin", "resolving an alert"),
+    # ODD: approvers may hold and release all publishing, not only admins.
+    ("publishing", "hold"): _rule("admin approver", "holding or releasing publishing", system=True),
+    # channels
+    ("channels", "manage"): _rule("admin", "managing channels"),
+    ("channels", "add"): _rule("admin", "adding a channel"),
+    # media library (everyone signed in reads it)
+    ("media", "upload"): _rule("officer admin", "uploading media", refusal="only officers and admins upload media"),
+    ("media", "describe"): _rule("officer admin", "describing media",
+                                 refusal="only officers and admins describe media"),
+    # people
+    ("people", "manage"): _rule("admin", "managing people"),
+    # the administration pages (people and channels)
+    ("administration", "enter"): _rule("admin", "running people and channels"),
+}
+
+
+def rule(area: str, action: str) -> Rule:
+    try:
+        return RULES[(area, action)]
+    except KeyError:
+        raise LookupError(f"no permission rule for {area}.{action}: add it to publisher.core.permissions") from None
+
+
+def may(user: User | None, area: str, action: str) -> bool:
+    """Whether this person may do it (None: a process or the command line)."""
+    wanted = rule(area, action)
+    if user is None:
+        return wanted.system
+    return user.has_role(*wanted.roles)
+
+
+def require(actor: Actor, area: str, action: str, *, doing: str | None = None) -> None:
+    """Raise Forbidden unless the actor may do it; `doing` words the refusal for this call."""
+    wanted = rule(area, action)
+    if may(actor.user, area, action):
+        return
+    roles = list(wanted.roles)
+    message = wanted.refusal if wanted.refusal and doing is None else \
+        f"{doing or wanted.doing} needs the role {' or '.join(roles)}"
+    raise Forbidden(message, details={"roles": roles})

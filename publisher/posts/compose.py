@@ -1,0 +1,104 @@
+"""What the compose page asks of the core before anything is saved: how each chosen channel counts the
+text and what its adapter's own `validate` says, and which library items there are to pick from.
+
+The counts come from the same `channels` code the worker runs (`count_text`, `Channel.validate`), so the
+page never tells an officer "fits" about a text the worker would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from channels import registry
+from channels.base import Capabilities, Problem
+from channels.errors import ChannelConfigError
+from channels.textcount import count_text
+from publisher.core.credentials import CredentialKeyError
+from publisher.core.models import Channel, Media
+from publisher.core.runtime import Runtime
+from publisher.destinations.channel_store import build_adapter
+from publisher.destinations.content import MediaRow, build_content
+
+LIBRARY_PAGE = 24  # recent items offered in the picker; the media library page lists everything
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A post as the form holds it right now, not necessarily saved."""
+
+    title: str
+    body: str
+    language: str
+    channel_ids: tuple[int, ...]
+    variants: Mapping[str, str] = field(default_factory=dict)  # channel name -> own text (non-empty only)
+    media: tuple[tuple[int, str], ...] = ()  # (media id, alt text) in order
+
+
+@dataclass(frozen=True)
+class ChannelCheck:
+    channel: Channel
+    label: str  # the kind's name for people ("X", "Bluesky")
+    counting: str  # Capabilities.text_counting
+    used: int
+    limit: int | None
+    own_text: bool  # the channel gets its variant, not the main text
+    problems: tuple[Problem, ...]
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.used > self.limit
+
+
+def selectable_channels(session: Session, keep: Sequence[int] = ()) -> list[Channel]:
+    """Enabled channels, plus any in `keep` (a saved post's) even when disabled since, so they show."""
+    query = select(Channel).where(Channel.enabled.is_(True) | Channel.id.in_(list(keep))).order_by(Channel.name)
+    return list(session.scalars(query))
+
+
+def recent_media(session: Session, exclude: Sequence[int] = (), limit: int = LIBRARY_PAGE) -> list[Media]:
+    query = select(Media).order_by(Media.id.desc()).limit(limit)
+    if exclude:
+        query = query.where(Media.id.not_in(list(exclude)))
+    return list(session.scalars(query))
+
+
+def check_draft(session: Session, rt: Runtime, draft: Draft) -> list[ChannelCheck]:
+    """Each chosen channel's count and problems for the draft; reads only, writes nothing."""
+    media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_([i for i, _ in draft.media])))}
+    rows = [MediaRow(media[i].sha256, media[i].extension, media[i].content_type, media[i].size, alt,
+                     media[i].original_name) for i, alt in draft.media if i in media]
+    channels = session.scalars(select(Channel).where(Channel.id.in_(draft.channel_ids)).order_by(Channel.name))
+    checks = []
+    for channel in channels:
+        content = build_content(0, draft.title, draft.body, draft.language, dict(draft.variants), None, rows,
+                                channel.name, rt.settings.media_dir)
+        caps, problems = _validate(channel, rt, content)
+        used = count_text(content.text, caps.text_counting)
+        checks.append(ChannelCheck(channel, _kind_label(channel.kind), caps.text_counting, used, caps.max_text,
+                                   channel.name in draft.variants, tuple(problems)))
+    return checks
+
+
+def _validate(channel: Channel, rt: Runtime, content) -> tuple[Capabilities, list[Problem]]:  # noqa: ANN001
+    # The same refusals workflow.submit would give, so a refused save says what a refused submit would.
+    try:
+        caps = registry.adapter_class(channel.kind).capabilities()
+    except ChannelConfigError as exc:
+        return Capabilities(), [Problem(channel.name, f"the channel is misconfigured: {exc}", "channels")]
+    if not channel.enabled:
+        return caps, [Problem(channel.name, "the channel is disabled", "channels")]
+    try:
+        return caps, list(build_adapter(channel, rt.box).validate(content))
+    except (ChannelConfigError, CredentialKeyError) as exc:
+        return caps, [Problem(channel.name, f"the channel is misconfigured: {exc}", "channels")]
+
+
+def _kind_label(kind: str) -> str:
+    try:
+        return registry.adapter_class(kind).label
+    except ChannelConfigError:
+        return kind

@@ -1,0 +1,296 @@
+"""The content queue's moves: create, edit, submit, approve, reject, cancel.
+
+Rules kept here and nowhere else: who may do what, four eyes (no contributor approves), approval
+bound to a content hash, any edit of approved content sends it back, one delivery per channel.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from channels.base import Problem
+from channels.errors import ChannelConfigError
+from publisher.audit import trail
+from publisher.core import permissions
+from publisher.core.actor import Actor
+from publisher.core.credentials import CredentialKeyError
+from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound
+from publisher.core.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia, User
+from publisher.core.runtime import Runtime
+from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
+from publisher.destinations.channel_store import build_adapter, resolve_targets
+from publisher.destinations.content import content_for, content_hash
+from publisher.posts.approvals import record_approval
+from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
+
+LANGUAGES = ("sr-Cyrl", "sr-Latn", "sq", "en")
+MAX_TITLE = 500
+MAX_BODY = 100_000
+MAX_MEDIA = 20
+PAST_TOLERANCE = timedelta(minutes=1)
+EDITABLE_FIELDS = ("title", "body", "language", "channels", "media", "variants", "scheduled_at",
+                   "timezone", "dst_choice")
+
+
+def get_post(session: Session, post_id: int) -> Post:
+    post = session.get(Post, post_id)
+    if post is None:
+        raise NotFound(f"no post with id {post_id}")
+    return post
+
+
+def _lock_post(session: Session, post_id: int) -> Post:
+    # Lock the row first (PostgreSQL; SQLite already holds its write lock) so racing moves queue.
+    if session.scalar(select(Post.id).where(Post.id == post_id).with_for_update()) is None:
+        raise NotFound(f"no post with id {post_id}")
+    return session.get(Post, post_id, populate_existing=True)
+
+
+def create_post(session: Session, rt: Runtime, actor: Actor, fields: dict[str, Any]) -> Post:
+    permissions.require(actor, "posts", "write")
+    now = rt.clock()
+    post = Post(
+        title="", body="", language=LANGUAGES[0], variants={}, status=PostStatus.DRAFT,
+        timezone=rt.settings.timezone, author_id=actor.user.id, created_at=now, updated_at=now, content_hash="",
+    )
+    fields = {"language": "sr-Cyrl", **fields}
+    _apply_fields(session, rt, post, fields)
+    post.content_hash = content_hash(post)
+    session.add(post)
+    session.flush()
+    trail.record(session, actor, "post.create", post_id=post.id, after=_snapshot(post))
+    return post
+
+
+def edit_post(session: Session, rt: Runtime, actor: Actor, post_id: int, fields: dict[str, Any]) -> Post:
+    permissions.require(actor, "posts", "edit")
+    post = _lock_post(session, post_id)
+    next_status = next_post_status(post.status, "edit", record=f"post {post.id}")
+    before = _snapshot(post)
+    _apply_fields(session, rt, post, fields)
+    new_hash = content_hash(post)
+    if new_hash == post.content_hash:
+        return post  # nothing changed: no new approval needed, no event
+    was = post.status
+    post.content_hash = new_hash
+    post.status = next_status
+    post.updated_at = rt.clock()
+    if was == PostStatus.SCHEDULED:
+        # Approved content changed: its deliveries were never attempted (the post is not publishing yet).
+        session.execute(delete(Delivery).where(Delivery.post_id == post.id,
+                                               Delivery.status == DeliveryStatus.PENDING))
+        session.expire(post, ["deliveries"])
+    if was in (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL):
+        post.approved_by = post.approved_at = post.approved_hash = None
+    if actor.user.id not in post.contributor_ids:
+        post.contributors.append(PostContributor(user_id=actor.user.id))
+    trail.record(session, actor, "post.edit", post_id=post.id, before=before, after=_snapshot(post),
+                 detail={"sent_back_for_approval": was == PostStatus.SCHEDULED})
+    return post
+
+
+def submit(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
+    permissions.require(actor, "posts", "submit")
+    post = _lock_post(session, post_id)
+    next_status = next_post_status(post.status, "submit", record=f"post {post.id}")
+    _check_publishable(post, rt)
+    return _move(session, rt, actor, post, next_status, "post.submit", submitted_at=rt.clock())
+
+
+def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_hash: str | None = None) -> Post:
+    permissions.require(actor, "posts", "approve")
+    post = _lock_post(session, post_id)
+    _refuse_contributor(actor, post, "approve")
+    next_status = next_post_status(post.status, "approve", record=f"post {post.id}")
+    if seen_hash is not None and seen_hash != post.content_hash:
+        raise Conflict("the post changed after you opened it; read it again before approving",
+                       code="content_changed", details={"content_hash": post.content_hash})
+    _check_publishable(post, rt)
+    now = rt.clock()
+    due = post.scheduled_at or now
+    for channel in post.channels:
+        post.deliveries.append(Delivery(
+            channel=channel, status=DeliveryStatus.PENDING, due_at=due,
+            idempotency_key=f"p{post.id}-c{channel.id}-{post.content_hash[:16]}",
+        ))
+    approver = _own(session, actor)
+    record_approval(session, post, approver, now)
+    return _move(session, rt, actor, post, next_status, "post.approve",
+                 approved_by=approver, approved_at=now, approved_hash=post.content_hash)
+
+
+def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: str) -> Post:
+    permissions.require(actor, "posts", "reject")
+    post = _lock_post(session, post_id)
+    _refuse_contributor(actor, post, "reject")
+    next_status = next_post_status(post.status, "reject", record=f"post {post.id}")
+    if not comment or not comment.strip():
+        raise Invalid("a rejection needs a comment telling the author what to change", code="comment_required")
+    return _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
+                 rejected_by=_own(session, actor), rejection_comment=comment.strip())
+
+
+def cancel(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
+    permissions.require(actor, "posts", "cancel")
+    post = _lock_post(session, post_id)
+    next_status = next_post_status(post.status, "cancel", record=f"post {post.id}")
+    for delivery in post.deliveries:
+        if delivery.status == DeliveryStatus.PENDING:
+            delivery.status = DeliveryStatus.CANCELLED
+    return _move(session, rt, actor, post, next_status, "post.cancel")
+
+
+def _move(session: Session, rt: Runtime, actor: Actor, post: Post, status: PostStatus, action: str,
+          *, detail: dict | None = None, **changes: Any) -> Post:
+    before = post.status
+    post.status = status
+    post.updated_at = rt.clock()
+    for name, value in changes.items():
+        setattr(post, name, value)
+    session.flush()
+    trail.record(session, actor, action, post_id=post.id, before={"status": before},
+                 after={"status": str(status), "content_hash": post.content_hash}, detail=detail)
+    return post
+
+
+def _own(session: Session, actor: Actor) -> User:
+    """The actor's user as this session knows it (the actor may come from another session)."""
+    return session.get(User, actor.user.id)
+
+
+def _refuse_contributor(actor: Actor, post: Post, verb: str) -> None:
+    if actor.user.id in post.contributor_ids:
+        raise Forbidden(f"you wrote or edited post {post.id}; another approver must {verb} it (four eyes)",
+                        code="own_post")
+
+
+def _check_publishable(post: Post, rt: Runtime) -> None:
+    """Every target channel's own validation, plus the post's time; all problems at once."""
+    problems: list[Problem] = []
+    if not post.channel_links:
+        problems.append(Problem("", "choose at least one channel", "channels"))
+    if post.scheduled_at is not None and post.scheduled_at < rt.clock() - PAST_TOLERANCE:
+        problems.append(Problem("", f"the publication time {post.scheduled_at.isoformat()} is in the past",
+                                "scheduled_at"))
+    for channel in post.channels:
+        if not channel.enabled:
+            problems.append(Problem(channel.name, "the channel is disabled", "channels"))
+            continue
+        try:
+            adapter = build_adapter(channel, rt.box)
+        except (ChannelConfigError, CredentialKeyError) as exc:
+            problems.append(Problem(channel.name, f"the channel is misconfigured: {exc}", "channels"))
+            continue
+        problems.extend(adapter.validate(content_for(post, channel, rt.settings.media_dir)))
+    if problems:
+        summary = "; ".join(f"{p.channel}: {p.message}" if p.channel else p.message for p in problems)
+        raise Invalid(f"the post cannot be published as it is: {summary}", code="invalid_content",
+                      details={"problems": [p.as_dict() for p in problems]})
+
+
+def _apply_fields(session: Session, rt: Runtime, post: Post, fields: dict[str, Any]) -> None:
+    unknown = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise Invalid(f"unknown field(s): {', '.join(unknown)}")
+    if "title" in fields:
+        post.title = _text(fields["title"] or "", "title", MAX_TITLE)
+    if "body" in fields:
+        post.body = _text(fields["body"] or "", "body", MAX_BODY)
+    if "language" in fields:
+        if fields["language"] not in LANGUAGES:
+            raise Invalid(f"language {fields['language']!r} is not one of {', '.join(LANGUAGES)}")
+        post.language = fields["language"]
+    if "channels" in fields:
+        targets = resolve_targets(session, fields["channels"] or [])
+        post.channel_links = [_existing(post.channel_links, "channel_id", c.id) or PostChannel(channel_id=c.id)
+                              for c in targets]
+        for link, channel in zip(post.channel_links, targets, strict=True):
+            link.channel = channel
+    if "media" in fields:
+        post.media_links = _media_links(session, post, fields["media"] or [])
+    if "variants" in fields:
+        post.variants = dict(fields["variants"] or {})
+    if "variants" in fields or "channels" in fields:
+        _check_variants(post)
+    if {"scheduled_at", "timezone", "dst_choice"} & set(fields):
+        _apply_schedule(post, rt, fields)
+
+
+def _existing(links: list, attr: str, value: int):  # noqa: ANN202
+    return next((link for link in links if getattr(link, attr) == value), None)
+
+
+def _text(value: Any, field: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"{field} must be text")
+    if len(value) > limit:
+        raise Invalid(f"{field} is {len(value)} characters; at most {limit}")
+    return value
+
+
+def _media_links(session: Session, post: Post, items: list[Any]) -> list[PostMedia]:
+    if len(items) > MAX_MEDIA:
+        raise Invalid(f"{len(items)} media items; a post may have at most {MAX_MEDIA}")
+    links: list[PostMedia] = []
+    seen: set[int] = set()
+    for position, item in enumerate(items):
+        media_id, alt = (item.get("id"), item.get("alt_text")) if isinstance(item, dict) else (item, None)
+        if not isinstance(media_id, int) or isinstance(media_id, bool):
+            raise Invalid(f"media item {position + 1}: expected a media id, got {media_id!r}")
+        if media_id in seen:
+            raise Invalid(f"media {media_id} is attached twice")
+        seen.add(media_id)
+        media = session.get(Media, media_id)
+        if media is None:
+            raise Invalid(f"no media with id {media_id}", details={"media": media_id})
+        link = _existing(post.media_links, "media_id", media_id) or PostMedia(media_id=media_id)
+        link.media, link.position, link.alt_text = media, position, alt
+        links.append(link)
+    return links
+
+
+def _check_variants(post: Post) -> None:
+    names = {link.channel.name for link in post.channel_links}
+    for key, text in post.variants.items():
+        if key not in names:
+            raise Invalid(f"variant for {key!r}, which is not one of the post's channels",
+                          details={"variant": key, "channels": sorted(names)})
+        _text(text, f"variant for {key}", MAX_BODY)
+
+
+def _apply_schedule(post: Post, rt: Runtime, fields: dict[str, Any]) -> None:
+    zone = fields.get("timezone")
+    try:
+        if zone is not None:
+            resolve_zone(zone)
+            post.timezone = zone
+        if "scheduled_at" in fields:
+            parsed = parse_schedule(fields["scheduled_at"], zone, dst_choice=fields.get("dst_choice"),
+                                    default_timezone=post.timezone or rt.settings.timezone)
+            post.scheduled_at = parsed.utc if parsed else None
+            if parsed:
+                post.timezone = parsed.timezone
+    except ScheduleTimeError as exc:
+        raise Invalid(exc.message, code=exc.code, details=exc.details) from None
+    if post.scheduled_at is not None and post.scheduled_at < rt.clock() - PAST_TOLERANCE:
+        raise Invalid(f"the publication time {post.scheduled_at.isoformat()} is in the past",
+                      code="time_in_past")
+
+
+def _snapshot(post: Post) -> dict[str, Any]:
+    return {
+        "status": str(post.status),
+        "title": post.title,
+        "body": post.body,
+        "language": post.language,
+        "variants": dict(post.variants or {}),
+        "channels": sorted(link.channel_id for link in post.channel_links),
+        "media": [link.media_id for link in post.media_links],
+        "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,
+        "timezone": post.timezone,
+        "content_hash": post.content_hash,
+    }

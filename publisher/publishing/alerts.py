@@ -1,0 +1,119 @@
+"""Alerts: things a person must look at, raised once per condition and mailed to the people concerned."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from publisher.audit import trail
+from publisher.core.actor import Actor
+from publisher.core.errors import Conflict, NotFound
+from publisher.core.models import Alert, Post, User, UserRole, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def raise_alert(session: Session, key: str, kind: str, message: str, *, post_id: int | None = None,
+                delivery_id: int | None = None, channel_id: int | None = None) -> None:
+    """Idempotent by `key`: the same condition seen again by another worker adds nothing."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Alert).values(
+        key=key, kind=kind, message=message, post_id=post_id, delivery_id=delivery_id, channel_id=channel_id,
+        created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["key"]))
+
+
+def open_alerts(session: Session, limit: int = 100) -> list[Alert]:
+    return list(session.scalars(select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.id.desc())
+                                .limit(limit)))
+
+
+def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"no alert with id {alert_id}")
+    if alert.resolved_at is not None:
+        raise Conflict(f"alert {alert_id} was already resolved by {alert.resolved_by}")
+    alert.resolved_at = utcnow()
+    alert.resolved_by = actor.name
+    trail.record(session, actor, "alert.resolve", post_id=alert.post_id, subject=f"alert:{alert.id}",
+                 detail={"kind": alert.kind})
+    return alert
+
+
+def resolve_for_delivery(session: Session, actor: Actor, delivery_id: int) -> None:
+    """A person settled the delivery: its open alerts are answered too."""
+    for alert in session.scalars(select(Alert).where(Alert.delivery_id == delivery_id,
+                                                     Alert.resolved_at.is_(None))):
+        alert.resolved_at = utcnow()
+        alert.resolved_by = actor.name
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str | None
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    sender: str = "publisher@localhost"
+    timeout: float = 15.0
+
+
+def recipients(session: Session, alert: Alert) -> list[str]:
+    """The post's author and every approver; for channel and worker alerts the admins too."""
+    roles = ["approver"] if alert.post_id else ["approver", "admin"]
+    users = list(session.scalars(select(User).join(UserRole).where(UserRole.role.in_(roles), User.active)))
+    if alert.post_id:
+        post = session.get(Post, alert.post_id)
+        if post is not None:
+            users.append(post.author)
+    return sorted({u.email for u in users if u.email})
+
+
+def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> int:
+    """Mail alerts not yet mailed. Returns how many went out; failures are kept on the alert to retry."""
+    if not mail.host:
+        return 0
+    sent = 0
+    for alert in session.scalars(select(Alert).where(Alert.notified_at.is_(None), Alert.resolved_at.is_(None))
+                                 .order_by(Alert.id).limit(limit)):
+        to = recipients(session, alert)
+        if not to:
+            alert.notified_at, alert.notify_error = utcnow(), "nobody to notify: no approver has an e-mail address"
+            continue
+        try:
+            _send(mail, alert, to)
+        except (OSError, smtplib.SMTPException) as exc:
+            alert.notify_error = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("alert %s not mailed: %s", alert.id, alert.notify_error)
+            break  # the server is unhappy: try the rest on the next round
+        alert.notified_at, alert.notify_error = utcnow(), None
+        sent += 1
+    return sent
+
+
+def _send(mail: MailSettings, alert: Alert, to: list[str]) -> None:
+    msg = EmailMessage()
+    msg["Subject"] = f"[publisher] {alert.kind}: {alert.message[:120]}"
+    msg["From"] = mail.sender
+    msg["To"] = ", ".join(to)
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(idstring=f"alert-{alert.id}", domain="publisher.local")
+    where = f"Post {alert.post_id}" if alert.post_id else "The office's publishing"
+    msg.set_content(f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
+                    f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n")
+    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout) as smtp:
+        if mail.starttls:
+            smtp.starttls()
+        if mail.user:
+            smtp.login(mail.user, mail.password or "")
+        smtp.send_message(msg)

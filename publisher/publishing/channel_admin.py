@@ -1,0 +1,151 @@
+"""What an administrator does with channels beyond adding them: see their state, change their settings,
+and ask the platform whether the credentials still work.
+
+A check's result is kept as an audit event (channel.check): who asked, when, and what the platform
+said, which is also what the channels page shows as the last check; no table of its own is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from channels import registry
+from channels.base import ConfigField, Health
+from channels.errors import ChannelConfigError
+from publisher.audit import trail
+from publisher.core import permissions
+from publisher.core.actor import Actor
+from publisher.core.credentials import CredentialBox, CredentialKeyError
+from publisher.core.errors import Invalid
+from publisher.core.models import AuditEvent, Channel, Delivery, Hold
+from publisher.core.states import DeliveryStatus
+from publisher.destinations.channel_store import list_channels
+from publisher.publishing import holds
+
+CHECK_TIMEOUT = 5.0  # seconds per request: a person waits for the answer in front of the page
+RECENT_FAILURES = timedelta(days=7)
+FAILED_STATES = (DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.RETRY_WAIT)
+
+
+@dataclass(frozen=True)
+class LastCheck:
+    ok: bool
+    message: str
+    expires_at: datetime | None
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    channel: Channel
+    hold: Hold | None  # the channel's own pause, if any
+    last_check: LastCheck | None
+    last_error: Delivery | None  # the most recent failed delivery within RECENT_FAILURES
+
+
+def fields_of(kind: str) -> tuple[ConfigField, ...]:
+    return registry.adapter_class(kind).config_fields
+
+
+def states(session: Session, now: datetime) -> list[ChannelState]:
+    channels = list_channels(session)
+    paused = {h.channel_id: h for h in holds.active_holds(session) if h.channel_id is not None}
+    return [ChannelState(c, paused.get(c.id), last_check(session, c), last_error(session, c, now))
+            for c in channels]
+
+
+def last_check(session: Session, channel: Channel) -> LastCheck | None:
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "channel.check",
+                                                    AuditEvent.subject == f"channel:{channel.id}")
+                           .order_by(AuditEvent.id.desc()).limit(1))
+    if event is None or not event.detail:
+        return None
+    expires = event.detail.get("expires_at")
+    return LastCheck(ok=bool(event.detail.get("ok")), message=str(event.detail.get("message", "")),
+                     expires_at=datetime.fromisoformat(expires) if expires else None, at=event.at,
+                     by=event.actor_name)
+
+
+def last_error(session: Session, channel: Channel, now: datetime) -> Delivery | None:
+    return session.scalar(select(Delivery).where(
+        Delivery.channel_id == channel.id, Delivery.status.in_(FAILED_STATES), Delivery.error.is_not(None),
+        Delivery.updated_at >= now - RECENT_FAILURES).order_by(Delivery.updated_at.desc(), Delivery.id.desc())
+        .limit(1))
+
+
+def update_settings(session: Session, box: CredentialBox, channel: Channel, settings: dict[str, Any], *,
+                    actor: Actor) -> Channel:
+    """New settings for a channel. A secret left empty keeps its stored value (the form never shows it)."""
+    permissions.require(actor, "channels", "manage", doing="changing a channel")
+    cls = registry.adapter_class(channel.kind)
+    secret_names = {f.name for f in cls.config_fields if f.secret}
+    try:
+        stored = box.decrypt(channel.credentials)
+    except CredentialKeyError as exc:
+        raise Invalid(str(exc), code="credentials_unreadable") from None
+    merged = {k: v for k, v in settings.items() if k not in secret_names and v not in (None, "")}
+    changed_secrets = sorted(k for k in secret_names if settings.get(k) not in (None, ""))
+    for name in secret_names:
+        value = settings.get(name) if name in changed_secrets else stored.get(name)
+        if value not in (None, ""):
+            merged[name] = value
+    try:
+        config, secrets = cls.split_settings(merged)
+        cls(config, secrets, name=channel.name)  # the adapter checks its own settings
+    except ChannelConfigError as exc:
+        raise Invalid(exc.message, code="invalid_channel_config") from None
+    before = dict(channel.config)
+    if config == before and not changed_secrets and secrets.keys() == stored.keys():
+        return channel
+    channel.config = config
+    channel.credentials = box.encrypt(secrets)
+    trail.record(session, actor, "channel.edit", subject=f"channel:{channel.id}", before={"config": before},
+                 after={"config": config, "secret_settings_changed": changed_secrets})
+    return channel
+
+
+class _ShortHttp(requests.Session):
+    """Every request of a check gives up after CHECK_TIMEOUT, whatever the adapter asks for."""
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs["timeout"] = (CHECK_TIMEOUT, CHECK_TIMEOUT)
+        return super().request(method, url, *args, **kwargs)
+
+
+def probe(channel: Channel, box: CredentialBox) -> Health:
+    """Ask the platform (a network call). Touches no database: call it with no transaction open."""
+    try:
+        cls = registry.adapter_class(channel.kind)
+        config = dict(channel.config)
+        if any(f.name == "timeout" for f in cls.config_fields):
+            config["timeout"] = CHECK_TIMEOUT  # for SDKs and protocols that do not use our HTTP session
+        adapter = cls(config, box.decrypt(channel.credentials), session=_ShortHttp(), name=channel.name)
+        return adapter.check()
+    except (ChannelConfigError, CredentialKeyError) as exc:
+        return Health(ok=False, message=str(exc))
+    except Exception as exc:  # noqa: BLE001  (a check must report, whatever the adapter or its SDK raised)
+        return Health(ok=False, message=f"{type(exc).__name__}: {exc}"[:500])
+
+
+def record_check(session: Session, actor: Actor, channel: Channel, health: Health) -> None:
+    permissions.require(actor, "channels", "manage", doing="checking a channel")
+    trail.record(session, actor, "channel.check", subject=f"channel:{channel.id}", detail={
+        "ok": health.ok, "message": health.message[:1000],
+        "expires_at": health.expires_at.isoformat() if health.expires_at else None})
+
+
+def set_hold(session: Session, actor: Actor, on: bool, reason: str = "", channel: Channel | None = None) -> None:
+    """Hold (with its reason) or release one channel (a pause) or, without a channel, all publishing.
+    Admins only here, although holds.hold also lets approvers hold from the API."""
+    permissions.require(actor, "channels", "manage", doing="pausing a channel" if channel is not None else "holding all publishing")
+    if on:
+        holds.hold(session, actor, reason, channel)
+    else:
+        holds.release(session, actor, channel)

@@ -1,0 +1,1 @@
+"""Text that every area shares: Serbian Cyrillic <-> Latin transliteration. Pure functions, no database."""

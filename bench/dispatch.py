@@ -65,7 +65,7 @@ from publisher.core.runtime import Runtime  # noqa: E402
 from publisher.core.states import DeliveryStatus, PostStatus  # noqa: E402
 from publisher.destinations import channel_store  # noqa: E402
 from publisher.people import accounts  # noqa: E402
-from tests.factories import PORTAL_SECRET  # noqa: E402
+from tests.factories.office import PORTAL_SECRET  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 LEAN_PORTAL = Path(__file__).resolve().parent / "lean_portal.py"

@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 
 from cryptography.fernet import Fernet
 
-from publisher.core import schema
+from publisher.core import permissions, schema
 from publisher.core.actor import Actor
 from publisher.core.config import ConfigError, Settings
-from publisher.core.credentials import CredentialKeyError
-from publisher.core.errors import PublisherError
+from publisher.core.errors import CredentialKeyError, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.destinations import channel_store
 from publisher.people import accounts
@@ -263,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="people").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a user")
     add.add_argument("name")
-    add.add_argument("--role", action="append", required=True, choices=accounts.ROLES)
+    add.add_argument("--role", action="append", required=True, choices=permissions.ROLES)
     add.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
     add.add_argument("--email")
     add.set_defaults(func=cmd_user_add)

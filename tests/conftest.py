@@ -23,7 +23,7 @@ from publisher.core.config import Settings
 from publisher.core.db import make_engine
 from publisher.core.models import Base
 from publisher.core.runtime import Runtime
-from tests.factories import PORTAL_SECRET
+from tests.factories.office import PORTAL_SECRET, Office, make_office
 from tests.support.portal_receiver import PortalReceiver
 
 POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -115,3 +115,9 @@ def portal():
 def session(rt: Runtime):
     with rt.sessions() as s:
         yield s
+
+
+@pytest.fixture
+def office(rt: Runtime, session) -> Office:
+    """The office's people (with API tokens) and its "portal" and "archive" channels (tests.factories.office)."""
+    return make_office(session, rt)

@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 
 from channels import registry
+from publisher.core import permissions
 from publisher.core.errors import Conflict, Invalid
 from publisher.destinations.channel_store import add_channel, get_channel
 from publisher.people import accounts, users
@@ -267,7 +268,7 @@ def hold_off() -> Response:
 # People
 
 
-ROLE_OPTIONS = [(role, labels.ROLES[role], None) for role in accounts.ROLES]  # for _forms.html's checkboxes
+ROLE_OPTIONS = [(role, labels.ROLES[role], None) for role in permissions.ROLES]  # for _forms.html's checkboxes
 
 
 class UserDetails(FlaskForm):
@@ -277,7 +278,7 @@ class UserDetails(FlaskForm):
         Optional(), Length(max=users.MAX_EMAIL, message=_l("An e-mail address is at most %(max)d characters.")),
         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address such as name@example.rs."))],
         render_kw={"autocomplete": "off", "type": "email"})
-    roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(role, labels.ROLES[role]) for role in accounts.ROLES],
+    roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(role, labels.ROLES[role]) for role in permissions.ROLES],
                                 validate_choice=False, validators=[InputRequired(_l("Choose at least one role."))])
     locale = StringField(_l("Interface language"), default="sr-Latn", validators=[
         InputRequired(_l("Choose a language.")),
@@ -285,7 +286,7 @@ class UserDetails(FlaskForm):
 
 
     def validate_roles(self, field: Field) -> None:
-        if not set(field.data or ()) <= set(accounts.ROLES):
+        if not set(field.data or ()) <= set(permissions.ROLES):
             raise ValidationError(_l("Choose among the roles listed."))
 
 

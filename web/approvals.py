@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from publisher.core.errors import Conflict, Forbidden, Invalid
+from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransition
 from publisher.core.models import Post
-from publisher.core.states import InvalidTransition, PostStatus
+from publisher.core.states import PostStatus
 from publisher.posts import approvals, workflow
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES

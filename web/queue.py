@@ -17,9 +17,9 @@ from wtforms import StringField
 from wtforms.fields import DateField, TimeField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from publisher.core.errors import Invalid
+from publisher.core.errors import Invalid, InvalidTransition
 from publisher.core.models import Post
-from publisher.core.states import InvalidTransition, PostStatus
+from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
 from publisher.posts.schedule_time import DST_CHOICES, to_local

@@ -12,9 +12,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-
-class CredentialKeyError(Exception):
-    """The configured key is malformed or cannot decrypt what is stored."""
+from publisher.core.errors import CredentialKeyError
 
 
 class CredentialBox:

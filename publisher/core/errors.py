@@ -47,3 +47,41 @@ class UnsupportedMedia(PublisherError):
 
 class Invalid(PublisherError):
     status, code = 422, "invalid"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, record: str, current: str, action: str, allowed_from: list[str]) -> None:
+        allowed = ", ".join(allowed_from) or "nowhere"
+        super().__init__(
+            f"{record} is {current}; '{action}' is allowed only from: {allowed}",
+            details={"status": current, "action": action, "allowed_from": allowed_from},
+        )
+
+
+class MediaRejected(Exception):
+    """The upload is not accepted.
+
+    ``status`` is the HTTP status to answer with (413 too large, 415 unsupported
+    type, 422 damaged / decompression bomb / empty), ``code`` a stable
+    machine-readable code and ``message`` a sentence for the uploader.
+    ``detail`` (optional) is technical context for logs only; do not show it to users.
+    """
+
+    def __init__(self, status: int, code: str, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"MediaRejected(status={self.status}, code={self.code!r}, message={self.message!r})"
+
+
+class CredentialKeyError(Exception):
+    """The configured key is malformed or cannot decrypt what is stored."""

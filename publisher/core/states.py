@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from publisher.core.errors import Conflict
+from publisher.core.errors import InvalidTransition
 
 
 class PostStatus(StrEnum):
@@ -70,15 +70,7 @@ OPEN_DELIVERY_STATES = frozenset({D.PENDING, D.SENDING, D.RETRY_WAIT})  # the wo
 
 
 
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
 
-    def __init__(self, record: str, current: str, action: str, allowed_from: list[str]) -> None:
-        allowed = ", ".join(allowed_from) or "nowhere"
-        super().__init__(
-            f"{record} is {current}; '{action}' is allowed only from: {allowed}",
-            details={"status": current, "action": action, "allowed_from": allowed_from},
-        )
 
 
 def next_post_status(current: str, action: str, *, record: str = "the post") -> PostStatus:

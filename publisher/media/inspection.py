@@ -23,11 +23,12 @@ from typing import BinaryIO
 
 from PIL import Image
 
+from publisher.core.errors import MediaRejected
+
 __all__ = [
     "ACCEPTED_DESCRIPTION",
     "MediaInfo",
     "MediaLimits",
-    "MediaRejected",
     "describe_unknown",
     "inspect_file",
     "sniff_type",
@@ -62,27 +63,7 @@ class MediaInfo:
     height: int | None = None
 
 
-class MediaRejected(Exception):
-    """The upload is not accepted.
 
-    ``status`` is the HTTP status to answer with (413 too large, 415 unsupported
-    type, 422 damaged / decompression bomb / empty), ``code`` a stable
-    machine-readable code and ``message`` a sentence for the uploader.
-    ``detail`` (optional) is technical context for logs only; do not show it to users.
-    """
-
-    def __init__(self, status: int, code: str, message: str, detail: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.detail = detail
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __repr__(self) -> str:
-        return f"MediaRejected(status={self.status}, code={self.code!r}, message={self.message!r})"
 
 
 # --------------------------------------------------------------------------- types

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
-from publisher.core.errors import Invalid, NotFound, TooLarge, UnsupportedMedia
+from publisher.core.errors import Invalid, MediaRejected, NotFound, TooLarge, UnsupportedMedia
 from publisher.core.models import Media
-from publisher.media.inspection import MediaLimits, MediaRejected, inspect_file
+from publisher.media.inspection import MediaLimits, inspect_file
 
 CHUNK = 1024 * 1024
 MAX_ALT_TEXT = 2000

@@ -13,11 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
+from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from publisher.core.models import ApiToken, User, UserRole, utcnow
 
-ROLES = ("officer", "approver", "manager", "admin")
 TOKEN_PREFIX = "pub_"
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_INTERVAL = timedelta(minutes=5)
@@ -37,9 +37,9 @@ def add_user(
 ) -> User:
     if not _NAME.match(name):
         raise Invalid(f"user name {name!r}: use 1-64 lower-case letters, digits, '.', '_' or '-'")
-    unknown = sorted(set(roles) - set(ROLES))
+    unknown = sorted(set(roles) - set(permissions.ROLES))
     if unknown or not roles:
-        raise Invalid(f"roles must be one or more of {', '.join(ROLES)}; got {', '.join(unknown) or 'none'}")
+        raise Invalid(f"roles must be one or more of {', '.join(permissions.ROLES)}; got {', '.join(unknown) or 'none'}")
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"a user named {name!r} already exists")
     user = User(name=name, email=email, display_name=display_name or name)

@@ -61,9 +61,9 @@ def update(session: Session, actor: Actor, user: User, *, display_name: str, ema
     display_name, email = display_name.strip(), (email or "").strip() or None
     _check_details(display_name, email, locale)
     wanted = set(roles)
-    unknown = sorted(wanted - set(accounts.ROLES))
+    unknown = sorted(wanted - set(permissions.ROLES))
     if unknown or not wanted:
-        raise Invalid(f"roles must be one or more of {', '.join(accounts.ROLES)}", code="bad_roles")
+        raise Invalid(f"roles must be one or more of {', '.join(permissions.ROLES)}", code="bad_roles")
     if actor.user is not None and user.id == actor.user.id:
         if "admin" not in wanted:
             raise Invalid("you cannot remove your own admin role; another administrator can", code="own_admin")

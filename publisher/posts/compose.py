@@ -17,7 +17,7 @@ from channels import registry
 from channels.base import Capabilities, Problem
 from channels.errors import ChannelConfigError
 from channels.textcount import count_text
-from publisher.core.credentials import CredentialKeyError
+from publisher.core.errors import CredentialKeyError
 from publisher.core.models import Channel, Media
 from publisher.core.runtime import Runtime
 from publisher.destinations.channel_store import build_adapter

@@ -17,8 +17,7 @@ from channels.errors import ChannelConfigError
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
-from publisher.core.credentials import CredentialKeyError
-from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound
+from publisher.core.errors import Conflict, CredentialKeyError, Forbidden, Invalid, NotFound
 from publisher.core.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia, User
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status

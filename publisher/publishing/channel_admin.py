@@ -21,8 +21,8 @@ from channels.errors import ChannelConfigError
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
-from publisher.core.credentials import CredentialBox, CredentialKeyError
-from publisher.core.errors import Invalid
+from publisher.core.credentials import CredentialBox
+from publisher.core.errors import CredentialKeyError, Invalid
 from publisher.core.models import AuditEvent, Channel, Delivery, Hold
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import list_channels

@@ -31,7 +31,7 @@ from channels.base import Channel as Adapter
 from channels.base import Published
 from channels.errors import ChannelConfigError, Rejected
 from publisher.core.config import Settings
-from publisher.core.credentials import CredentialKeyError
+from publisher.core.errors import CredentialKeyError
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus

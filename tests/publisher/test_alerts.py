@@ -7,28 +7,23 @@ import socket
 import pytest
 from sqlalchemy import select
 
-from publisher.core.models import Alert, Post
+from publisher.core.models import Alert
 from publisher.publishing import alerts
 from publisher.publishing.alerts import MailSettings
-from tests.factories import make_office
+from tests.factories.posts import post_row
 from tests.support.smtp_sink import SmtpSink
 
 
-@pytest.fixture
-def office(rt, session):
-    office = make_office(session, rt)
+@pytest.fixture(autouse=True)
+def addresses(session, office):
+    """E-mail addresses for the people alerts go to."""
     for name in ("ana", "marko", "vesna", "admin", "jelena"):
         office.users[name].email = f"{name}@ministarstvo.example"
     session.commit()
-    return office
 
 
 def a_post(session, office) -> int:
-    post = Post(title="T", body="B", language="sr-Latn", status="failed", timezone="Europe/Belgrade",
-                content_hash="x", author_id=office.users["ana"].id)
-    session.add(post)
-    session.flush()
-    return post.id
+    return post_row(session, office, status="failed")
 
 
 def test_a_post_alert_goes_to_the_author_and_the_approvers_once(session, office):

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DatabaseError
 
 from publisher.audit import trail
 from publisher.core.models import AuditEvent
-from tests.factories import SYSTEM
+from tests.factories.people import SYSTEM
 
 
 def test_events_cannot_be_changed_or_deleted(session):

@@ -30,7 +30,8 @@ from publisher.core.states import OPEN_DELIVERY_STATES
 from publisher.destinations import channel_store
 from publisher.posts import workflow
 from publisher.publishing.dispatch import RECONCILABLE
-from tests.factories import PORTAL_SECRET, SYSTEM, make_office
+from tests.factories.office import PORTAL_SECRET, make_office
+from tests.factories.people import SYSTEM
 from tests.support.portal_receiver import PortalReceiver
 from tests.support.worker_process import WorkerProcess
 

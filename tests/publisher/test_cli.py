@@ -11,7 +11,7 @@ from sqlalchemy import select
 from publisher.cli import main
 from publisher.core.models import Channel, User
 from publisher.people import accounts
-from tests.factories import PORTAL_SECRET
+from tests.factories.office import PORTAL_SECRET
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from channels.base import Content, MediaItem, ScriptVersion
 from publisher.destinations.content import content_for, content_hash, load_contents, with_other_script
 from publisher.media.store import store_upload
 from publisher.posts import workflow
-from tests.factories import jpeg_bytes, make_office, png_bytes
+from tests.factories.media import jpeg_bytes, png_bytes
+from tests.factories.office import make_office
 
 
 def test_both_ways_of_reading_a_post_agree(rt, session):

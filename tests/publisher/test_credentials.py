@@ -8,9 +8,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from publisher.core.credentials import CredentialBox, CredentialKeyError
+from publisher.core.credentials import CredentialBox
+from publisher.core.errors import CredentialKeyError
 from publisher.destinations import channel_store
-from tests.factories import PORTAL_SECRET, SYSTEM
+from tests.factories.office import PORTAL_SECRET
+from tests.factories.people import SYSTEM
 
 
 def add_portal(session, rt):

@@ -13,11 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from publisher.core.models import Alert, Channel, Delivery, DeliveryAttempt, Hold, Post, WorkerBeat
-from publisher.destinations import channel_store
-from publisher.posts import workflow
 from publisher.publishing.dispatch import DispatchPolicy
 from publisher.publishing.worker import Worker, WorkerOptions
-from tests.factories import PORTAL_SECRET, SYSTEM, make_office
+from tests.factories import posts as factories
+from tests.factories.office import PORTAL_SECRET, add_channel
 from tests.support.portal_receiver import PortalReceiver
 
 POLICY = DispatchPolicy(backoff_base=0.0, max_attempts=3, lease=timedelta(seconds=30))
@@ -29,14 +28,12 @@ def portal():
         yield receiver
 
 
-@pytest.fixture
-def office(rt, session, portal):
-    office = make_office(session, rt)
-    office.channels["fast-portal"] = channel_store.add_channel(
-        session, rt.box, "state_portal", "fast-portal",
-        {"url": portal.url, "secret": PORTAL_SECRET, "timeout": 1}, actor=SYSTEM)
+@pytest.fixture(autouse=True)
+def fast_portal(rt, session, office, portal):
+    """A loopback state portal that gives up on a read after a second."""
+    add_channel(session, rt, office, "fast-portal", "state_portal",
+                {"url": portal.url, "secret": PORTAL_SECRET, "timeout": 1})
     session.commit()
-    return office
 
 
 @pytest.fixture
@@ -47,12 +44,7 @@ def worker(rt):
 
 
 def approved_post(session, rt, office, channels=("fast-portal",), **fields) -> int:
-    post = workflow.create_post(session, rt, office.actor("ana"), {
-        "title": "Саопштење", "body": "Министарство објављује.", "channels": list(channels), **fields})
-    workflow.submit(session, rt, office.actor("ana"), post.id)
-    workflow.approve(session, rt, office.actor("marko"), post.id)
-    session.commit()
-    return post.id
+    return factories.approved_post(session, rt, office, channels=channels, **fields)
 
 
 def post_status(session, post_id) -> str:

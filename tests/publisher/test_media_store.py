@@ -9,8 +9,9 @@ import pytest
 from publisher.core.errors import TooLarge
 from publisher.media.inspection import MediaLimits
 from publisher.media.store import store_upload
-from tests.factories import actor_for as actor
-from tests.factories import make_user, png_bytes
+from tests.factories.media import png_bytes
+from tests.factories.people import actor_for as actor
+from tests.factories.people import make_user
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from publisher.core.models import Delivery
 from publisher.home import overview
 from publisher.posts import workflow
-from tests.factories import make_office
+from tests.factories.office import make_office
 
 
 def deliveries_needing_a_person(session, rt, statuses: list[str]) -> list[int]:

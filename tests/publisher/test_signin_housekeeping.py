@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from publisher.core.models import SignInFailure, WebSession
 from publisher.people import signin
 from publisher.publishing.worker import Worker
-from tests.factories import make_office
+from tests.factories.office import make_office
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 IDLE = timedelta(minutes=30)

@@ -29,7 +29,7 @@ from publisher.core.db import make_engine
 from publisher.core.models import Delivery, Post
 from publisher.core.runtime import Runtime
 from publisher.posts import workflow
-from tests.factories import PORTAL_SECRET, make_office
+from tests.factories.office import PORTAL_SECRET, make_office
 from tests.support.portal_receiver import PortalReceiver
 from tests.support.private_postgres import PostgresUnavailable, PrivatePostgres
 from tests.support.worker_process import WorkerProcess

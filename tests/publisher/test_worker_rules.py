@@ -20,7 +20,8 @@ from publisher.publishing.deliveries import decide
 from publisher.publishing.dispatch import DispatchPolicy
 from publisher.publishing.reconcile import reconcile_unknown
 from publisher.publishing.worker import Worker, WorkerOptions
-from tests.factories import PORTAL_SECRET, SYSTEM, make_office
+from tests.factories import posts as factories
+from tests.factories.office import PORTAL_SECRET, add_channel
 from tests.support.scripted_channel import scripted_kind
 
 POLICY = DispatchPolicy(backoff_base=0.0, max_attempts=3, lease=timedelta(seconds=30),
@@ -52,15 +53,13 @@ def scripted():
         yield kind
 
 
-@pytest.fixture
-def office(rt, session, scripted, portal):
-    office = make_office(session, rt)
-    for name, kind, settings in (("scripted", "scripted", {}),
-                                 ("portal2", "state_portal", {"url": portal.url, "secret": PORTAL_SECRET,
-                                                              "timeout": 1})):
-        office.channels[name] = channel_store.add_channel(session, rt.box, kind, name, settings, actor=SYSTEM)
+@pytest.fixture(autouse=True)
+def worker_channels(rt, session, office, scripted, portal):
+    """A scripted channel (its outcomes set by each test) and a second loopback state portal."""
+    add_channel(session, rt, office, "scripted", "scripted", {})
+    add_channel(session, rt, office, "portal2", "state_portal", {"url": portal.url, "secret": PORTAL_SECRET,
+                                                                 "timeout": 1})
     session.commit()
-    return office
 
 
 def new_worker(rt, name="w1") -> Worker:
@@ -75,12 +74,8 @@ def worker(rt):
 
 
 def approve(session, rt, office, channels=("scripted",), **fields) -> int:
-    post = workflow.create_post(session, rt, office.actor("ana"), {
-        "title": "Naslov", "body": "Tekst", "language": "sr-Latn", "channels": list(channels), **fields})
-    workflow.submit(session, rt, office.actor("ana"), post.id)
-    workflow.approve(session, rt, office.actor("marko"), post.id)
-    session.commit()
-    return post.id
+    return factories.approved_post(session, rt, office, channels=channels, **{
+        "title": "Naslov", "body": "Tekst", "language": "sr-Latn", **fields})
 
 
 def state(session, post_id, channel="scripted") -> Delivery:

@@ -11,22 +11,12 @@ from sqlalchemy import func, select
 from publisher.core.errors import Conflict, Forbidden
 from publisher.core.models import AuditEvent, Delivery, utcnow
 from publisher.posts import workflow
-from tests.factories import make_office
-
-
-@pytest.fixture
-def office(rt, session):
-    return make_office(session, rt)
+from tests.factories import posts as factories
 
 
 def pending_post(session, rt, office, channels=("portal", "archive")) -> int:
-    post = workflow.create_post(session, rt, office.actor("ana"), {
-        "title": "Саопштење", "body": "Текст", "channels": list(channels),
-        "scheduled_at": (utcnow() + timedelta(days=1)).isoformat(),
-    })
-    workflow.submit(session, rt, office.actor("ana"), post.id)
-    session.commit()
-    return post.id
+    return factories.pending_post(session, rt, office, channels=channels,
+                                  scheduled_at=(utcnow() + timedelta(days=1)).isoformat())
 
 
 def test_two_approvers_at_once_one_wins(rt, session, office):

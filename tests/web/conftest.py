@@ -7,7 +7,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from publisher.people import accounts
-from tests.factories import Office, make_office
+from tests.factories.office import Office
 from web import create_app
 
 
@@ -20,11 +20,6 @@ def app(rt):
 @pytest.fixture
 def client(app) -> FlaskClient:
     return app.test_client()
-
-
-@pytest.fixture
-def office(rt, session) -> Office:
-    return make_office(session, rt)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from publisher.core.models import AuditEvent, Channel, Delivery, Hold
-from tests.factories import PORTAL_SECRET
+from tests.factories.office import PORTAL_SECRET
 from tests.web.page_helpers import at_home, count, read
 
 EVIL = "<script>alert(1)</script>"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from publisher.core.models import ApiToken, AuditEvent
 from publisher.people import accounts
-from tests.factories import SYSTEM
+from tests.factories.people import SYSTEM
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from channels import registry
 from publisher.core.models import AuditEvent, Media, Post, PostMedia
 from publisher.core.states import PostStatus
-from publisher.destinations import channel_store
-from tests.factories import SYSTEM, make_office, png_bytes
+from tests.factories.media import png_bytes
+from tests.factories.office import add_channel
 from tests.web.conftest import Visitor
 from tests.web.test_posts_api import scheduled_post, submitted_post, upload
 
@@ -23,16 +23,12 @@ EVIL = "<script>alert(1)</script>"
 BODY = "Ministarstvo privrede objavljuje novi program podrške malim preduzećima."
 
 
-@pytest.fixture
-def office(rt, session):
-    """The office, plus an X and a Bluesky channel: the counting rules that differ from plain characters."""
-    people = make_office(session, rt)
-    people.channels["x"] = channel_store.add_channel(session, rt.box, "x", "x", registry.adapter_class("x").example_settings,
-                                                     actor=SYSTEM)
-    people.channels["bluesky"] = channel_store.add_channel(session, rt.box, "bluesky", "bluesky",
-                                                           registry.adapter_class("bluesky").example_settings, actor=SYSTEM)
+@pytest.fixture(autouse=True)
+def counting_channels(rt, session, office):
+    """An X and a Bluesky channel besides the office's: the counting rules that differ from plain characters."""
+    for kind in ("x", "bluesky"):
+        add_channel(session, rt, office, kind, kind, registry.adapter_class(kind).example_settings)
     session.commit()
-    return people
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from publisher.core import permissions
 from publisher.core.models import AuditEvent, Delivery, User, WebSession
 from publisher.core.states import DeliveryStatus, PostStatus
-from publisher.people import accounts
 from publisher.publishing import holds
 from tests.web.conftest import PASSWORD, Visitor
 from tests.web.test_posts_api import scheduled_post, submitted_post
@@ -130,7 +130,7 @@ def test_the_navigation_shows_who_is_signed_in_and_only_real_pages(signed_in, pe
 def test_every_state_and_role_has_words():
     assert set(labels.POST_STATES) == {str(s) for s in PostStatus}
     assert set(labels.DELIVERY_STATES) == {str(s) for s in DeliveryStatus}
-    assert set(labels.ROLES) == set(accounts.ROLES)
+    assert set(labels.ROLES) == set(permissions.ROLES)
 
 
 # The account page

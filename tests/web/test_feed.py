@@ -11,7 +11,7 @@ import pytest
 import channels.feed  # noqa: F401 - registers the "feed" kind until the registry loads it itself
 from publisher.core.models import Delivery, Post
 from publisher.destinations import channel_store
-from tests.factories import SYSTEM
+from tests.factories.people import SYSTEM
 from web.feed import bp as feed_bp
 
 A = "{http://www.w3.org/2005/Atom}"

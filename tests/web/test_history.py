@@ -13,7 +13,8 @@ from sqlalchemy import delete
 from publisher.core.models import UserRole
 from publisher.core.states import DeliveryStatus
 from publisher.publishing import history
-from tests.web.history_data import BASE, EVIL, history_mix, make_post
+from tests.factories.publishing import BASE, post_with_deliveries
+from tests.web.history_data import EVIL, history_mix
 from web.history import neutralise
 
 D = DeliveryStatus
@@ -53,9 +54,9 @@ def test_signed_out_and_roleless_people_are_kept_out(client, signed_in, people, 
 
 
 def test_open_deliveries_stay_out_and_rows_come_newest_first(signed_in, people, session):
-    make_post(session, people, "staro", {"portal": D.SENT}, at=BASE - timedelta(days=3))
-    make_post(session, people, "novo", {"portal": D.CANCELLED}, at=BASE)
-    make_post(session, people, "u redu čekanja", {"portal": D.PENDING, "archive": D.RETRY_WAIT})
+    post_with_deliveries(session, people, "staro", {"portal": D.SENT}, at=BASE - timedelta(days=3))
+    post_with_deliveries(session, people, "novo", {"portal": D.CANCELLED}, at=BASE)
+    post_with_deliveries(session, people, "u redu čekanja", {"portal": D.PENDING, "archive": D.RETRY_WAIT})
     session.commit()
     html = signed_in("jelena").get("/history").get_data(as_text=True)
     assert titles(html) == ["novo", "staro"]
@@ -64,8 +65,8 @@ def test_open_deliveries_stay_out_and_rows_come_newest_first(signed_in, people, 
 def test_filters_by_channel_state_title_and_local_days(signed_in, people, session):
     history_mix(session, people)
     # 22:30 UTC on 31 March is 00:30 on 1 April in Belgrade (summer time began on 30 March 2025).
-    make_post(session, people, "Ponoć u Beogradu", {"archive": D.SENT}, at=datetime(2025, 3, 31, 22, 30, tzinfo=UTC))
-    make_post(session, people, "Dan ranije", {"archive": D.SENT}, at=datetime(2025, 3, 31, 21, 30, tzinfo=UTC))
+    post_with_deliveries(session, people, "Ponoć u Beogradu", {"archive": D.SENT}, at=datetime(2025, 3, 31, 22, 30, tzinfo=UTC))
+    post_with_deliveries(session, people, "Dan ranije", {"archive": D.SENT}, at=datetime(2025, 3, 31, 21, 30, tzinfo=UTC))
     session.commit()
     browser = signed_in("jelena")
     archive = people.channels["archive"].id
@@ -111,9 +112,9 @@ def test_bad_filters_are_named_and_ignored(signed_in, people, session, args, fie
 def test_keyset_pages_have_no_duplicates_or_gaps_with_equal_times(signed_in, people, session, monkeypatch):
     same = BASE
     for n in range(7):  # seven posts whose deliveries all went out in the same microsecond
-        make_post(session, people, f"isto {n}", {"portal": D.SENT, "archive": D.SENT}, at=same)
+        post_with_deliveries(session, people, f"isto {n}", {"portal": D.SENT, "archive": D.SENT}, at=same)
     for n in range(3):
-        make_post(session, people, f"ranije {n}", {"portal": D.FAILED}, at=same - timedelta(minutes=n + 1))
+        post_with_deliveries(session, people, f"ranije {n}", {"portal": D.FAILED}, at=same - timedelta(minutes=n + 1))
     session.commit()
     monkeypatch.setattr(history, "PAGE_SIZE", 4)
     browser = signed_in("jelena")
@@ -132,11 +133,11 @@ def test_keyset_pages_have_no_duplicates_or_gaps_with_equal_times(signed_in, peo
 
 def test_a_page_link_still_works_after_newer_rows_arrive(people, session, rt):
     for n in range(6):
-        make_post(session, people, f"p{n}", {"portal": D.SENT}, at=BASE + timedelta(seconds=n))
+        post_with_deliveries(session, people, f"p{n}", {"portal": D.SENT}, at=BASE + timedelta(seconds=n))
     session.commit()
     f = history.HistoryFilter()
     first = history.history_page(session, f, limit=3)
-    make_post(session, people, "novije", {"portal": D.SENT}, at=BASE + timedelta(hours=1))
+    post_with_deliveries(session, people, "novije", {"portal": D.SENT}, at=BASE + timedelta(hours=1))
     session.commit()
     second = history.history_page(session, f, after=history.Cursor.decode(first.older.encode()), limit=3)
     assert [r.title for r in first.rows] == ["p5", "p4", "p3"]
@@ -146,10 +147,10 @@ def test_a_page_link_still_works_after_newer_rows_arrive(people, session, rt):
 
 def test_the_export_is_the_filtered_set_with_bom_and_neutralised_formulas(signed_in, people, session):
     history_mix(session, people)
-    made = make_post(session, people, '=HYPERLINK("http://evil.example","klik")', {"portal": D.FAILED},
+    made = post_with_deliveries(session, people, '=HYPERLINK("http://evil.example","klik")', {"portal": D.FAILED},
                      error="+cmd|' /C calc'!A0", at=BASE + timedelta(minutes=1))
-    make_post(session, people, "@SUM(1+1)", {"archive": D.SENT}, at=BASE + timedelta(minutes=2))
-    make_post(session, people, "-2+3", {"archive": D.SENT}, at=BASE + timedelta(minutes=3))
+    post_with_deliveries(session, people, "@SUM(1+1)", {"archive": D.SENT}, at=BASE + timedelta(minutes=2))
+    post_with_deliveries(session, people, "-2+3", {"archive": D.SENT}, at=BASE + timedelta(minutes=3))
     session.commit()
     browser = signed_in("jelena")
     response = browser.get("/history.csv")
@@ -172,7 +173,7 @@ def test_the_export_is_the_filtered_set_with_bom_and_neutralised_formulas(signed
 
 def test_the_export_streams_more_rows_than_one_batch(people, session, signed_in, monkeypatch):
     for n in range(5):
-        make_post(session, people, f"r{n}", {"portal": D.SENT, "archive": D.SENT}, at=BASE + timedelta(seconds=n))
+        post_with_deliveries(session, people, f"r{n}", {"portal": D.SENT, "archive": D.SENT}, at=BASE + timedelta(seconds=n))
     session.commit()
     monkeypatch.setattr(history, "EXPORT_BATCH", 3)
     response = signed_in("marko").get("/history.csv")
@@ -189,7 +190,7 @@ def test_neutralise(value, cell):
 
 
 def test_titles_and_errors_are_escaped(signed_in, people, session):
-    make_post(session, people, EVIL, {"portal": D.FAILED}, error=EVIL)
+    post_with_deliveries(session, people, EVIL, {"portal": D.FAILED}, error=EVIL)
     session.commit()
     html = signed_in("jelena").get("/history").get_data(as_text=True)
     assert EVIL not in html
@@ -197,7 +198,7 @@ def test_titles_and_errors_are_escaped(signed_in, people, session):
 
 
 def test_a_url_that_is_not_http_is_shown_not_linked(signed_in, people, session):
-    made = make_post(session, people, "čudna veza", {"portal": D.SENT})
+    made = post_with_deliveries(session, people, "čudna veza", {"portal": D.SENT})
     made.deliveries["portal"].url = "javascript:alert(1)"
     session.commit()
     html = signed_in("jelena").get("/history").get_data(as_text=True)

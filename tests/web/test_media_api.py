@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from publisher.core.models import Media
-from tests.factories import jpeg_bytes, png_bytes
+from tests.factories.media import jpeg_bytes, png_bytes
 
 
 def send(caller, data: bytes, name: str = "upload.png", **form):

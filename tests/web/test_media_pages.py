@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from publisher.core.models import AuditEvent, Media, User
 from publisher.media import library
 from publisher.media.store import store_upload
-from tests.factories import jpeg_bytes, png_bytes
+from tests.factories.media import jpeg_bytes, png_bytes
 from tests.web.page_helpers import at_home, count
 from tests.web.test_media_api import bomb_png, stored_files
 from tests.web.test_posts_api import new_post

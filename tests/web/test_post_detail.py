@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from publisher.core.models import AuditEvent, Delivery
 from publisher.core.states import DeliveryStatus
-from tests.web.history_data import EVIL, history_mix, make_post
+from tests.factories.publishing import post_with_deliveries
+from tests.web.history_data import EVIL, history_mix
 
 D = DeliveryStatus
 
@@ -95,8 +96,8 @@ def test_sending_an_unknown_again_needs_the_confirmation(signed_in, mix, rt):
 
 
 def test_failed_stale_and_retry_wait_decisions(signed_in, people, session, rt):
-    made = make_post(session, people, "Tri odluke", {"portal": D.FAILED, "archive": D.STALE})
-    waiting = make_post(session, people, "Čeka", {"portal": D.RETRY_WAIT})
+    made = post_with_deliveries(session, people, "Tri odluke", {"portal": D.FAILED, "archive": D.STALE})
+    waiting = post_with_deliveries(session, people, "Čeka", {"portal": D.RETRY_WAIT})
     session.commit()
     browser = signed_in("admin")
     assert act(browser, made, "portal", "send_again").status_code == 302  # no question for failed
@@ -116,7 +117,7 @@ def test_a_decision_in_the_wrong_state_says_so_and_changes_nothing(signed_in, mi
 
 
 def test_a_delivery_is_reached_only_through_its_own_post(signed_in, mix, people, session, rt):
-    other = make_post(session, people, "Druga objava", {"portal": D.UNKNOWN})
+    other = post_with_deliveries(session, people, "Druga objava", {"portal": D.UNKNOWN})
     session.commit()
     browser = signed_in("ana")
     browser.get(f"/posts/{mix.post.id}")
@@ -140,7 +141,7 @@ def test_signed_out_people_go_to_the_sign_in_page(client, mix):
 
 
 def test_script_in_title_body_and_errors_is_escaped(signed_in, people, session):
-    made = make_post(session, people, EVIL, {"portal": D.FAILED, "archive": D.UNKNOWN}, error=EVIL, body=EVIL)
+    made = post_with_deliveries(session, people, EVIL, {"portal": D.FAILED, "archive": D.UNKNOWN}, error=EVIL, body=EVIL)
     session.commit()
     response = signed_in("ana").get(f"/posts/{made.post.id}")
     html = response.get_data(as_text=True)

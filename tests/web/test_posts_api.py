@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from publisher.core.models import Delivery, Post
-from tests.factories import png_bytes
+from tests.factories.media import png_bytes
 
 FUTURE = "2031-06-15T10:00:00+02:00"
 

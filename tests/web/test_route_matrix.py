@@ -16,7 +16,7 @@ from werkzeug.routing import Rule
 from publisher.media.store import store_upload
 from publisher.people import accounts
 from publisher.posts import workflow
-from tests.factories import png_bytes
+from tests.factories.media import png_bytes
 from tests.web.conftest import Visitor
 
 PUBLIC = "public"

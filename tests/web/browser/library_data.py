@@ -14,7 +14,8 @@ from publisher.core.states import PostStatus
 from publisher.media.store import store_upload
 from publisher.people import accounts
 from publisher.publishing import holds
-from tests.factories import Office, jpeg_bytes, png_bytes
+from tests.factories.media import jpeg_bytes, png_bytes
+from tests.factories.office import Office
 from tests.web.browser.posts import WEEK, add_post
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -11,7 +11,7 @@ from publisher.core.models import Post, PostChannel, PostContributor
 from publisher.core.states import PostStatus
 from publisher.destinations.content import content_hash
 from publisher.posts.approvals import record_approval
-from tests.factories import Office
+from tests.factories.office import Office
 
 WEEK = datetime(2031, 6, 16, 7, 0, tzinfo=UTC)  # Monday 09:00 in Belgrade
 

@@ -14,7 +14,8 @@ from publisher.core.models import Post, PostChannel
 from publisher.core.states import PostStatus
 from publisher.destinations import channel_store
 from publisher.destinations.content import content_hash
-from tests.factories import SYSTEM, Office
+from tests.factories.office import Office
+from tests.factories.people import SYSTEM
 from tests.support.browser import sign_in
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page
 from tests.web.conftest import PASSWORD

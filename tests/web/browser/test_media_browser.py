@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from publisher.core.models import Media
-from tests.factories import jpeg_bytes
+from tests.factories.media import jpeg_bytes
 from tests.support.browser import sign_in
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page
 from tests.web.conftest import PASSWORD

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from publisher.publishing import holds
-from tests.factories import Office
+from tests.factories.office import Office
 from tests.support.browser import (
     PASSWORD_FIELD,
     USERNAME_FIELD,

@@ -17,7 +17,9 @@ from playwright.sync_api import Browser, Page
 from publisher.core.models import Post
 from publisher.destinations import channel_store
 from publisher.publishing.worker import Worker, WorkerOptions
-from tests.factories import PORTAL_SECRET, SYSTEM, png_bytes
+from tests.factories.media import png_bytes
+from tests.factories.office import PORTAL_SECRET
+from tests.factories.people import SYSTEM
 from tests.support.browser import sign_in, watched_page
 from tests.web.browser.test_pages import backend, check_page
 from tests.web.conftest import PASSWORD

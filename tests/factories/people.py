@@ -1,0 +1,28 @@
+"""The office's people: who they are and the Actor their calls carry."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from publisher.core.actor import Actor
+from publisher.core.models import User
+from publisher.people import accounts
+
+SYSTEM = Actor.system("test")
+PEOPLE = {
+    "ana": ["officer"],
+    "bojan": ["officer"],
+    "marko": ["approver"],
+    "vesna": ["approver"],
+    "olga": ["officer", "approver"],
+    "jelena": ["manager"],
+    "admin": ["admin"],
+}
+
+
+def make_user(session: Session, name: str, roles: list[str]) -> User:
+    return accounts.add_user(session, name, roles, actor=SYSTEM)  # API tests use tokens; argon2 is slow
+
+
+def actor_for(user: User) -> Actor:
+    return Actor(user=user, via="test")

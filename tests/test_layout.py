@@ -147,3 +147,11 @@ def test_views_build_no_queries():
                  if name.startswith("web") for target, names in imports_of(path)
                  if target.split(".")[0] == "sqlalchemy" and set(names) & QUERY_BUILDERS]
     assert offending == []
+
+
+def test_audit_rows_are_written_only_by_the_audit_trail():
+    writers = [name for name, path in source_modules().items()
+               if name not in ("publisher.audit.trail", "publisher.core.models")
+               and any(pattern in path.read_text(encoding="utf-8")
+                       for pattern in ("AuditEvent(", "AuditEvent.__table__", "insert(AuditEvent"))]
+    assert writers == []

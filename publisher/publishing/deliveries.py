@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from channels.base import Published
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
@@ -14,7 +15,7 @@ from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import Delivery, utcnow
 from publisher.core.states import next_delivery_status
 from publisher.publishing import alerts
-from publisher.publishing.dispatch import lock_delivery, settle_post
+from publisher.publishing.dispatch import lock_delivery, mark_sent, settle_post
 
 DECISIONS = ("went_out", "send_again", "retry_now", "cancel")
 
@@ -41,9 +42,7 @@ def decide(session: Session, actor: Actor, delivery_id: int, decision: str, *, u
     if decision == "went_out":
         if not url or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
             raise Invalid("say where it went out: the post's public http(s) link")
-        delivery.status = next_delivery_status(before, "confirm_sent", record=label)
-        delivery.url, delivery.remote_id, delivery.sent_at = url, remote_id or url, now
-        delivery.error = delivery.error_kind = None
+        mark_sent(delivery, Published(remote_id=remote_id or url, url=url), now, action="confirm_sent", record=label)
     elif decision == "send_again":
         delivery.status = next_delivery_status(before, "send_again", record=label)
         delivery.due_at, delivery.next_attempt_at = now, None

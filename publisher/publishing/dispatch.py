@@ -22,7 +22,7 @@ from channels.base import Published
 from channels.errors import AuthExpired, ChannelError, OutcomeUnknown, RateLimited, Rejected, Retryable
 from publisher.audit import trail
 from publisher.core.actor import Actor
-from publisher.core.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Hold, Post
+from publisher.core.models import Channel, Delivery, DeliveryAttempt, Hold, Post
 from publisher.core.states import (
     OPEN_DELIVERY_STATES,
     DeliveryStatus,
@@ -170,10 +170,9 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
     claims = [replace(c, attempt_id=attempt_id) for c, attempt_id in zip(claims, attempt_ids, strict=True)]
     moved = conn.execute(start, {"ids": sorted({c.post_id for c in claims}), "now": now}).scalars().all()
     if moved:
-        conn.execute(insert(AuditEvent.__table__), [
-            {"at": now, "actor_name": "worker", "via": f"worker:{worker_id}", "action": "post.publishing",
-             "post_id": pid, "subject": f"post:{pid}", "before": None, "after": {"status": "publishing"},
-             "detail": None} for pid in moved])
+        trail.record_batch(conn, Actor.system(f"worker:{worker_id}"), now, [
+            {"action": "post.publishing", "post_id": pid, "subject": f"post:{pid}", "after": {"status": "publishing"}}
+            for pid in moved])
     return claims
 
 
@@ -232,10 +231,9 @@ def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | Ba
         conn.execute(mark_sent, [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url, "now": now}
                                  for c, r in sent])
         conn.execute(finish_attempt, {"attempt_ids": [c.attempt_id for c, _ in sent], "now": now})
-        conn.execute(insert(AuditEvent.__table__), [
-            {"at": now, "actor_name": f"worker:{worker_id}", "via": f"worker:{worker_id}", "action": "delivery.sent",
-             "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}", "before": {"status": "sending"},
-             "after": {"status": "sent", "attempt": c.attempt}, "detail": None} for c, _ in sent])
+        trail.record_batch(conn, Actor.system(f"worker:{worker_id}"), now, [
+            {"action": "delivery.sent", "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}",
+             "before": {"status": "sending"}, "after": {"status": "sent", "attempt": c.attempt}} for c, _ in sent])
     for claim, result in slow:
         _record_one(session, claim, worker_id, now, result, policy)
     _settle_posts(session, {claim.post_id for claim, _ in outcomes}, now)
@@ -252,7 +250,7 @@ def _record_one(session: Session, claim: Claim, worker_id: str, now: datetime,
         # Our lease expired and the delivery was handed to reconciliation. A confirmed send is still
         # the best news it can get; anything else leaves the person's decision alone.
         if isinstance(result, Published) and delivery.status == D.UNKNOWN:
-            _set_sent(session, delivery, result, now, before=D.UNKNOWN, action="confirm_sent")
+            mark_sent(delivery, result, now, action="confirm_sent")
             alerts.resolve_for_delivery(session, Actor.system("worker"), delivery.id)
         _finish_attempt(attempt, now, "late", _describe(result))
         return delivery.status
@@ -272,7 +270,7 @@ def _apply(session: Session, delivery: Delivery, result: Published | BaseExcepti
            policy: DispatchPolicy) -> tuple[str, str]:
     channel = delivery.channel
     if isinstance(result, Published):
-        _set_sent(session, delivery, result, now, before=D.SENDING, action="sent")
+        mark_sent(delivery, result, now)
         return "sent", D.SENT
     message = _describe(result)
     if isinstance(result, AuthExpired):
@@ -298,9 +296,11 @@ def _apply(session: Session, delivery: Delivery, result: Published | BaseExcepti
     return _unknown(session, delivery, now, message, kind)
 
 
-def _set_sent(session: Session, delivery: Delivery, published: Published, now: datetime, *, before: str,
-              action: str) -> None:
-    delivery.status = next_delivery_status(before, action)
+def mark_sent(delivery: Delivery, published: Published, now: datetime, *, action: str = "sent",
+              record: str = "the delivery") -> None:
+    """The one way a delivery becomes sent, one row at a time: by the worker ("sent"), by reconciliation or a
+    person ("confirm_sent"). `record_outcomes` writes the same columns for a whole batch in one statement."""
+    delivery.status = next_delivery_status(delivery.status, action, record=record)
     delivery.remote_id, delivery.url = published.remote_id, published.url
     delivery.sent_at = now
     delivery.error = delivery.error_kind = None
@@ -408,16 +408,15 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
         if before == target:
             continue
         next_post_status(before, action, record=f"post {post_id}")  # the move table still rules
-        moves.append({"at": now, "actor_name": "worker", "via": "worker", "action": f"post.{target}",
-                      "post_id": post_id, "subject": f"post:{post_id}", "before": {"status": str(before)},
-                      "after": {"status": str(target)}, "detail": None})
+        moves.append({"action": f"post.{target}", "post_id": post_id, "subject": f"post:{post_id}",
+                      "before": {"status": str(before)}, "after": {"status": str(target)}})
     if moves:
         by_target: dict[str, list[int]] = {}
         for m in moves:
             by_target.setdefault(m["after"]["status"], []).append(m["post_id"])
         for target, moving in by_target.items():  # one statement per new status, not one per post
             conn.execute(move, {"moving": moving, "target": target, "now": now})
-        conn.execute(insert(AuditEvent.__table__), moves)
+        trail.record_batch(conn, Actor.system("worker"), now, moves)
         for post_id in (m["post_id"] for m in moves):
             post = session.identity_map.get(session.identity_key(Post, post_id))  # keep loaded copies true
             if post is not None:

@@ -23,7 +23,7 @@ from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, next_delivery_status
 from publisher.destinations.channel_store import build_adapter
 from publisher.publishing import alerts
-from publisher.publishing.dispatch import RECONCILABLE, lock_delivery, settle_post
+from publisher.publishing.dispatch import RECONCILABLE, lock_delivery, mark_sent, settle_post
 
 log = logging.getLogger(__name__)
 RECONCILER = Actor.system("reconciler")
@@ -61,9 +61,7 @@ def _decide(session: Session, delivery_id: int, found: Published | None | str, i
     if delivery is None or delivery.status != DeliveryStatus.UNKNOWN or delivery.error_kind not in RECONCILABLE:
         return "already decided"
     if isinstance(found, Published):
-        delivery.status = next_delivery_status(delivery.status, "confirm_sent")
-        delivery.remote_id, delivery.url, delivery.sent_at = found.remote_id, found.url, now
-        delivery.error = delivery.error_kind = None
+        mark_sent(delivery, found, now, action="confirm_sent")
         decision = "found on the platform"
         alerts.resolve_for_delivery(session, RECONCILER, delivery.id)
     elif found is None or idempotent:

@@ -19,14 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from publisher.core.clock import column_default
+
 
 def storage_name(sha256: str, extension: str) -> str:
     """Where a media file lives under the media folder: by its hash, so one file serves every upload."""
     return f"{sha256[:2]}/{sha256}{extension}"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class UTCDateTime(TypeDecorator):
@@ -63,7 +61,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(16), default="sr-Latn")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -90,7 +88,7 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -108,8 +106,8 @@ class Channel(Base):
     credentials: Mapped[str] = mapped_column(Text, default="")  # Fernet token of a JSON object
     max_concurrency: Mapped[int] = mapped_column(Integer, default=4, server_default="4")
     rate_limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # no sends before this
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default, onupdate=column_default)
 
 
 class Media(Base):
@@ -126,7 +124,7 @@ class Media(Base):
     credit: Mapped[str] = mapped_column(String(300), default="")
     original_name: Mapped[str] = mapped_column(String(255), default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
 
     @property
     def storage_name(self) -> str:
@@ -154,8 +152,8 @@ class Post(Base):
     approved_hash: Mapped[str | None] = mapped_column(String(64))
     rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rejection_comment: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # a racing second writer gets StaleDataError
@@ -255,8 +253,8 @@ class Delivery(Base):
     error_kind: Mapped[str | None] = mapped_column(String(32))  # retryable, rate_limited, auth, rejected, ...
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default, onupdate=column_default)
 
     post: Mapped[Post] = relationship(back_populates="deliveries")
     channel: Mapped[Channel] = relationship(lazy="joined")
@@ -296,7 +294,7 @@ class Hold(Base):
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     released_by: Mapped[str | None] = mapped_column(String(64))
 
@@ -328,7 +326,7 @@ class Alert(Base):
     post_id: Mapped[int | None] = mapped_column(Integer, index=True)
     delivery_id: Mapped[int | None] = mapped_column(Integer)
     channel_id: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notify_error: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -341,7 +339,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(64), default="")
     via: Mapped[str] = mapped_column(String(64), default="")

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.core.clock import SESSION_KEY, system_now
 from publisher.core.config import Settings
 from publisher.core.credentials import CredentialBox
 from publisher.core.db import make_engine, make_session_factory
-
-
-def precise_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -25,7 +22,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     box: CredentialBox
     read_sessions: sessionmaker[Session]
-    clock: Callable[[], datetime] = field(default=precise_now)  # the worker's sense of "due"
+    clock: Callable[[], datetime] = field(default=system_now)  # every service's "now" (publisher.core.clock)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -37,6 +34,14 @@ class Runtime:
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine),
                    read_sessions=make_session_factory(engine, read_only=True),
                    box=CredentialBox(settings.credential_keys))
+
+    def __post_init__(self) -> None:
+        # Sessions carry this runtime's clock, read through `now` so that a clock replaced later still rules.
+        for factory in (self.sessions, self.read_sessions):
+            factory.configure(info={SESSION_KEY: self.now})
+
+    def now(self) -> datetime:
+        return self.clock()
 
     def dispose(self) -> None:
         self.engine.dispose()

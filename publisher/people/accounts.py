@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import clock, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound, Unauthenticated
-from publisher.core.models import ApiToken, User, UserRole, utcnow
+from publisher.core.models import ApiToken, User, UserRole
 
 TOKEN_PREFIX = "pub_"
 MIN_PASSWORD_LENGTH = 10
@@ -113,7 +113,7 @@ def revoke_token(session: Session, token_id: int, *, actor: Actor) -> ApiToken:
     if token is None:
         raise NotFound(f"no token with id {token_id}")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now(session)
         trail.record(session, actor, "token.revoke", subject=f"token:{token.id}", detail={"user": token.user.name})
     return token
 

@@ -14,9 +14,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
+from publisher.core import clock
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, NotFound
-from publisher.core.models import Alert, Post, User, UserRole, utcnow
+from publisher.core.models import Alert, Post, User, UserRole
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def raise_alert(session: Session, key: str, kind: str, message: str, *, post_id:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(Alert).values(
         key=key, kind=kind, message=message, post_id=post_id, delivery_id=delivery_id, channel_id=channel_id,
-        created_at=utcnow(),
+        created_at=clock.now(session),
     ).on_conflict_do_nothing(index_elements=["key"]))
 
 
@@ -42,7 +43,7 @@ def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
         raise NotFound(f"no alert with id {alert_id}")
     if alert.resolved_at is not None:
         raise Conflict(f"alert {alert_id} was already resolved by {alert.resolved_by}")
-    alert.resolved_at = utcnow()
+    alert.resolved_at = clock.now(session)
     alert.resolved_by = actor.name
     trail.record(session, actor, "alert.resolve", post_id=alert.post_id, subject=f"alert:{alert.id}",
                  detail={"kind": alert.kind})
@@ -53,7 +54,7 @@ def resolve_for_delivery(session: Session, actor: Actor, delivery_id: int) -> No
     """A person settled the delivery: its open alerts are answered too."""
     for alert in session.scalars(select(Alert).where(Alert.delivery_id == delivery_id,
                                                      Alert.resolved_at.is_(None))):
-        alert.resolved_at = utcnow()
+        alert.resolved_at = clock.now(session)
         alert.resolved_by = actor.name
 
 
@@ -88,7 +89,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
                                  .order_by(Alert.id).limit(limit)):
         to = recipients(session, alert)
         if not to:
-            alert.notified_at, alert.notify_error = utcnow(), "nobody to notify: no approver has an e-mail address"
+            alert.notified_at, alert.notify_error = clock.now(session), "nobody to notify: no approver has an e-mail address"
             continue
         try:
             _send(mail, alert, to)
@@ -96,7 +97,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
             alert.notify_error = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("alert %s not mailed: %s", alert.id, alert.notify_error)
             break  # the server is unhappy: try the rest on the next round
-        alert.notified_at, alert.notify_error = utcnow(), None
+        alert.notified_at, alert.notify_error = clock.now(session), None
         sent += 1
     return sent
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from channels.base import Published
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import clock, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
-from publisher.core.models import Delivery, utcnow
+from publisher.core.models import Delivery
 from publisher.core.states import next_delivery_status
 from publisher.publishing import alerts
 from publisher.publishing.dispatch import lock_delivery, mark_sent, settle_post
@@ -33,7 +33,7 @@ def decide(session: Session, actor: Actor, delivery_id: int, decision: str, *, u
     permissions.require(actor, "deliveries", "decide")
     if decision not in DECISIONS:
         raise Invalid(f"unknown decision {decision!r}; one of {', '.join(DECISIONS)}")
-    now = now or utcnow()
+    now = now or clock.now(session)
     delivery = lock_delivery(session, delivery_id)
     if delivery is None:
         raise NotFound(f"no delivery with id {delivery_id}")

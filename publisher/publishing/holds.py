@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import clock, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid
-from publisher.core.models import Channel, Hold, utcnow
+from publisher.core.models import Channel, Hold
 
 
 def active_holds(session: Session) -> list[Hold]:
@@ -36,7 +36,7 @@ def hold(session: Session, actor: Actor, reason: str, channel: Channel | None = 
         raise Conflict(f"{where} is already on hold since {existing.created_at:%Y-%m-%d %H:%M} UTC: "
                        f"{existing.reason}")
     row = Hold(channel_id=channel.id if channel else None, reason=reason.strip(), created_by=actor.name,
-               created_at=utcnow())
+               created_at=clock.now(session))
     session.add(row)
     session.flush()
     trail.record(session, actor, "hold.on", subject=f"channel:{channel.id}" if channel else "global",
@@ -51,7 +51,7 @@ def release(session: Session, actor: Actor, channel: Channel | None = None) -> H
         Hold.channel_id.is_(None) if channel is None else Hold.channel_id == channel.id))
     if row is None:
         raise Conflict(f"{'channel ' + repr(channel.name) if channel else 'publishing'} is not on hold")
-    row.released_at = utcnow()
+    row.released_at = clock.now(session)
     row.released_by = actor.name
     trail.record(session, actor, "hold.off", subject=f"channel:{channel.id}" if channel else "global",
                  before={"reason": row.reason})

@@ -8,15 +8,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from publisher.core import clock
 from publisher.core.errors import Conflict, Forbidden
-from publisher.core.models import AuditEvent, Delivery, utcnow
+from publisher.core.models import AuditEvent, Delivery
 from publisher.posts import workflow
 from tests.factories import posts as factories
 
 
 def pending_post(session, rt, office, channels=("portal", "archive")) -> int:
     return factories.pending_post(session, rt, office, channels=channels,
-                                  scheduled_at=(utcnow() + timedelta(days=1)).isoformat())
+                                  scheduled_at=(clock.system_now() + timedelta(days=1)).isoformat())
 
 
 def test_two_approvers_at_once_one_wins(rt, session, office):

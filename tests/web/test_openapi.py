@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from publisher.core.models import WorkerBeat, utcnow
+from publisher.core import clock
+from publisher.core.models import WorkerBeat
 
 
 def test_every_api_route_is_in_the_document(app, client):
@@ -37,7 +38,7 @@ def test_healthz_reports_the_database_and_a_missing_worker(client, rt):
 
 
 def test_healthz_is_ok_with_a_live_worker(client, rt, session):
-    now = utcnow()
+    now = clock.system_now()
     session.add(WorkerBeat(id="w1", host="here", pid=1, started_at=now, heartbeat_at=now))
     session.commit()
     response = client.get("/healthz")

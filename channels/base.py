@@ -7,6 +7,7 @@ channel, media as files on disk) and a stable idempotency key, and stores what t
 from __future__ import annotations
 
 import abc
+import dataclasses
 import hashlib
 import re
 from collections.abc import Mapping
@@ -90,16 +91,28 @@ class Content:
 
 @dataclass(frozen=True)
 class Problem:
-    """A reason a post cannot go to a channel, in words an officer understands."""
+    """A reason a post cannot go to a channel.
+
+    `message` is English, for the API and the logs. `code` is stable and `params` holds the numbers and
+    names the message uses, so that a page says the same in the reader's language without parsing the
+    English; `item` is the media item (its label) the problem is about. Two problems are equal when they
+    say the same thing (channel, message, field)."""
 
     channel: str
     message: str
     field: str | None = None
+    code: str = dataclasses.field(default="other", compare=False)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False, hash=False)
+    item: str | None = dataclasses.field(default=None, compare=False)
 
-    def as_dict(self) -> dict[str, str]:
-        out = {"channel": self.channel, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"channel": self.channel, "message": self.message, "code": self.code}
         if self.field:
             out["field"] = self.field
+        if self.params:
+            out["params"] = dict(self.params)
+        if self.item:
+            out["item"] = self.item
         return out
 
 
@@ -256,30 +269,60 @@ def check_against_capabilities(channel: str, caps: Capabilities, content: Conten
 
     problems: list[Problem] = []
     if caps.title_required and not content.title.strip():
-        problems.append(Problem(channel, "a title is required", "title"))
+        problems.append(Problem(channel, "a title is required", "title", "title_required"))
     if caps.max_title is not None and len(content.title) > caps.max_title:
-        problems.append(Problem(channel, f"title {len(content.title)} of {caps.max_title} characters", "title"))
+        problems.append(Problem(channel, f"title {len(content.title)} of {caps.max_title} characters", "title",
+                                "title_too_long", {"used": len(content.title), "limit": caps.max_title}))
     if not content.text.strip() and not content.media:
-        problems.append(Problem(channel, "the text is empty", "body"))
+        problems.append(Problem(channel, "the text is empty", "body", "text_empty"))
     if caps.max_text is not None:
         used = count_text(content.text, caps.text_counting)
         if used > caps.max_text:
-            unit = {"graphemes": "characters", "x-weighted": "characters"}.get(caps.text_counting, caps.text_counting)
-            problems.append(Problem(channel, f"{used} of {caps.max_text} {unit}", "body"))
+            problems.append(text_too_long(channel, used, caps.max_text, caps.text_counting))
     images = [m for m in content.media if m.is_image]
     videos = [m for m in content.media if m.is_video]
     if len(images) > caps.max_images:
-        problems.append(Problem(channel, f"{len(images)} images, at most {caps.max_images} allowed", "media"))
+        problems.append(Problem(channel, f"{len(images)} images, at most {caps.max_images} allowed", "media",
+                                "too_many_images", {"used": len(images), "limit": caps.max_images}))
     if len(videos) > caps.max_videos:
-        problems.append(Problem(channel, f"{len(videos)} videos, at most {caps.max_videos} allowed", "media"))
+        problems.append(Problem(channel, f"{len(videos)} videos, at most {caps.max_videos} allowed", "media",
+                                "too_many_videos", {"used": len(videos), "limit": caps.max_videos}))
     for item in content.media:
         label = item.label
         if caps.media_types and item.content_type not in caps.media_types:
-            problems.append(Problem(channel, f"{label}: {item.content_type} files are not accepted", "media"))
+            problems.append(Problem(channel, f"{label}: {item.content_type} files are not accepted", "media",
+                                    "media_type_refused", {"type": item.content_type}, label))
         if caps.max_media_bytes is not None and item.size > caps.max_media_bytes:
-            problems.append(
-                Problem(channel, f"{label}: {item.size} bytes, at most {caps.max_media_bytes} allowed", "media")
-            )
+            problems.append(media_too_large(channel, item, caps.max_media_bytes))
         if caps.alt_text_required and item.is_image and not item.alt_text.strip():
-            problems.append(Problem(channel, f"{label}: an image needs alt text", "media"))
+            problems.append(Problem(channel, f"{label}: an image needs alt text", "media", "alt_text_missing",
+                                    item=label))
     return problems
+
+
+def text_too_long(channel: str, used: int, limit: int, counting: str = "characters") -> Problem:
+    """The text is longer than the channel takes, counted the channel's way."""
+    unit = {"graphemes": "characters", "x-weighted": "characters"}.get(counting, counting)
+    return Problem(channel, f"{used} of {limit} {unit}", "body", "text_too_long", {"used": used, "limit": limit})
+
+
+def media_too_large(channel: str, item: MediaItem, limit: int, kind: str = "") -> Problem:
+    """A file larger than the channel takes; `kind` ("a photo", "an image") when the limit is for those only."""
+    also = f" for {kind}" if kind else ""
+    return Problem(channel, f"{item.label}: {item.size} bytes, at most {limit} allowed{also}", "media",
+                   "media_too_large", {"used": item.size, "limit": limit}, item.label)
+
+
+def too_many_attachments(channel: str, used: int, limit: int, message: str | None = None) -> Problem:
+    return Problem(channel, message or f"{used} attachments, at most {limit} allowed", "media",
+                   "too_many_attachments", {"used": used, "limit": limit})
+
+
+def alt_text_too_long(channel: str, item: MediaItem, used: int, limit: int) -> Problem:
+    return Problem(channel, f"{item.label}: alt text {used} of {limit} characters", "media", "alt_text_too_long",
+                   {"used": used, "limit": limit}, item.label)
+
+
+def images_and_video(channel: str, message: str) -> Problem:
+    """The platform takes images or one video in a post, not both (each says it in its own words)."""
+    return Problem(channel, message, "media", "images_and_video")

@@ -66,6 +66,7 @@ from channels.base import (
     Published,
     check_against_capabilities,
     seconds_setting,
+    text_too_long,
 )
 from channels.errors import (
     AuthExpired,
@@ -205,10 +206,11 @@ class BlueskyChannel(Channel):
         text = post_text(content.text)  # what is sent: line ends as "\n"
         used = count_graphemes(text)
         if used > MAX_GRAPHEMES:
-            problems.append(Problem(self.name, f"{used} of {MAX_GRAPHEMES} characters", "body"))
+            problems.append(text_too_long(self.name, used, MAX_GRAPHEMES))
         size = len(text.encode("utf-8"))
         if size > MAX_TEXT_BYTES:
-            problems.append(Problem(self.name, f"the text is {size} of {MAX_TEXT_BYTES} bytes", "body"))
+            problems.append(Problem(self.name, f"the text is {size} of {MAX_TEXT_BYTES} bytes", "body",
+                                    "text_too_many_bytes", {"used": size, "limit": MAX_TEXT_BYTES}))
         return problems
 
     # --- sending -------------------------------------------------------------------------------------

@@ -31,7 +31,17 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses
 from typing import Any
 
-from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Problem, Published
+from channels.base import (
+    Capabilities,
+    Channel,
+    ConfigField,
+    Content,
+    Health,
+    MediaItem,
+    Problem,
+    Published,
+    too_many_attachments,
+)
 from channels.errors import (
     AuthExpired,
     ChannelConfigError,
@@ -162,11 +172,12 @@ class Email(Channel):
         media = list(media)
         problems = []
         if len(media) > MAX_ATTACHMENTS:
-            problems.append(Problem(self.name, f"{len(media)} attachments, at most {MAX_ATTACHMENTS} allowed", "media"))
+            problems.append(too_many_attachments(self.name, len(media), MAX_ATTACHMENTS))
         total = sum(item.size for item in media)
         if total > self._max_attachments:
             problems.append(Problem(self.name, f"attachments {total / MB:.1f} MB in total, at most "
-                                               f"{self._max_attachments // MB} MB", "media"))
+                                               f"{self._max_attachments // MB} MB", "media", "attachments_too_large",
+                                    {"used": f"{total / MB:.1f}", "limit": self._max_attachments // MB}))
         return problems
 
     def message_id(self, key: str) -> str:

@@ -49,6 +49,8 @@ from channels.base import (
     Problem,
     Published,
     SdkSession,
+    images_and_video,
+    media_too_large,
     seconds_setting,
 )
 from channels.errors import (
@@ -171,13 +173,10 @@ class FacebookPage(Channel):
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
         if images and videos:
-            problems.append(Problem(self.name, "a post takes photos or one video, not both", "media"))
+            problems.append(images_and_video(self.name, "a post takes photos or one video, not both"))
         for item in images:
             if item.size > MAX_IMAGE_BYTES:
-                problems.append(Problem(
-                    self.name, f"{item.label}: {item.size} bytes, at most {MAX_IMAGE_BYTES} allowed for a photo",
-                    "media",
-                ))
+                problems.append(media_too_large(self.name, item, MAX_IMAGE_BYTES, "a photo"))
         return problems
 
     # --- publish ------------------------------------------------------------------------------------

@@ -90,7 +90,8 @@ class Feed(Channel):
         problems = super().validate(content)
         if content.media and not content.text.strip():
             # The shared check lets media stand in for text; the feed shows only the text.
-            problems.append(Problem(self.name, "the text is empty (the feed shows text only)", "body"))
+            problems.append(Problem(self.name, "the text is empty (the feed shows text only)", "body",
+                                    "text_needed_beside_media"))
         return problems
 
     def publish(self, content: Content, *, key: str) -> Published:

@@ -48,8 +48,13 @@ from channels.base import (
     MediaItem,
     Problem,
     Published,
+    alt_text_too_long,
     check_against_capabilities,
+    images_and_video,
+    media_too_large,
     seconds_setting,
+    text_too_long,
+    too_many_attachments,
 )
 from channels.errors import (
     AuthExpired,
@@ -204,23 +209,20 @@ class MastodonChannel(Channel):
         problems = check_against_capabilities(self.name, replace(caps, max_text=None, max_media_bytes=None), content)
         used = status_length(content.text, url_characters=limits.url_characters)
         if used > limits.max_characters:
-            problems.append(Problem(self.name, f"{used} of {limits.max_characters} characters", "body"))
+            problems.append(text_too_long(self.name, used, limits.max_characters))
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
         if len(content.media) > limits.max_media and len(images) <= limits.max_media:
-            problems.append(Problem(self.name, f"{len(content.media)} attachments, at most {limits.max_media} "
-                                               "allowed", "media"))
+            problems.append(too_many_attachments(self.name, len(content.media), limits.max_media))
         if videos and images:
-            problems.append(Problem(self.name, "a video cannot be combined with images in one post", "media"))
+            problems.append(images_and_video(self.name, "a video cannot be combined with images in one post"))
         for item in content.media:
-            label = item.label
             limit = limits.video_bytes if item.is_video else limits.image_bytes
             if item.size > limit:
-                problems.append(Problem(self.name, f"{label}: {item.size} bytes, at most {limit} allowed", "media"))
+                problems.append(media_too_large(self.name, item, limit))
             alt = len(item.alt_text.strip())
             if alt > limits.max_alt_text:
-                problems.append(Problem(self.name, f"{label}: alt text {alt} of {limits.max_alt_text} characters",
-                                        "media"))
+                problems.append(alt_text_too_long(self.name, item, alt, limits.max_alt_text))
         return problems
 
     # --- sending -------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from channels.base import (
     Problem,
     Published,
     seconds_setting,
+    too_many_attachments,
 )
 from channels.errors import AuthExpired, ChannelConfigError, OutcomeUnknown, RateLimited, Rejected, Retryable
 from channels.registry import register
@@ -98,9 +99,7 @@ class StatePortal(Channel):
         problems = super().validate(content)
         # The shared checks count images and videos only; PDFs would otherwise be unlimited.
         if len(content.media) > MAX_ATTACHMENTS:
-            problems.append(
-                Problem(self.name, f"{len(content.media)} attachments, at most {MAX_ATTACHMENTS} allowed", "media")
-            )
+            problems.append(too_many_attachments(self.name, len(content.media), MAX_ATTACHMENTS))
         return problems
 
     def publish(self, content: Content, *, key: str) -> Published:

@@ -38,7 +38,9 @@ from channels.base import (
     MediaItem,
     Problem,
     Published,
+    media_too_large,
     seconds_setting,
+    too_many_attachments,
 )
 from channels.errors import (
     AuthExpired,
@@ -285,16 +287,14 @@ def _telegram_problems(channel: str, content: Content) -> list[Problem]:
         problems.append(Problem(
             channel,
             f"caption {len(content.text)} of {MAX_CAPTION} characters; shorten it or post the text without media",
-            "body",
+            "body", "caption_too_long", {"used": len(content.text), "limit": MAX_CAPTION},
         ))
     if len(content.media) > MAX_GROUP:
-        problems.append(Problem(channel, f"{len(content.media)} photos and videos, at most {MAX_GROUP} "
-                                         "in one post", "media"))
+        problems.append(too_many_attachments(channel, len(content.media), MAX_GROUP,
+                                             f"{len(content.media)} photos and videos, at most {MAX_GROUP} in one post"))
     for item in content.media:
         if item.is_image and item.size > MAX_PHOTO_BYTES:
-            label = item.filename or item.sha256[:12]
-            problems.append(Problem(channel, f"{label}: {item.size} bytes, at most {MAX_PHOTO_BYTES} "
-                                             "allowed for a photo", "media"))
+            problems.append(media_too_large(channel, item, MAX_PHOTO_BYTES, "a photo"))
     return problems
 
 

@@ -243,7 +243,8 @@ class WordPress(Channel):
                 _, unknown = self._resolve_categories(timeout=VALIDATE_TIMEOUT)
             except ChannelError:
                 unknown = []  # the site did not answer: publishing will tell; the content is not at fault
-            problems += [Problem(self.name, _unknown_categories([name])) for name in unknown]
+            problems += [Problem(self.name, _unknown_categories([name]), None, "unknown_category", {"name": name})
+                         for name in unknown]
         return problems
 
     # --- publish --------------------------------------------------------------------------------------

@@ -50,8 +50,12 @@ from channels.base import (
     Problem,
     Published,
     SdkSession,
+    alt_text_too_long,
     check_against_capabilities,
+    images_and_video,
+    media_too_large,
     seconds_setting,
+    text_too_long,
 )
 from channels.errors import (
     AuthExpired,
@@ -153,22 +157,16 @@ class X(Channel):
         used = weighted_length(content.text)
         if used > MAX_WEIGHTED_LENGTH:
             at = next((n for n, p in enumerate(problems) if p.field == "media"), len(problems))
-            problems.insert(at, Problem(self.name, f"{used} of {MAX_WEIGHTED_LENGTH} characters", "body"))
+            problems.insert(at, text_too_long(self.name, used, MAX_WEIGHTED_LENGTH))
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
         if images and videos:
-            problems.append(Problem(self.name, "a post takes up to 4 images or one video, not both", "media"))
+            problems.append(images_and_video(self.name, "a post takes up to 4 images or one video, not both"))
         for item in images:
-            label = item.label
             if item.size > MAX_IMAGE_BYTES:
-                problems.append(
-                    Problem(self.name, f"{label}: {item.size} bytes, at most {MAX_IMAGE_BYTES} allowed for an image",
-                            "media")
-                )
+                problems.append(media_too_large(self.name, item, MAX_IMAGE_BYTES, "an image"))
             if len(item.alt_text) > MAX_ALT_TEXT:
-                problems.append(
-                    Problem(self.name, f"{label}: alt text {len(item.alt_text)} of {MAX_ALT_TEXT} characters", "media")
-                )
+                problems.append(alt_text_too_long(self.name, item, len(item.alt_text), MAX_ALT_TEXT))
         return problems
 
     # --- publish ------------------------------------------------------------------------------------

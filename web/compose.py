@@ -8,6 +8,7 @@ save rolls the whole transaction back: no post row, no audit event, no uploaded 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from flask import (
@@ -31,13 +32,20 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import DateInput, TimeInput
 
 from channels.base import Problem
-from publisher.core.errors import Invalid, PublisherError, TooLarge, UnsupportedMedia
+from publisher.core.errors import Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
 from publisher.core.states import PostStatus
 from publisher.media.inspection import ACCEPTED_DESCRIPTION
 from publisher.media.store import MAX_ALT_TEXT, store_upload
-from publisher.posts import workflow
-from publisher.posts.compose import ChannelCheck, Draft, check_draft, recent_media, selectable_channels
+from publisher.posts import publishable, workflow
+from publisher.posts.compose import (
+    ChannelCheck,
+    Draft,
+    check_draft,
+    recent_media,
+    selectable_channels,
+    with_problems,
+)
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_local
 from publisher.text import translit
 from web.context import db, runtime
@@ -266,9 +274,10 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
         return _page(post, page, 409)
     try:
         extra = _store_upload(page)
-        checks = check_draft(session, rt, page.draft(extra))
-        problems = [p for c in checks for p in c.problems]
-        if problems:
+        # A draft that goes on to workflow.submit is validated there, once; any other save is checked here.
+        submitting = action == "submit" and (post is None or post.status == PostStatus.DRAFT)
+        checks = check_draft(session, rt, page.draft(extra), validate=not submitting)
+        if any(c.problems for c in checks):
             _attach_problems(page, checks)
             raise _Refused
         actor = current_user.actor()
@@ -277,7 +286,12 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
         else:
             post = workflow.edit_post(session, rt, actor, post.id, page.fields(extra))
         if action == "submit" and post.status == PostStatus.DRAFT:
-            workflow.submit(session, rt, actor, post.id)
+            try:
+                workflow.submit(session, rt, actor, post.id)
+            except Unpublishable as refused:
+                checks = with_problems(checks, refused.problems)
+                _attach_problems(page, checks, [p for p in refused.problems if not p.channel])
+                raise _Refused from None
     except _Refused:
         _roll_back(page)
         return _page(page.post, page, 422, checks)
@@ -375,36 +389,31 @@ def _has_errors(form: FlaskForm) -> bool:
     return bool(form.form_errors) or any(f.errors for f in form)
 
 
-# What the shared checks say (channels.base.check_against_capabilities), in the person's language. An
-# adapter's own message that is not listed here is shown as the adapter wrote it.
-PROBLEM_WORDS = [
-    (re.compile(r"a title is required"), _l("a title is required")),
-    (re.compile(r"title (?P<used>\d+) of (?P<limit>\d+) characters"),
-     _l("the title has %(used)s characters; at most %(limit)s fit")),
-    (re.compile(r"the text is empty"), _l("the text is empty")),
-    (re.compile(r"(?P<used>\d+) of (?P<limit>\d+) \w+"), _l("the text has %(used)s characters; at most %(limit)s fit")),
-    (re.compile(r"(?P<used>\d+) images, at most (?P<limit>\d+) allowed"), _l("%(used)s images; at most %(limit)s")),
-    (re.compile(r"(?P<used>\d+) videos, at most (?P<limit>\d+) allowed"), _l("%(used)s videos; at most %(limit)s")),
-    (re.compile(r"(?P<item>.+): an image needs alt text"),
-     _l("%(item)s: write its alt text (what the image shows, for people who cannot see it)")),
-    (re.compile(r"(?P<item>.+): (?P<type>\S+) files are not accepted"), _l("%(item)s: %(type)s files are not accepted")),
-    (re.compile(r"(?P<item>.+): (?P<used>\d+) bytes, at most (?P<limit>\d+) allowed"),
-     _l("%(item)s is too large: %(used)s bytes; at most %(limit)s")),
-    (re.compile(r"the channel is disabled"), _l("the channel is switched off; choose another one")),
-    (re.compile(r"the channel is misconfigured: .*"), _l("the channel's settings do not work; tell the administrator")),
-]
+# A channel's problem in the person's language, by its code (channels.base.Problem); its params fill the
+# placeholders. A code not listed here is shown in the adapter's own (English) words.
+PROBLEM_WORDS = {
+    "title_required": _l("a title is required"),
+    "title_too_long": _l("the title has %(used)s characters; at most %(limit)s fit"),
+    "text_empty": _l("the text is empty"),
+    "text_too_long": _l("the text has %(used)s characters; at most %(limit)s fit"),
+    "too_many_images": _l("%(used)s images; at most %(limit)s"),
+    "too_many_videos": _l("%(used)s videos; at most %(limit)s"),
+    "alt_text_missing": _l("%(item)s: write its alt text (what the image shows, for people who cannot see it)"),
+    "media_type_refused": _l("%(item)s: %(type)s files are not accepted"),
+    "media_too_large": _l("%(item)s is too large: %(used)s bytes; at most %(limit)s"),
+    "channel_disabled": _l("the channel is switched off; choose another one"),
+    "channel_misconfigured": _l("the channel's settings do not work; tell the administrator"),
+}
 
 
 def problem_text(problem: Problem) -> str:
     """The problem in the person's language, prefixed with its channel."""
-    for pattern, words in PROBLEM_WORDS:
-        found = pattern.fullmatch(problem.message)
-        if found:
-            text = str(words) % found.groupdict() if found.groupdict() else str(words)
-            break
-    else:
-        text = problem.message
+    words = PROBLEM_WORDS.get(problem.code)
+    text = str(words) % {"item": problem.item or "", **problem.params} if words is not None else problem.message
     return f"{problem.channel}: {text}" if problem.channel else text
+
+
+ALT_TEXT_CODES = frozenset({"alt_text_missing", "alt_text_too_long"})
 
 
 def problem_target(page: Page | None, check: ChannelCheck, problem: Problem) -> str | None:
@@ -413,8 +422,8 @@ def problem_target(page: Page | None, check: ChannelCheck, problem: Problem) -> 
         return f"variant_{check.channel.id}" if check.own_text else "body"
     if problem.field == "media" and page is not None:
         for item in page.media:
-            if problem.message.startswith(f"{_media_name(item)}:"):
-                about_alt = "alt text" in problem.message
+            if problem.item is not None and problem.item == _media_name(item):
+                about_alt = problem.code in ALT_TEXT_CODES
                 if item is page.uploaded:
                     return "upload_alt" if about_alt else "upload"
                 return f"alt_{item.id}" if about_alt else "media"
@@ -422,7 +431,10 @@ def problem_target(page: Page | None, check: ChannelCheck, problem: Problem) -> 
     return problem.field if problem.field in ("title", "channels") else None
 
 
-def _attach_problems(page: Page, checks: list[ChannelCheck]) -> None:
+def _attach_problems(page: Page, checks: list[ChannelCheck], post_problems: Sequence[Problem] = ()) -> None:
+    for problem in post_problems:
+        target = problem.field if problem.field in page.form else None
+        _error(page.form, target, page, problem_text(problem))
     for check in checks:
         for problem in check.problems:
             target = problem_target(page, check, problem)
@@ -450,7 +462,7 @@ def _check_time(page: Page) -> None:
         if exc.code in SCHEDULE_CODES:
             _schedule_refusal(page, exc.code, exc.details)
         return
-    if moment is not None and moment.utc < runtime().clock() - workflow.PAST_TOLERANCE:
+    if moment is not None and publishable.time_problems(moment.utc, runtime().clock()):
         _schedule_refusal(page, "time_in_past", {})
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from channels.base import Problem
 
 
 class PublisherError(Exception):
@@ -85,3 +89,13 @@ class MediaRejected(Exception):
 
 class CredentialKeyError(Exception):
     """The configured key is malformed or cannot decrypt what is stored."""
+
+
+class Unpublishable(Invalid):
+    """The post cannot go out as it is. `problems` holds every channel's and the post's own, each with its code."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        summary = "; ".join(f"{p.channel}: {p.message}" if p.channel else p.message for p in problems)
+        super().__init__(f"the post cannot be published as it is: {summary}", code="invalid_content",
+                         details={"problems": [p.as_dict() for p in problems]})
+        self.problems = list(problems)

@@ -7,6 +7,7 @@ page never tells an officer "fits" about a text the worker would refuse.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,11 +18,10 @@ from channels import registry
 from channels.base import Capabilities, Problem
 from channels.errors import ChannelConfigError
 from channels.textcount import count_text
-from publisher.core.errors import CredentialKeyError
 from publisher.core.models import Channel, Media
 from publisher.core.runtime import Runtime
-from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import MediaRow, build_content
+from publisher.posts import publishable
 
 LIBRARY_PAGE = 24  # recent items offered in the picker; the media library page lists everything
 
@@ -66,8 +66,11 @@ def recent_media(session: Session, exclude: Sequence[int] = (), limit: int = LIB
     return list(session.scalars(query))
 
 
-def check_draft(session: Session, rt: Runtime, draft: Draft) -> list[ChannelCheck]:
-    """Each chosen channel's count and problems for the draft; reads only, writes nothing."""
+def check_draft(session: Session, rt: Runtime, draft: Draft, *, validate: bool = True) -> list[ChannelCheck]:
+    """Each chosen channel's count and problems for the draft; reads only, writes nothing.
+
+    `validate=False` counts only: for a save that goes on to workflow.submit, which validates itself (its
+    problems then come back through `with_problems`)."""
     media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_([i for i, _ in draft.media])))}
     rows = [MediaRow(media[i].sha256, media[i].extension, media[i].content_type, media[i].size, alt,
                      media[i].original_name) for i, alt in draft.media if i in media]
@@ -76,25 +79,27 @@ def check_draft(session: Session, rt: Runtime, draft: Draft) -> list[ChannelChec
     for channel in channels:
         content = build_content(0, draft.title, draft.body, draft.language, dict(draft.variants), None, rows,
                                 channel.name, rt.settings.media_dir)
-        caps, problems = _validate(channel, rt, content)
+        if validate:
+            caps, problems = publishable.channel_problems(channel, rt, content)
+        else:
+            caps, problems = _capabilities(channel.kind), []
         used = count_text(content.text, caps.text_counting)
         checks.append(ChannelCheck(channel, _kind_label(channel.kind), caps.text_counting, used, caps.max_text,
                                    channel.name in draft.variants, tuple(problems)))
     return checks
 
 
-def _validate(channel: Channel, rt: Runtime, content) -> tuple[Capabilities, list[Problem]]:  # noqa: ANN001
-    # The same refusals workflow.submit would give, so a refused save says what a refused submit would.
+def with_problems(checks: list[ChannelCheck], problems: list[Problem]) -> list[ChannelCheck]:
+    """The checks with each channel's problems from a refused submit (the post's own have no channel)."""
+    return [dataclasses.replace(c, problems=tuple(p for p in problems if p.channel == c.channel.name))
+            for c in checks]
+
+
+def _capabilities(kind: str) -> Capabilities:
     try:
-        caps = registry.adapter_class(channel.kind).capabilities()
-    except ChannelConfigError as exc:
-        return Capabilities(), [Problem(channel.name, f"the channel is misconfigured: {exc}", "channels")]
-    if not channel.enabled:
-        return caps, [Problem(channel.name, "the channel is disabled", "channels")]
-    try:
-        return caps, list(build_adapter(channel, rt.box).validate(content))
-    except (ChannelConfigError, CredentialKeyError) as exc:
-        return caps, [Problem(channel.name, f"the channel is misconfigured: {exc}", "channels")]
+        return registry.adapter_class(kind).capabilities()
+    except ChannelConfigError:
+        return Capabilities()
 
 
 def _kind_label(kind: str) -> str:

@@ -6,23 +6,22 @@ bound to a content hash, any edit of approved content sends it back, one deliver
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from channels.base import Problem
-from channels.errors import ChannelConfigError
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
-from publisher.core.errors import Conflict, CredentialKeyError, Forbidden, Invalid, NotFound
+from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound, Unpublishable
 from publisher.core.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia, User
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
-from publisher.destinations.channel_store import build_adapter, resolve_targets
+from publisher.destinations.channel_store import resolve_targets
 from publisher.destinations.content import content_for, content_hash
+from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
 
@@ -30,7 +29,6 @@ LANGUAGES = ("sr-Cyrl", "sr-Latn", "sq", "en")
 MAX_TITLE = 500
 MAX_BODY = 100_000
 MAX_MEDIA = 20
-PAST_TOLERANCE = timedelta(minutes=1)
 EDITABLE_FIELDS = ("title", "body", "language", "channels", "media", "variants", "scheduled_at",
                    "timezone", "dst_choice")
 
@@ -169,26 +167,12 @@ def _refuse_contributor(actor: Actor, post: Post, verb: str) -> None:
 
 def _check_publishable(post: Post, rt: Runtime) -> None:
     """Every target channel's own validation, plus the post's time; all problems at once."""
-    problems: list[Problem] = []
-    if not post.channel_links:
-        problems.append(Problem("", "choose at least one channel", "channels"))
-    if post.scheduled_at is not None and post.scheduled_at < rt.clock() - PAST_TOLERANCE:
-        problems.append(Problem("", f"the publication time {post.scheduled_at.isoformat()} is in the past",
-                                "scheduled_at"))
+    problems: list[Problem] = [] if post.channel_links else [publishable.no_channels()]
+    problems += publishable.time_problems(post.scheduled_at, rt.clock())
     for channel in post.channels:
-        if not channel.enabled:
-            problems.append(Problem(channel.name, "the channel is disabled", "channels"))
-            continue
-        try:
-            adapter = build_adapter(channel, rt.box)
-        except (ChannelConfigError, CredentialKeyError) as exc:
-            problems.append(Problem(channel.name, f"the channel is misconfigured: {exc}", "channels"))
-            continue
-        problems.extend(adapter.validate(content_for(post, channel, rt.settings.media_dir)))
+        problems += publishable.channel_problems(channel, rt, content_for(post, channel, rt.settings.media_dir))[1]
     if problems:
-        summary = "; ".join(f"{p.channel}: {p.message}" if p.channel else p.message for p in problems)
-        raise Invalid(f"the post cannot be published as it is: {summary}", code="invalid_content",
-                      details={"problems": [p.as_dict() for p in problems]})
+        raise Unpublishable(problems)
 
 
 def _apply_fields(session: Session, rt: Runtime, post: Post, fields: dict[str, Any]) -> None:
@@ -275,9 +259,8 @@ def _apply_schedule(post: Post, rt: Runtime, fields: dict[str, Any]) -> None:
                 post.timezone = parsed.timezone
     except ScheduleTimeError as exc:
         raise Invalid(exc.message, code=exc.code, details=exc.details) from None
-    if post.scheduled_at is not None and post.scheduled_at < rt.clock() - PAST_TOLERANCE:
-        raise Invalid(f"the publication time {post.scheduled_at.isoformat()} is in the past",
-                      code="time_in_past")
+    for problem in publishable.time_problems(post.scheduled_at, rt.clock()):
+        raise Invalid(problem.message, code=problem.code)
 
 
 def _snapshot(post: Post) -> dict[str, Any]:

@@ -193,7 +193,8 @@ def test_too_long_for_a_channel_names_channel_and_problem(api):
     refused = api("ana").post(f"/api/v1/posts/{created.json['id']}/submit")
     assert refused.status_code == 422
     problems = refused.json["error"]["details"]["problems"]
-    assert {"channel": "portal", "message": "title 300 of 250 characters", "field": "title"} in problems
+    assert {"channel": "portal", "message": "title 300 of 250 characters", "field": "title",
+            "code": "title_too_long", "params": {"used": 300, "limit": 250}} in problems
     assert api("ana").get(f"/api/v1/posts/{created.json['id']}").json["status"] == "draft"
 
 

@@ -403,6 +403,16 @@ PROBLEM_WORDS = {
     "media_too_large": _l("%(item)s is too large: %(used)s bytes; at most %(limit)s"),
     "channel_disabled": _l("the channel is switched off; choose another one"),
     "channel_misconfigured": _l("the channel's settings do not work; tell the administrator"),
+    "no_channels": _l("Choose at least one channel."),
+    "text_too_many_bytes": _l("the text takes %(used)s bytes; at most %(limit)s fit"),
+    "text_needed_beside_media": _l("the text is empty (this channel shows text only)"),
+    "caption_too_long": _l("with media the text is a caption: %(used)s characters, at most %(limit)s; shorten it "
+                           "or post the text without media"),
+    "too_many_attachments": _l("%(used)s attachments; at most %(limit)s"),
+    "attachments_too_large": _l("the attachments take %(used)s MB together; at most %(limit)s MB"),
+    "images_and_video": _l("a post takes images or one video, not both"),
+    "alt_text_too_long": _l("%(item)s: the alt text has %(used)s characters; at most %(limit)s fit"),
+    "unknown_category": _l("the website has no category “%(name)s”; tell the administrator"),
 }
 
 

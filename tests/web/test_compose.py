@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from channels import registry
+from channels.base import Problem
 from publisher.core.models import AuditEvent, Media, Post, PostMedia
 from publisher.core.states import PostStatus
 from tests.factories.media import png_bytes
@@ -449,3 +450,21 @@ def test_no_inline_script_and_every_field_has_its_label(api, writer, office):
             field_id = re.search(r'\sid="([^"]+)"', field).group(1)
             assert f'for="{field_id}"' in html, field_id
         assert '<script src="/static/compose.js" defer></script>' in html
+
+
+@pytest.mark.parametrize(("problem", "latin", "albanian"), [
+    (Problem("X", "a post takes up to 4 images or one video, not both", "media", "images_and_video"),
+     "X: objava može imati slike ili jedan video, ne oboje", "X: një postim merr imazhe ose një video, jo të dyja"),
+    (Problem("Mastodon", "a.png: alt text 1600 of 1500 characters", "media", "alt_text_too_long",
+             {"used": 1600, "limit": 1500}, "a.png"),
+     "Mastodon: a.png: alternativni tekst ima 1600 znakova; staje najviše 1500",
+     "Mastodon: a.png: teksti alternativ ka 1600 shenja; përshtaten më së shumti 1500"),
+    (Problem("Portal", "something only this platform says", None, "other"),
+     "Portal: something only this platform says", "Portal: something only this platform says"),
+])
+def test_a_problem_is_told_in_the_readers_language_by_its_code(app, problem, latin, albanian):
+    from web.compose import problem_text
+
+    for language, expected in (("sr-Latn", latin), ("sq", albanian)):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            assert problem_text(problem) == expected

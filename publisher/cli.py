@@ -220,8 +220,9 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 
 class _RoutineToDebug(logging.Filter):
-    """APScheduler says "Running job …" and "… executed successfully" at INFO for every job run: about
-    170,000 lines a day with a tick a second. They are routine, so they count as DEBUG."""
+    """APScheduler says "Running job …" and "… executed successfully" at INFO for every job run (about
+    170,000 lines a day with a tick a second), and a line per job added at start. They are routine, so they
+    count as DEBUG; its warnings and errors stay as they are."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno == logging.INFO:
@@ -234,9 +235,12 @@ def _configure_logging() -> None:
     level = os.environ.get("PUBLISHER_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(level=getattr(logging, level, logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    routine = logging.getLogger("apscheduler.executors.default")
-    if not any(isinstance(f, _RoutineToDebug) for f in routine.filters):
-        routine.addFilter(_RoutineToDebug())
+    # The worker says itself that it started; the scheduler's own lines (each job added, started, each run)
+    # are routine.
+    for name in ("apscheduler.executors.default", "apscheduler.scheduler"):
+        routine = logging.getLogger(name)
+        if not any(isinstance(f, _RoutineToDebug) for f in routine.filters):
+            routine.addFilter(_RoutineToDebug())
 
 
 def _serve(rt: Runtime, host: str, port: int, after_start: Callable[[], None] | None = None) -> None:

@@ -135,6 +135,7 @@ class Worker:
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
                              (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
+                              name=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
         scheduler.start()
         self._scheduler = scheduler

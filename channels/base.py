@@ -133,6 +133,21 @@ class Capabilities:
 
 
 @dataclass(frozen=True)
+class HttpWire:
+    """How an adapter's `publish` meets HTTP, as data: the contract test (tests/channels/test_contract.py)
+    throws the same wire failures at every adapter that declares one and checks its sorting against it."""
+
+    client: str  # "requests" (through Channel.session) or "httpx" (an SDK with a client of its own)
+    # Sending again after a request that may have arrived (a read timeout, a connection dropped once open,
+    # a 5xx, a 2xx we cannot read) cannot make a second post: the platform dedups by our key, or the
+    # adapter finds what an earlier attempt made before it creates anything. Those failures are then
+    # Retryable; otherwise OutcomeUnknown, never resent without a person. Failures before anything was
+    # sent (connection refused, connect timeout) are Retryable either way.
+    resend_safe: bool
+    status_is_receipt: bool = False  # a 2xx alone means "published", whatever its body says
+
+
+@dataclass(frozen=True)
 class Published:
     remote_id: str
     url: str | None = None
@@ -161,6 +176,8 @@ class Channel(abc.ABC):
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
     # Valid-looking settings, for docs and for the contract test that runs over every kind.
     example_settings: ClassVar[dict[str, Any]] = {}
+    # None when `publish` sends no HTTP (SMTP, a folder, this site's own feed).
+    http_wire: ClassVar[HttpWire | None] = None
 
     def __init__(
         self,

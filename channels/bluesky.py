@@ -56,12 +56,14 @@ from atproto_client.utils.facet_detection import detect_facets
 from atproto_core.exceptions import AtProtocolError
 from PIL import Image
 
+from channels.adapter_kit import CONNECT_TIMEOUT, USER_AGENT, said
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     Problem,
     Published,
     check_against_capabilities,
@@ -80,9 +82,7 @@ from channels.errors import (
 from channels.registry import register
 from channels.textcount import count_graphemes
 
-USER_AGENT = "publisher/0.1"
 DEFAULT_SERVICE = "https://bsky.social"
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 TIMEOUT_RANGE = (1.0, 120.0)
 POST_COLLECTION = "app.bsky.feed.post"
@@ -93,7 +93,6 @@ MAX_IMAGES = 4  # app.bsky.embed.images#main maxLength
 # that have not updated still refuse more than 1,000,000 bytes, so the old limit is the safe one.
 MAX_IMAGE_BYTES = 1_000_000
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
-MAX_WORDS = 500
 RESEND_SAFE = "sending again cannot duplicate the post: its record key is fixed"
 
 # Error names a PDS uses for a token it will not take; renewing the session may help.
@@ -161,6 +160,9 @@ class BlueskyChannel(Channel):
         "handle": "ministarstvo.bsky.social",
         "app_password": "abcd-efgh-ijkl-mnop",
     }
+    # atproto talks httpx, not our session. The record key is fixed per delivery, so a resend collides
+    # instead of duplicating: whatever may hide a post is Retryable (module docstring).
+    http_wire = HttpWire(client="httpx", resend_safe=True)
 
     def check_config(self) -> None:
         super().check_config()
@@ -486,7 +488,7 @@ def _xrpc_message(exc: RequestErrorBase) -> str:
 
 
 def _words(exc: RequestErrorBase) -> str:
-    """': <Error>: <message>' as the server said it, one line, at most MAX_WORDS characters."""
+    """': <Error>: <message>' as the server said it, one line (adapter_kit.said)."""
     error, message = _xrpc(exc)
     content = exc.response.content if exc.response is not None else None
     if error:
@@ -495,12 +497,7 @@ def _words(exc: RequestErrorBase) -> str:
         text = content.decode("utf-8", errors="replace")
     else:
         text = message
-    words = " ".join(text.split())
-    if not words:
-        return ""
-    if len(words) > MAX_WORDS:
-        words = words[: MAX_WORDS - 1] + "…"
-    return f": {words}"
+    return said(text)
 
 
 def _retry_after(exc: RateLimitExceededError) -> float | None:

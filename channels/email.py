@@ -31,6 +31,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, getaddresses
 from typing import Any
 
+from channels.adapter_kit import ATTACHMENT_TYPES, CONNECT_TIMEOUT, excerpt
 from channels.base import (
     Capabilities,
     Channel,
@@ -51,16 +52,13 @@ from channels.errors import (
     Retryable,
 )
 from channels.registry import register
-from channels.state_portal import MEDIA_TYPES
 
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 60.0
 TIMEOUT_RANGE = (1.0, 300.0)
 DEFAULT_ATTACHMENTS_MB = 20
 ATTACHMENTS_MB_RANGE = (1, 100)
 MAX_ATTACHMENTS = 20
 MAX_RECIPIENTS = 500
-MAX_WORDS = 500
 MB = 1024 * 1024
 # 7bit: every part is encoded (base64 or quoted-printable, whichever is shorter), so the message
 # passes any server, with or without 8BITMIME. Headers are RFC 2047 encoded; lines end in CRLF.
@@ -159,7 +157,7 @@ class Email(Channel):
             title_required=True,  # the subject line
             max_images=MAX_ATTACHMENTS,
             max_videos=5,
-            media_types=MEDIA_TYPES,
+            media_types=ATTACHMENT_TYPES,
             max_media_bytes=None,  # the limit is on all attachments together: see validate()
             alt_text_required=False,  # attachments: a mail client shows no alt text
             idempotent=False,
@@ -350,13 +348,8 @@ class Email(Channel):
         return Retryable(f"{what} at {step.upper()} ({name}); nothing was sent")
 
     def _words(self, raw: object) -> str:
-        text = _text(raw)
-        words = " ".join(self._scrub(text).split())
-        if not words:
-            return ""
-        if len(words) > MAX_WORDS:
-            words = words[: MAX_WORDS - 1] + "…"
-        return f" {words}"
+        words = excerpt(self._scrub(_text(raw)))
+        return f" {words}" if words else ""
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._password, "<password>") if self._password else text

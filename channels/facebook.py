@@ -36,15 +36,15 @@ from typing import Any, ClassVar
 
 import facebook
 import requests
-from urllib3.exceptions import MaxRetryError, NewConnectionError
-from urllib3.exceptions import ProxyError as Urllib3ProxyError
 
+from channels.adapter_kit import CONNECT_TIMEOUT, USER_AGENT, nothing_sent, parse_retry_after, said
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     MediaItem,
     Problem,
     Published,
@@ -68,9 +68,7 @@ GRAPH_URL = facebook.FACEBOOK_GRAPH_URL  # "https://graph.facebook.com/"
 VIDEO_HOST = "https://graph-video.facebook.com/"
 DEFAULT_VERSION = "v21.0"
 SDK_VERSION = "3.1"  # the newest version facebook-sdk 3.1.0's constructor accepts
-USER_AGENT = "publisher/0.1"
 
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 TIMEOUT_RANGE = (1.0, 300.0)  # a video upload may take a while to be answered
 
@@ -82,7 +80,6 @@ MAX_IMAGE_BYTES = 10_000_000  # Graph API photo reference: static images "less t
 MAX_VIDEO_BYTES = 256 * 1024 * 1024
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
-MAX_WORDS = 500
 
 PUBLISH = "publish"  # creates a public post: not idempotent, a lost answer is OutcomeUnknown
 UPLOAD = "upload"  # an unpublished photo: nothing public yet, a lost answer is Retryable
@@ -120,6 +117,8 @@ class FacebookPage(Channel):
         "graph_version": DEFAULT_VERSION,
         "timeout": 30,
     }
+    # No idempotency key: a publish whose answer is lost is OutcomeUnknown (module docstring).
+    http_wire = HttpWire(client="requests", resend_safe=False)
 
     def check_config(self) -> None:
         super().check_config()
@@ -330,7 +329,7 @@ def graph_outcome(
         _raise_graph_error(stage, status, headers, error, text, secrets)
     if 200 <= status < 300 and isinstance(body, dict):
         return body
-    words = _words(text)
+    words = said(text)
     if status == 429:
         raise RateLimited(f"Facebook is limiting requests (HTTP 429){words}", retry_after=usage_wait(headers),
                           status=status, body=text)
@@ -355,7 +354,7 @@ def _raise_graph_error(
     which = (f"code {code}" if code is not None else "no error code") + (
         f", subcode {subcode}" if subcode is not None else "")
     parts = [error.get("message"), error.get("error_user_title"), error.get("error_user_msg")]
-    words = _words(" ".join(_scrub(p, secrets) for p in parts if isinstance(p, str)))
+    words = said(" ".join(_scrub(p, secrets) for p in parts if isinstance(p, str)))
     kw: dict[str, Any] = {"status": status, "body": text}
     if code in AUTH_CODES and stage == APP_CHECK:
         raise AuthExpired(f"Facebook refused app_id/app_secret ({which}){words}", **kw)
@@ -375,7 +374,7 @@ def _raise_graph_error(
 
 def usage_wait(headers: Mapping[str, str]) -> float | None:
     """Seconds until Facebook lifts a rate limit: the largest `estimated_time_to_regain_access`
-    (minutes) in the usage headers, else a numeric Retry-After; None when neither says."""
+    (minutes) in the usage headers, else Retry-After; None when neither says."""
     minutes: list[float] = []
     for name in ("x-business-use-case-usage", "x-app-usage", "x-page-usage", "x-ad-account-usage"):
         raw = headers.get(name)
@@ -388,8 +387,7 @@ def usage_wait(headers: Mapping[str, str]) -> float | None:
     positive = [m for m in minutes if m > 0]
     if positive:
         return max(positive) * 60.0
-    retry_after = (headers.get("Retry-After") or "").strip()
-    return float(retry_after) if retry_after.isdigit() else None
+    return parse_retry_after(headers.get("Retry-After"))
 
 
 def _find_regain(value: object) -> list[float]:
@@ -435,32 +433,11 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     return re.sub(r"(access_token|appsecret_proof|client_secret)=[^&\s\"']+", r"\1=***", text)
 
 
-def _words(text: str) -> str:
-    words = " ".join(text.split())
-    if not words:
-        return ""
-    if len(words) > MAX_WORDS:
-        words = words[: MAX_WORDS - 1] + "…"
-    return f": {words}"
-
-
-def _nothing_sent(exc: requests.RequestException) -> bool:
-    """True when the request cannot have reached Facebook: the connection was never established."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    if not isinstance(exc, requests.ConnectionError):
-        return False
-    reason = exc.args[0] if exc.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    return isinstance(reason, NewConnectionError | Urllib3ProxyError)
-
-
 def transport_failure(exc: requests.RequestException, stage: str, read_timeout: float) -> ChannelError:
     """No answer came back. Only the exception's class name is used: its text holds the URL, and a GET
     carries the access token in its query."""
     name = type(exc).__name__
-    if _nothing_sent(exc):
+    if nothing_sent(exc):
         return Retryable(f"could not connect to Facebook ({name}); nothing was sent")
     if isinstance(exc, requests.ReadTimeout):
         what = f"Facebook did not answer within {read_timeout:g} s ({name})"

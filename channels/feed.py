@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
+from channels.adapter_kit import ATTACHMENT_TYPES
 from channels.base import Capabilities, Channel, ConfigField, Content, Health, Problem, Published
 from channels.errors import ChannelConfigError, Rejected
 from channels.registry import register
-from channels.state_portal import MEDIA_TYPES
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 MAX_FEED_TITLE = 200
@@ -81,7 +81,7 @@ class Feed(Channel):
             title_required=True,  # an entry without a title is a blank line in a feed reader
             max_images=20,  # accepted, not carried: see the module's docstring
             max_videos=5,
-            media_types=MEDIA_TYPES,
+            media_types=ATTACHMENT_TYPES,
             alt_text_required=False,
             idempotent=True,  # publishing a key twice names the same entry
         )

@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from channels.adapter_kit import ATTACHMENT_TYPES, media_entry, post_payload
 from channels.base import Capabilities, Channel, ConfigField, Content, Health, MediaItem, Published
 from channels.errors import ChannelConfigError, Rejected, Retryable
 from channels.registry import register
-from channels.state_portal import MEDIA_TYPES, media_entry, post_payload
 
 # The key becomes a file name: no separators, no leading dot (hidden files, "." and "..").
 _KEY = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
@@ -57,7 +57,7 @@ class LocalFolder(Channel):
             max_text=None,
             max_images=20,
             max_videos=2,
-            media_types=MEDIA_TYPES,
+            media_types=ATTACHMENT_TYPES,
             alt_text_required=True,
             idempotent=True,  # a second publish with the same key finds the first file
         )

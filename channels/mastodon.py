@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 import mimetypes
 import re
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -39,12 +40,14 @@ from mastodon.errors import (
     MastodonUnauthorizedError,
 )
 
+from channels.adapter_kit import CONNECT_TIMEOUT, USER_AGENT, parse_retry_after, said
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     MediaItem,
     Problem,
     Published,
@@ -68,8 +71,6 @@ from channels.errors import (
 from channels.registry import register
 from channels.textcount import count_graphemes
 
-USER_AGENT = "publisher/0.1"
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 TIMEOUT_RANGE = (1.0, 120.0)
 DEFAULT_MEDIA_WAIT = 120.0  # seconds to wait for the instance to process uploaded media, per post
@@ -78,7 +79,6 @@ MEDIA_POLL_FIRST, MEDIA_POLL_MAX = 0.5, 5.0
 ASSUMED_VERSION = "4.0.0"  # /api/v2/media (3.1.4) and /api/v2/instance (4.0); older servers are gone
 VISIBILITIES = ("public", "unlisted")
 IDEMPOTENCY_WINDOW = "about an hour"  # Mastodon keeps Idempotency-Key for 3600 s
-MAX_WORDS = 500
 NOTHING_POSTED = "nothing was posted yet"  # an unused upload is deleted by the instance
 
 # What an instance's /api/v2/instance usually says; used until (or when) it cannot be asked. The media
@@ -119,6 +119,25 @@ class InstanceLimits:
 DEFAULT_LIMITS = InstanceLimits()
 
 
+class _LastAnswer:
+    """What Mastodon.py gets as its session: ours, every call passed on unchanged, keeping the last answer
+    (per thread: one adapter may send for several deliveries at once). On a 429 Mastodon.py raises without
+    the response, and a Retry-After is only in that answer's headers."""
+
+    def __init__(self, session: requests.Session) -> None:
+        self._session = session
+        self._local = threading.local()
+
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        self._local.answer = None
+        self._local.answer = self._session.request(method, url, **kwargs)
+        return self._local.answer
+
+    @property
+    def last(self) -> requests.Response | None:
+        return getattr(self._local, "answer", None)
+
+
 @register
 class MastodonChannel(Channel):
     kind = "mastodon"
@@ -139,6 +158,8 @@ class MastodonChannel(Channel):
         "visibility": "public",
         "language": "sr",
     }
+    # The status carries our Idempotency-Key, so every failure that may hide a post is Retryable (translate).
+    http_wire = HttpWire(client="requests", resend_safe=True)
 
     def check_config(self) -> None:
         super().check_config()
@@ -160,6 +181,7 @@ class MastodonChannel(Channel):
         self._media_wait = seconds_setting(self.kind, "media_timeout", self.config.get("media_timeout"),
                                            DEFAULT_MEDIA_WAIT, MEDIA_WAIT_RANGE)
         self._api: Mastodon | None = None
+        self._answers = _LastAnswer(self.session)
         self._limits: InstanceLimits | None = None
         self._limits_until = 0.0
 
@@ -312,7 +334,7 @@ class MastodonChannel(Channel):
             self._api = Mastodon(
                 access_token=self._token,
                 api_base_url=self._base_url,
-                session=self.session,
+                session=self._answers,  # type: ignore[arg-type]  # Mastodon.py only calls .request on it
                 request_timeout=(CONNECT_TIMEOUT, self._read_timeout),
                 ratelimit_method="throw",  # never sleep inside the worker; the dispatcher waits
                 mastodon_version=ASSUMED_VERSION,
@@ -382,14 +404,13 @@ def translate(exc: MastodonError, api: Mastodon, *, doing: str,
     nothing visible (a media upload, which the instance deletes if no status uses it), so whatever did not
     clearly fail for good is Retryable, never OutcomeUnknown."""
     if isinstance(exc, MastodonRatelimitError):
-        reset = getattr(api, "ratelimit_reset", None)
-        wait = max(0.0, float(reset) - time.time()) if isinstance(reset, int | float) else None
-        return RateLimited(f"{doing}: the instance is limiting requests (HTTP 429)", retry_after=wait, status=429)
+        return RateLimited(f"{doing}: the instance is limiting requests (HTTP 429)", retry_after=_rate_limit_wait(api),
+                           status=429)
     if isinstance(exc, MastodonNetworkError):
         return Retryable(f"{doing}: {_transport_words(exc.__context__, api)}{'; ' + safe if safe else ''}")
     if isinstance(exc, MastodonAPIError):
         status = _status(exc)
-        words = _words(_error_text(exc))
+        words = said(_error_text(exc))
         if status is None:
             # The answer arrived but was not JSON (a proxy's error page, a cut-off body). The status may exist;
             # a resend with the same key returns it.
@@ -398,7 +419,8 @@ def translate(exc: MastodonError, api: Mastodon, *, doing: str,
             return AuthExpired(f"{doing}: the instance refused the access token (HTTP {status}){words}; "
                                    "create a new token under Preferences → Development", status=status)
         if status == 429:
-            return RateLimited(f"{doing}: the instance is limiting requests (HTTP 429){words}", status=status)
+            return RateLimited(f"{doing}: the instance is limiting requests (HTTP 429){words}",
+                               retry_after=_rate_limit_wait(api), status=status)
         if status == 408 or status >= 500:
             return Retryable(f"{doing}: the instance failed (HTTP {status}){words}", status=status)
         if status == 422 and "finished processing" in words.lower():
@@ -409,6 +431,17 @@ def translate(exc: MastodonError, api: Mastodon, *, doing: str,
         return Rejected(f"{doing}: the instance refused it (HTTP {status}){words}", status=status)
     # MastodonIllegalArgumentError, MastodonVersionError, ...: refused by Mastodon.py before anything was sent.
     return Rejected(f"{doing}: Mastodon.py refused the request ({type(exc).__name__})")
+
+
+def _rate_limit_wait(api: Mastodon) -> float | None:
+    """Seconds until the instance lifts its limit: X-RateLimit-Reset as Mastodon.py read it (already
+    corrected by the server's Date), else the Retry-After a proxy in front of the instance may send."""
+    reset = getattr(api, "ratelimit_reset", None)
+    if isinstance(reset, int | float):
+        return max(0.0, float(reset) - time.time())
+    answers = getattr(api, "session", None)
+    answer = answers.last if isinstance(answers, _LastAnswer) else None
+    return parse_retry_after(answer.headers.get("Retry-After")) if answer is not None else None
 
 
 def _transport_words(cause: BaseException | None, api: Mastodon) -> str:
@@ -432,16 +465,6 @@ def _status(exc: MastodonError) -> int | None:
 def _error_text(exc: MastodonError) -> str:
     args = exc.args
     return args[3] if len(args) >= 4 and isinstance(args[3], str) else ""
-
-
-def _words(text: str) -> str:
-    """': <what the instance said>', one line, at most MAX_WORDS characters; '' when it said nothing."""
-    words = " ".join(text.split())
-    if not words:
-        return ""
-    if len(words) > MAX_WORDS:
-        words = words[: MAX_WORDS - 1] + "…"
-    return f": {words}"
 
 
 def _published(status: Any) -> Published:

@@ -17,18 +17,28 @@ import re
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
+from channels.adapter_kit import (
+    ATTACHMENT_TYPES,
+    CONNECT_TIMEOUT,
+    USER_AGENT,
+    media_entry,
+    parse_retry_after,
+    post_payload,
+    read_limited,
+    said,
+)
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     MediaItem,
     Problem,
     Published,
@@ -38,17 +48,11 @@ from channels.base import (
 from channels.errors import AuthExpired, ChannelConfigError, OutcomeUnknown, RateLimited, Rejected, Retryable
 from channels.registry import register
 
-USER_AGENT = "publisher/0.1"
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 TIMEOUT_RANGE = (1.0, 120.0)
 MIN_SECRET_BYTES = 16
 MAX_ATTACHMENTS = 20  # images, videos and documents together
-MAX_WORDS = 500  # how much of the portal's answer goes into an error message
 MAX_REPLY_BYTES = 64 * 1024  # a misbehaving portal must not fill our memory with its answer
-MEDIA_TYPES = frozenset(
-    {"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "application/pdf"}
-)
 
 # Header values must be visible ASCII; the core's keys look like "p12-c3-0123456789abcdef".
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -66,6 +70,9 @@ class StatePortal(Channel):
     )
     example_settings = {"url": "https://portal.example.gov.rs/hooks/ministry",
                         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "timeout": 30}
+    # The portal dedups by webhook-id, so every unanswered request is resent (see _transport_failure); and
+    # under Standard Webhooks a 2xx alone means "stored", whatever the body says.
+    http_wire = HttpWire(client="requests", resend_safe=True, status_is_receipt=True)
 
     def check_config(self) -> None:
         super().check_config()
@@ -89,7 +96,7 @@ class StatePortal(Channel):
             title_required=True,
             max_images=20,
             max_videos=2,
-            media_types=MEDIA_TYPES,
+            media_types=ATTACHMENT_TYPES,
             max_media_bytes=20 * 1024 * 1024,
             alt_text_required=True,
             idempotent=True,
@@ -120,7 +127,7 @@ class StatePortal(Channel):
         except requests.RequestException as exc:
             raise _transport_failure(exc, self._read_timeout) from None
         with reply:
-            return reply_outcome(reply.status_code, reply.headers, _read_reply(reply), key)
+            return reply_outcome(reply.status_code, reply.headers, read_limited(reply, MAX_REPLY_BYTES)[0], key)
 
     def find(self, key: str) -> Published | None:
         """The portal has no lookup API we know of, so this cannot tell.
@@ -149,7 +156,7 @@ class StatePortal(Channel):
         except requests.RequestException as exc:
             return Health(ok=False, message=f"the portal did not answer ({type(exc).__name__})")
         with reply:
-            return health_outcome(reply.status_code, _read_reply(reply))
+            return health_outcome(reply.status_code, read_limited(reply, MAX_REPLY_BYTES)[0])
 
     def _signed_headers(self, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
         return {
@@ -204,72 +211,14 @@ def sign(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode("ascii")
 
 
-def iso_utc(moment: datetime) -> str:
-    if moment.tzinfo is None:  # Content promises aware UTC; a naive value is taken at its word
-        moment = moment.replace(tzinfo=UTC)
-    m = moment.astimezone(UTC)
-    # Formatted by hand: strftime was a measurable part of the worker's time per send.
-    return f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}Z"
-
-
-def post_payload(content: Content, *, sent_at: datetime, media: list[dict[str, Any]]) -> dict[str, Any]:
-    """The portal's event for one post; the local folder archives the same shape."""
-    return {
-        "type": "post.published",
-        "timestamp": iso_utc(sent_at),
-        "data": {
-            "id": content.post_id,
-            "title": content.title,
-            "body": content.text,
-            "language": content.language,
-            "variants": dict(content.variants),
-            "scheduled_at": iso_utc(content.scheduled_at) if content.scheduled_at else None,
-            "media": media,
-        },
-    }
-
-
-def media_entry(item: MediaItem) -> dict[str, Any]:
-    return {
-        "content_type": item.content_type,
-        "alt_text": item.alt_text,
-        "sha256": item.sha256,
-        "size": item.size,
-        "filename": item.filename,
-    }
-
-
 def _inline_media(item: MediaItem) -> dict[str, Any]:
-    label = item.filename or item.sha256[:12]
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(f"{label}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
-    # Approval covered these checksums: never send bytes that differ from what was approved.
-    if hashlib.sha256(data).hexdigest() != item.sha256 or len(data) != item.size:
-        raise Rejected(f"{label}: the media file changed since it was approved")
-    return {**media_entry(item), "data_base64": base64.b64encode(data).decode("ascii")}
+    # Approval covered these checksums: read_approved refuses bytes that differ from what was approved.
+    return {**media_entry(item), "data_base64": base64.b64encode(item.read_approved()).decode("ascii")}
 
 
 def encode_body(payload: Mapping[str, Any]) -> bytes:
     # These exact bytes are signed and sent; Cyrillic stays UTF-8 rather than \u escapes.
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _read_reply(reply: requests.Response) -> str:
-    """Up to MAX_REPLY_BYTES of the answer. The status line already arrived, and it decides the
-    outcome, so a body that breaks off is kept as far as it came rather than raised."""
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        for chunk in reply.iter_content(chunk_size=8192):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size >= MAX_REPLY_BYTES:
-                break
-    except (requests.RequestException, OSError):
-        pass
-    return b"".join(chunks)[:MAX_REPLY_BYTES].decode("utf-8", errors="replace")
 
 
 # --- translating the portal's answers: the one place that decides what a failure means --------------
@@ -282,7 +231,7 @@ def reply_outcome(status: int, headers: Mapping[str, str], text: str, key: str) 
     if status == 409:
         # The portal already has this webhook-id: an earlier attempt got through and its answer was lost.
         return _published(text, key)
-    words = _portal_words(text)
+    words = said(text)
     if status == 429:
         raise RateLimited(
             f"the portal is limiting requests (HTTP 429){words}",
@@ -327,7 +276,7 @@ def health_outcome(status: int, text: str) -> Health:
         return Health(ok=True, message="the portal answers")
     if status in (401, 403):
         return Health(ok=False, message="credentials refused")
-    return Health(ok=False, message=f"the portal's health check answered HTTP {status}{_portal_words(text)}")
+    return Health(ok=False, message=f"the portal's health check answered HTTP {status}{said(text)}")
 
 
 def _published(text: str, key: str) -> Published:
@@ -344,29 +293,3 @@ def _published(text: str, key: str) -> Published:
         remote_id=str(remote_id) if remote_id not in (None, "") else key,
         url=url if isinstance(url, str) and url else None,
     )
-
-
-def _portal_words(text: str) -> str:
-    """': <what the portal said>', one line, at most MAX_WORDS characters; '' when it said nothing."""
-    words = " ".join(text.split())
-    if not words:
-        return ""
-    if len(words) > MAX_WORDS:
-        words = words[: MAX_WORDS - 1] + "…"
-    return f": {words}"
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None if absent or garbage."""
-    if value is None:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"[0-9]+", value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # "-0000" dates parse naive; HTTP dates are GMT
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -16,25 +16,31 @@ here carries it (see `_scrub` and `_TokenFilter`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import mimetypes
 import re
-import ssl
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import ConnectTimeoutError
 
+from channels.adapter_kit import (
+    CONNECT_TIMEOUT,
+    USER_AGENT,
+    nothing_sent,
+    parse_retry_after,
+    read_limited,
+    said,
+)
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     MediaItem,
     Problem,
     Published,
@@ -54,8 +60,6 @@ from channels.errors import (
 from channels.registry import register
 
 API_BASE = "https://api.telegram.org"
-USER_AGENT = "publisher/0.1"
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 60.0  # an album of videos is up to 500 MB to upload and process
 TIMEOUT_RANGE = (1.0, 300.0)
 MAX_TEXT = 4096  # sendMessage: 1-4096 characters after entities parsing
@@ -63,7 +67,6 @@ MAX_CAPTION = 1024  # sendPhoto / sendVideo / sendMediaGroup: 0-1024 characters
 MAX_GROUP = 10  # sendMediaGroup: 2-10 items
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # "The photo must be at most 10 MB in size"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # any other file uploaded as multipart/form-data
-MAX_WORDS = 500
 MAX_REPLY_BYTES = 1024 * 1024
 PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
 VIDEO_TYPES = frozenset({"video/mp4"})
@@ -119,6 +122,8 @@ class Telegram(Channel):
         "bot_token": "123456789:AAE-example-token-0123456789abcdefgh",
         "chat_id": "@ministarstvo",
     }
+    # No idempotency and no search: whatever may have reached Telegram is OutcomeUnknown (module docstring).
+    http_wire = HttpWire(client="requests", resend_safe=False)
 
     def check_config(self) -> None:
         super().check_config()
@@ -232,7 +237,7 @@ class Telegram(Channel):
         except requests.RequestException as exc:
             raise _transport_failure(exc, method, sending=sending, read_timeout=self._read_timeout) from None
         with reply:
-            text, complete = _read_reply(reply)
+            text, complete = read_limited(reply, MAX_REPLY_BYTES)
         return reply_outcome(reply.status_code, reply.headers, text, method=method, sending=sending,
                              chat=self._chat, complete=complete, scrub=self._scrub)
 
@@ -309,37 +314,13 @@ class _Upload:
 
 
 def _upload(number: int, item: MediaItem) -> _Upload:
-    label = item.filename or item.sha256[:12]
     if item.content_type not in PHOTO_TYPES | VIDEO_TYPES:
-        raise Rejected(f"{label}: {item.content_type} files cannot be posted to Telegram")
-    try:
-        data = item.read()
-    except OSError as exc:
-        raise Rejected(f"{label}: the media file cannot be read ({exc.strerror or type(exc).__name__})") from None
-    # Approval covered these checksums: never send bytes that differ from what was approved.
-    if hashlib.sha256(data).hexdigest() != item.sha256 or len(data) != item.size:
-        raise Rejected(f"{label}: the media file changed since it was approved")
-    return _Upload(number, item, data)
+        raise Rejected(f"{item.label}: {item.content_type} files cannot be posted to Telegram")
+    # Approval covered these checksums: read_approved refuses bytes that differ from what was approved.
+    return _Upload(number, item, item.read_approved())
 
 
 # --- answers: the one place that decides what a failure means ----------------------------------------
-
-
-def _read_reply(reply: requests.Response) -> tuple[str, bool]:
-    """(up to MAX_REPLY_BYTES of the body, whether it arrived whole)."""
-    chunks: list[bytes] = []
-    size = 0
-    complete = True
-    try:
-        for chunk in reply.iter_content(chunk_size=8192):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_REPLY_BYTES:
-                complete = False
-                break
-    except (requests.RequestException, OSError):
-        complete = False
-    return b"".join(chunks)[:MAX_REPLY_BYTES].decode("utf-8", errors="replace"), complete
 
 
 def reply_outcome(
@@ -373,7 +354,7 @@ def reply_outcome(
     if answer is not None and isinstance(answer.get("error_code"), int) and not isinstance(answer["error_code"], bool):
         code = answer["error_code"]
     description = answer.get("description") if answer is not None else None
-    words = _words(description if isinstance(description, str) else text)
+    words = said(description if isinstance(description, str) else text)
     parameters = answer.get("parameters") if answer is not None else None
     parameters = parameters if isinstance(parameters, dict) else {}
     kw = {"status": status, "body": text}
@@ -388,7 +369,7 @@ def reply_outcome(
     if code == 429:
         retry_after = parameters.get("retry_after")
         if not isinstance(retry_after, int | float) or isinstance(retry_after, bool) or retry_after < 0:
-            retry_after = _header_seconds(headers.get("Retry-After"))
+            retry_after = parse_retry_after(headers.get("Retry-After"))
         raise RateLimited(f"Telegram is limiting this bot (HTTP 429){words}", retry_after=retry_after, **kw)
     if code == 401:
         raise AuthExpired(f"Telegram refused the bot token (HTTP 401){words}; it was revoked or replaced in "
@@ -436,7 +417,7 @@ def _transport_failure(exc: requests.RequestException, method: str, *, sending: 
                        read_timeout: float) -> ChannelError:
     """No answer. Retryable only when the request cannot have reached Telegram."""
     name = type(exc).__name__  # never str(exc): it holds the URL, and the URL holds the token
-    if _nothing_sent(exc):
+    if nothing_sent(exc):
         if isinstance(exc, requests.ConnectTimeout):
             what = f"could not connect to Telegram within {CONNECT_TIMEOUT:g} s"
         elif isinstance(exc, requests.exceptions.SSLError):
@@ -456,46 +437,5 @@ def _transport_failure(exc: requests.RequestException, method: str, *, sending: 
     return Retryable(f"{what} ({name})")
 
 
-def _nothing_sent(exc: requests.RequestException) -> bool:
-    """True when the failure happened before a byte of the request could reach Telegram.
-
-    requests wraps urllib3: a refused or unreachable connection arrives as ConnectionError(MaxRetryError
-    (reason=NewConnectionError)), NewConnectionError being a ConnectTimeoutError; a connection that
-    broke later arrives as ConnectionError(ProtocolError). A refused certificate is an SSLError around
-    ssl.SSLCertVerificationError; any other SSLError may have happened mid-request."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    causes = list(_causes(exc))
-    if isinstance(exc, requests.exceptions.SSLError):
-        return any(isinstance(c, ssl.SSLCertVerificationError) for c in causes)
-    if isinstance(exc, requests.exceptions.ProxyError | requests.ConnectionError):
-        return any(isinstance(c, ConnectTimeoutError) for c in causes)
-    return False
-
-
-def _causes(exc: BaseException, depth: int = 0) -> Iterator[BaseException]:
-    if depth > 6:
-        return
-    for inner in (*exc.args, getattr(exc, "reason", None), getattr(exc, "original_error", None), exc.__cause__):
-        if isinstance(inner, BaseException) and inner is not exc:
-            yield inner
-            yield from _causes(inner, depth + 1)
-
-
 def _field(obj: Any, name: str) -> Any:
     return obj.get(name) if isinstance(obj, dict) else None
-
-
-def _words(text: str | None) -> str:
-    words = " ".join((text or "").split())
-    if not words:
-        return ""
-    if len(words) > MAX_WORDS:
-        words = words[: MAX_WORDS - 1] + "…"
-    return f": {words}"
-
-
-def _header_seconds(value: str | None) -> float | None:
-    if value is not None and re.fullmatch(r"\s*[0-9]+\s*", value):
-        return float(value)
-    return None

@@ -40,12 +40,14 @@ from urllib.parse import urlsplit
 
 import requests
 
+from channels.adapter_kit import CONNECT_TIMEOUT, USER_AGENT, parse_retry_after, read_limited, said
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     MediaItem,
     Problem,
     Published,
@@ -61,10 +63,7 @@ from channels.errors import (
     Retryable,
 )
 from channels.registry import register
-from channels.state_portal import parse_retry_after
 
-USER_AGENT = "publisher/0.1"
-CONNECT_TIMEOUT = 5.0
 VALIDATE_TIMEOUT = 10.0  # validate() runs while an officer waits for the submit to finish
 DEFAULT_READ_TIMEOUT = 60.0  # WordPress makes the image sub-sizes before it answers an upload
 TIMEOUT_RANGE = (1.0, 300.0)
@@ -74,7 +73,6 @@ MAX_IMAGES = 20
 MAX_VIDEOS = 5
 MAX_TEXT = 200_000  # not WordPress's limit (it has none to speak of), a guard against a pasted book
 MAX_REPLY_BYTES = 8 * 1024 * 1024
-MAX_WORDS = 500  # how much of WordPress's answer goes into an error message
 MAX_ERROR_BODY = 4000  # how much of it an error keeps in `body`
 PER_PAGE = 100
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -186,6 +184,9 @@ class WordPress(Channel):
         "tags": ["саопштење"],
         "scripts": "both",
     }
+    # No idempotency key (capabilities().idempotent is False), yet resending is safe: publish looks its
+    # slugs up before it creates anything (module docstring), so a 5xx or a lost answer is Retryable.
+    http_wire = HttpWire(client="requests", resend_safe=True)
 
     # --- settings -------------------------------------------------------------------------------------
 
@@ -799,17 +800,8 @@ def _number(value: object, default: float, bounds: tuple[float, float], name: st
 
 
 def _read_reply(reply: requests.Response) -> str:
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        for chunk in reply.iter_content(chunk_size=65536):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_REPLY_BYTES:
-                break
-    except (requests.RequestException, OSError):
-        pass  # the status line arrived and decides; a body cut short is garbage at worst
-    return b"".join(chunks)[:MAX_REPLY_BYTES].decode("utf-8", errors="replace")
+    # The status line arrived and decides; a body cut short is garbage at worst.
+    return read_limited(reply, MAX_REPLY_BYTES, chunk_size=65536)[0]
 
 
 def _json(text: str) -> Any:
@@ -830,12 +822,7 @@ def wordpress_words(text: str) -> str:
             words += " (" + "; ".join(f"{k}: {v}" for k, v in params.items()) + ")"
     else:
         words = text
-    words = " ".join(html.unescape(_TAG.sub("", words)).split())
-    if not words:
-        return ""
-    if len(words) > MAX_WORDS:
-        words = words[: MAX_WORDS - 1] + "…"
-    return f": {words}"
+    return said(html.unescape(_TAG.sub("", words)))
 
 
 def _refused_parameter(body: Any) -> bool:

@@ -37,15 +37,15 @@ from typing import Any, ClassVar
 import requests
 import tweepy
 from tweepy.auth import OAuth1UserHandler
-from urllib3.exceptions import MaxRetryError, NewConnectionError
-from urllib3.exceptions import ProxyError as Urllib3ProxyError
 
+from channels.adapter_kit import CONNECT_TIMEOUT, USER_AGENT, excerpt, nothing_sent, parse_retry_after, said
 from channels.base import (
     Capabilities,
     Channel,
     ConfigField,
     Content,
     Health,
+    HttpWire,
     MediaItem,
     Problem,
     Published,
@@ -75,9 +75,7 @@ ME_URL = API_HOST + "/2/users/me"
 UPLOAD_URL = "https://api.x.com/2/media/upload"
 METADATA_URL = "https://api.x.com/2/media/metadata"
 POST_URL = "https://x.com/i/web/status/{id}"
-USER_AGENT = "publisher/0.1"
 
-CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 TIMEOUT_RANGE = (1.0, 120.0)
 
@@ -87,7 +85,6 @@ MAX_VIDEO_BYTES = 512 * 1024 * 1024
 MAX_ALT_TEXT = 1000
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
-MAX_WORDS = 500
 
 TWEET = "tweet"  # creating the post: not idempotent, a lost answer is OutcomeUnknown
 MEDIA = "media"  # uploads and alt text: nothing public yet, a lost answer is Retryable
@@ -117,6 +114,8 @@ class X(Channel):
         "access_token_secret": "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
         "timeout": 30,
     }
+    # No idempotency key: a post whose fate is unknown is OutcomeUnknown (module docstring).
+    http_wire = HttpWire(client="requests", resend_safe=False)
 
     # How long publish() waits for X to process a video, and the chunk size of its upload. Instance
     # attributes may override them (the tests do, to stay fast).
@@ -243,7 +242,7 @@ class X(Channel):
             if state == "failed":
                 error = info.get("error") if isinstance(info.get("error"), dict) else {}
                 words = error.get("message") or error.get("name") or "no reason given"
-                raise Rejected(f"X could not process the video: {_shorten(str(words))}")
+                raise Rejected(f"X could not process the video: {excerpt(str(words))}")
             wait = _clamp(info.get("check_after_secs"), 1.0, 30.0)
             if time.monotonic() + wait > deadline:
                 raise Retryable(
@@ -455,7 +454,7 @@ def is_duplicate(body: object) -> bool:
 
 
 def x_words(body: object, text: str) -> str:
-    """': <what X said>' in one line, at most MAX_WORDS characters; '' when it said nothing."""
+    """': <what X said>' in one line (adapter_kit.said); '' when it said nothing."""
     parts: list[str] = []
     if isinstance(body, dict):
         for error in body.get("errors") if isinstance(body.get("errors"), list) else []:
@@ -467,12 +466,7 @@ def x_words(body: object, text: str) -> str:
             parts.insert(0, body["detail"])
         if not parts and isinstance(body.get("title"), str):
             parts.append(body["title"])
-    words = " ".join(" ".join(parts).split()) if parts else " ".join(text.split())
-    return f": {_shorten(words)}" if words else ""
-
-
-def _shorten(words: str) -> str:
-    return words if len(words) <= MAX_WORDS else words[: MAX_WORDS - 1] + "…"
+    return said(" ".join(parts) if parts else text)
 
 
 def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
@@ -480,35 +474,22 @@ def rate_limit_wait(headers: Mapping[str, str], *, now: float | None = None) -> 
 
     `x-rate-limit-reset` (epoch seconds) is the endpoint's 15-minute window; on the daily caps of the
     lower access tiers X also sends `x-user-limit-24hour-*` / `x-app-limit-24hour-*`, whose reset counts
-    when their remaining is 0. The latest applicable reset wins; None when no header can be read."""
+    when their remaining is 0. The latest applicable reset wins; without any, Retry-After; None when no
+    header can be read."""
     now = time.time() if now is None else now
     candidates = [headers.get("x-rate-limit-reset")]
     for prefix in ("x-user-limit-24hour", "x-app-limit-24hour"):
         if (headers.get(f"{prefix}-remaining") or "").strip() == "0":
             candidates.append(headers.get(f"{prefix}-reset"))
     waits = [max(0.0, int(v.strip()) - now) for v in candidates if v and v.strip().isdigit()]
-    return max(waits) if waits else None
-
-
-def _nothing_sent(exc: requests.RequestException) -> bool:
-    """True when the request cannot have reached X: the connection was never established."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    if not isinstance(exc, requests.ConnectionError):
-        return False
-    reason = exc.args[0] if exc.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    # NewConnectionError covers refused connections and failed DNS look-ups (NameResolutionError).
-    # Any other ConnectionError - "Connection aborted", a reset while reading - may follow a request
-    # X already received.
-    return isinstance(reason, NewConnectionError | Urllib3ProxyError)
+    # A proxy or gateway in front of X may answer 429 with only the standard header.
+    return max(waits) if waits else parse_retry_after(headers.get("Retry-After"))
 
 
 def transport_failure(exc: requests.RequestException, stage: str, read_timeout: float) -> ChannelError:
     """No answer came back. Only the exception's class name is used: its text holds URLs."""
     name = type(exc).__name__
-    if _nothing_sent(exc):
+    if nothing_sent(exc):
         return Retryable(f"could not connect to X ({name}); nothing was sent")
     if isinstance(exc, requests.ReadTimeout):
         what = f"X did not answer within {read_timeout:g} s ({name})"

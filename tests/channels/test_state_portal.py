@@ -17,6 +17,7 @@ import requests
 from PIL import Image
 
 from channels import registry
+from channels.adapter_kit import parse_retry_after
 from channels.base import Content, MediaItem, Problem, Published
 from channels.errors import (
     AuthExpired,
@@ -27,7 +28,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
-from channels.state_portal import StatePortal, parse_retry_after, reply_outcome
+from channels.state_portal import StatePortal, reply_outcome
 from tests.support.portal_receiver import PortalReceiver
 
 RAW_KEY = b"k3y-for-the-state-portal-tests!!"  # 32 bytes

@@ -6,12 +6,15 @@ posts (alerts, pages) that do not care how it got there.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from publisher.core.models import Post
+from publisher.core.models import Post, PostChannel
 from publisher.core.runtime import Runtime
+from publisher.core.states import PostStatus
+from publisher.destinations.content import content_hash
 from publisher.posts import workflow
 from tests.factories.office import Office
 
@@ -40,11 +43,17 @@ def approved_post(session: Session, rt: Runtime, office: Office, *, author: str 
     return post_id
 
 
-def post_row(session: Session, office: Office, *, status: str, author: str = "ana", **columns: Any) -> int:
-    """A post row in any state, written directly (flushed, not committed)."""
-    values = {"title": "T", "body": "B", "language": "sr-Latn", "timezone": "Europe/Belgrade",
-              "content_hash": "x", **columns}
-    post = Post(status=status, author_id=office.users[author].id, **values)
+def post_row(session: Session, office: Office, *, status: str, author: str = "ana",
+             channels: tuple[str, ...] = (), **columns: Any) -> Post:
+    """A post row in any state on the office's `channels`, written directly with its content hash (flushed,
+    not committed). `columns` are Post's own (title, body, scheduled_at, …)."""
+    now = datetime.now(UTC)
+    values = {"title": "T", "body": "B", "language": "sr-Latn", "variants": {}, "timezone": "Europe/Belgrade",
+              "created_at": now, "updated_at": now,
+              "submitted_at": None if status == PostStatus.DRAFT else now, **columns}
+    post = Post(status=status, author_id=office.users[author].id, content_hash="", **values)
+    post.channel_links = [PostChannel(channel_id=office.channels[c].id, channel=office.channels[c]) for c in channels]
+    post.content_hash = content_hash(post)
     session.add(post)
     session.flush()
-    return post.id
+    return post

@@ -23,7 +23,7 @@ def addresses(session, office):
 
 
 def a_post(session, office) -> int:
-    return post_row(session, office, status="failed")
+    return post_row(session, office, status="failed").id
 
 
 def test_a_post_alert_goes_to_the_author_and_the_approvers_once(session, office):

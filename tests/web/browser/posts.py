@@ -12,21 +12,15 @@ from publisher.core.states import PostStatus
 from publisher.destinations.content import content_hash
 from publisher.posts.approvals import record_approval
 from tests.factories.office import Office
+from tests.factories.posts import post_row
 
 WEEK = datetime(2031, 6, 16, 7, 0, tzinfo=UTC)  # Monday 09:00 in Belgrade
 
 
 def add_post(session: Session, office: Office, author: str, title: str, body: str, status: str,
              when: datetime | None, channels: tuple[str, ...] = ("portal",)) -> Post:
-    now = datetime.now(UTC)
-    post = Post(title=title, body=body, language="sr-Latn", variants={}, status=status, scheduled_at=when,
-                timezone="Europe/Belgrade", author_id=office.users[author].id, created_at=now, updated_at=now,
-                submitted_at=now if status != PostStatus.DRAFT else None, content_hash="")
-    post.channel_links = [PostChannel(channel_id=office.channels[c].id, channel=office.channels[c]) for c in channels]
-    post.content_hash = content_hash(post)
-    session.add(post)
-    session.flush()
-    return post
+    return post_row(session, office, status=status, author=author, channels=channels, title=title, body=body,
+                    scheduled_at=when)
 
 
 def approval_queue(session: Session, office: Office) -> None:

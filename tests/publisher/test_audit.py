@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from publisher.audit import trail
@@ -45,3 +45,29 @@ def test_a_batch_writes_what_one_record_each_would(session, office):
 def test_a_batch_refuses_a_field_the_log_does_not_have(session):
     with pytest.raises(TypeError, match="no field"):
         trail.record_batch(session.connection(), SYSTEM, datetime.now(UTC), [{"action": "x", "colour": "red"}])
+
+
+def test_an_event_cannot_be_replaced_in_place(session, rt):
+    trail.record(session, SYSTEM, "test.event", detail={"n": 1})
+    session.commit()
+    event_id = session.scalar(select(AuditEvent.id).where(AuditEvent.action == "test.event"))
+    if rt.engine.dialect.name == "sqlite":
+        forge = text("INSERT OR REPLACE INTO audit_events (id, at, actor_name, via, action, subject) "
+                     "VALUES (:id, '2020-01-01 00:00:00', 'forger', 'sql', 'forged', '')")
+    else:
+        forge = text("INSERT INTO audit_events (id, at, actor_name, via, action, subject) "
+                     "VALUES (:id, now(), 'forger', 'sql', 'forged', '') ON CONFLICT (id) DO UPDATE SET action = 'forged'")
+    with pytest.raises(DatabaseError, match="append-only"):
+        session.execute(forge, {"id": event_id})
+    session.rollback()
+    assert session.scalar(select(AuditEvent.action).where(AuditEvent.id == event_id)) == "test.event"
+
+
+def test_the_log_cannot_be_emptied_at_once(session, rt):
+    trail.record(session, SYSTEM, "test.event")
+    session.commit()
+    statement = "DELETE FROM audit_events" if rt.engine.dialect.name == "sqlite" else "TRUNCATE audit_events CASCADE"
+    with pytest.raises(DatabaseError, match="append-only"):
+        session.execute(text(statement))
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == 1

@@ -35,6 +35,7 @@ from channels.base import Problem
 from publisher.core.errors import Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
 from publisher.core.states import PostStatus
+from publisher.destinations.content import file_label
 from publisher.media.inspection import ACCEPTED_DESCRIPTION
 from publisher.media.store import MAX_ALT_TEXT, store_upload
 from publisher.posts import publishable, workflow
@@ -104,7 +105,7 @@ def compose_form(channels: list[Channel], media: list[Media], post: Post | None,
 
 
 def _media_name(item: Media) -> str:
-    return item.original_name or f"{item.sha256[:12]}{item.extension}"
+    return file_label(item.original_name, item.sha256, item.extension)
 
 
 def _post_data(post: Post, channels: list[Channel]) -> dict[str, Any]:

@@ -78,6 +78,12 @@ def load_contents(session: Session, wanted: list[tuple[int, str]], media_dir: Pa
             for post_id, name in wanted if post_id in posts}
 
 
+def file_label(original_name: str | None, sha256: str, extension: str) -> str:
+    """How an officer knows a file: its uploaded name, else the start of its hash. Adapters name it so in
+    their refusals (MediaItem.label), and the compose page finds the file a refusal is about by it."""
+    return original_name or f"{sha256[:12]}{extension}"
+
+
 def with_other_script(content: Content) -> Content:
     """A Serbian post also in the other script (the website publishes both); others as they are."""
     if content.language not in (CYRILLIC, LATIN):
@@ -104,7 +110,7 @@ def build_content(post_id: int, title: str, body: str, language: str, variants: 
                 sha256=m.sha256,
                 size=m.size,
                 alt_text=m.alt_text,
-                filename=m.original_name or f"{m.sha256[:12]}{m.extension}",
+                filename=file_label(m.original_name, m.sha256, m.extension),
             )
             for m in media
         ),

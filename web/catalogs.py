@@ -90,13 +90,18 @@ def mo_bytes(catalog: Catalog) -> bytes:
     return buf.getvalue()
 
 
+def generated() -> list[tuple[Path, Catalog]]:
+    """Every generated file and the catalog it must hold, from the hand-edited .po files: the Cyrillic .po,
+    then a .mo per locale."""
+    cyrillic = cyrillic_catalog(read_catalog(LATIN))
+    return [(po_path(CYRILLIC), cyrillic)] + [
+        (po_path(locale).with_suffix(".mo"), cyrillic if locale == CYRILLIC else read_catalog(locale))
+        for locale in LOCALES]
+
+
 def wanted_files() -> dict[Path, bytes]:
-    """Every generated file and the bytes it should hold, from the hand-edited .po files."""
-    files = {po_path(CYRILLIC): po_bytes(cyrillic_catalog(read_catalog(LATIN)))}
-    for locale in LOCALES:
-        catalog = cyrillic_catalog(read_catalog(LATIN)) if locale == CYRILLIC else read_catalog(locale)
-        files[po_path(locale).with_suffix(".mo")] = mo_bytes(catalog)
-    return files
+    """Every generated file and the bytes it should hold."""
+    return {path: mo_bytes(catalog) if path.suffix == ".mo" else po_bytes(catalog) for path, catalog in generated()}
 
 
 Meaning = tuple[str, frozenset]
@@ -139,12 +144,8 @@ def _file_meaning(path: Path) -> Meaning | None:
 
 def stale_files() -> list[Path]:
     """Generated files whose content differs in meaning from what the hand-edited .po files make."""
-    latin = read_catalog(LATIN)
-    wanted = {po_path(CYRILLIC): meaning(cyrillic_catalog(latin))}
-    for locale in LOCALES:
-        catalog = cyrillic_catalog(latin) if locale == CYRILLIC else read_catalog(locale)
-        wanted[po_path(locale).with_suffix(".mo")] = meaning(catalog, compiled=True)
-    return [path for path, what in wanted.items() if _file_meaning(path) != what]
+    return [path for path, catalog in generated()
+            if _file_meaning(path) != meaning(catalog, compiled=path.suffix == ".mo")]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import math
 import os
@@ -60,10 +59,19 @@ from publisher.core import schema  # noqa: E402
 from publisher.core.actor import Actor  # noqa: E402
 from publisher.core.config import Settings  # noqa: E402
 from publisher.core.db import make_engine, make_session_factory  # noqa: E402
-from publisher.core.models import Delivery, DeliveryAttempt, Post, PostChannel, WorkerBeat  # noqa: E402
+from publisher.core.models import (  # noqa: E402
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    Post,
+    PostApproval,
+    PostChannel,
+    WorkerBeat,
+)
 from publisher.core.runtime import Runtime  # noqa: E402
 from publisher.core.states import DeliveryStatus, PostStatus  # noqa: E402
 from publisher.destinations import channel_store  # noqa: E402
+from publisher.destinations.content import freeze, frozen_hash  # noqa: E402
 from publisher.people import accounts  # noqa: E402
 from tests.factories.office import PORTAL_SECRET  # noqa: E402
 
@@ -245,13 +253,14 @@ def bench_settings(url: str, key: str, workdir: Path) -> Settings:
                     instance_dir=workdir / "instance")
 
 
-def content_hash(title: str, body: str, language: str, channel_id: int, scheduled_at: datetime,
-                 timezone: str) -> str:
-    """The same material as publisher.destinations.content.content_hash, for a post without media or variants."""
-    material = {"title": title, "body": body, "language": language, "variants": {}, "media": [],
-                "channels": [channel_id], "scheduled_at": scheduled_at.isoformat(), "timezone": timezone}
-    canonical = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def frozen_version(title: str, scheduled_at: datetime, timezone: str, channel_id: int) -> tuple[dict, str]:
+    """What publisher.posts.workflow.approve freezes for a post without media or variants, and its hash."""
+    post = Post(title=title, body=BODY, language=LANGUAGE, variants={}, scheduled_at=scheduled_at,
+                timezone=timezone)
+    post.channel_links = [PostChannel(channel_id=channel_id, channel=Channel(id=channel_id, name="portal"))]
+    post.media_links = []
+    frozen = freeze(post)
+    return frozen, frozen_hash(frozen)
 
 
 def seed(rt: Runtime, portal_url: str, deliveries: list[tuple[datetime, bool]]) -> int:
@@ -271,10 +280,10 @@ def seed(rt: Runtime, portal_url: str, deliveries: list[tuple[datetime, bool]]) 
     now = datetime.now(UTC)
     created, approved = now - timedelta(days=2), now - timedelta(days=2) + timedelta(hours=1)
     timezone = rt.settings.timezone
-    posts, links, rows = [], [], []
+    posts, links, approvals, rows = [], [], [], []
     for n, (due, sent) in enumerate(deliveries, start=1):
         title = TITLE.format(n=n)
-        digest = content_hash(title, BODY, LANGUAGE, channel_id, due, timezone)
+        frozen, digest = frozen_version(title, due, timezone, channel_id)
         posts.append({
             "id": n, "title": title, "body": BODY, "language": LANGUAGE, "variants": {},
             "status": PostStatus.PUBLISHED if sent else PostStatus.SCHEDULED, "scheduled_at": due,
@@ -284,7 +293,10 @@ def seed(rt: Runtime, portal_url: str, deliveries: list[tuple[datetime, bool]]) 
             "version": 3 if sent else 1,  # 1 on insert; the worker bumps it to publishing, then published
         })
         links.append({"post_id": n, "channel_id": channel_id})
-        row = {"id": n, "post_id": n, "channel_id": channel_id, "idempotency_key": delivery_key(n, channel_id, digest),
+        approvals.append({"id": n, "post_id": n, "content_hash": digest, "approved_by_id": approver_id,
+                          "approved_at": approved, "content": {"title": title}, "frozen": frozen})
+        row = {"id": n, "post_id": n, "channel_id": channel_id, "approval_id": n,
+               "idempotency_key": delivery_key(n, channel_id, digest),
                "due_at": due, "status": DeliveryStatus.PENDING, "attempts": 0, "created_at": approved,
                "updated_at": approved, "last_attempt_at": None, "sent_at": None, "remote_id": None, "url": None}
         if sent:
@@ -293,11 +305,12 @@ def seed(rt: Runtime, portal_url: str, deliveries: list[tuple[datetime, bool]]) 
         rows.append(row)
     chunk = 2_000
     with rt.engine.begin() as conn:
-        for table, batch in ((Post.__table__, posts), (PostChannel.__table__, links), (Delivery.__table__, rows)):
+        for table, batch in ((Post.__table__, posts), (PostChannel.__table__, links),
+                             (PostApproval.__table__, approvals), (Delivery.__table__, rows)):
             for i in range(0, len(batch), chunk):
                 conn.execute(insert(table), batch[i:i + chunk])
         if rt.engine.dialect.name == "postgresql":
-            for table in ("posts", "deliveries"):  # explicit ids: move the sequences past them
+            for table in ("posts", "post_approvals", "deliveries"):  # explicit ids: move the sequences past them
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT coalesce(max(id), 1) FROM {table}))"))
     if rt.engine.dialect.name == "postgresql":
@@ -317,11 +330,14 @@ def set_due_times(rt: Runtime, due: list[datetime]) -> None:
         channel_id = conn.scalar(select(PostChannel.channel_id).limit(1))
         rows = []
         for n, at in enumerate(due, start=1):
-            digest = content_hash(TITLE.format(n=n), BODY, LANGUAGE, channel_id, at, timezone)
-            rows.append({"row_id": n, "at": at, "digest": digest, "key": delivery_key(n, channel_id, digest)})
-        posts, deliveries = Post.__table__, Delivery.__table__
+            frozen, digest = frozen_version(TITLE.format(n=n), at, timezone, channel_id)
+            rows.append({"row_id": n, "at": at, "digest": digest, "frozen": frozen,
+                         "key": delivery_key(n, channel_id, digest)})
+        posts, approvals, deliveries = Post.__table__, PostApproval.__table__, Delivery.__table__
         conn.execute(posts.update().where(posts.c.id == bindparam("row_id")).values(
             scheduled_at=bindparam("at"), content_hash=bindparam("digest"), approved_hash=bindparam("digest")), rows)
+        conn.execute(approvals.update().where(approvals.c.id == bindparam("row_id")).values(
+            content_hash=bindparam("digest"), frozen=bindparam("frozen")), rows)
         conn.execute(deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
             due_at=bindparam("at"), idempotency_key=bindparam("key")), rows)
 

@@ -9,7 +9,13 @@ from flask import Blueprint, Response, g, jsonify, request, send_file
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
-from publisher.core.errors import Malformed, Unauthenticated
+from publisher.core.errors import (
+    Conflict,
+    Malformed,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unauthenticated,
+)
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import add_channel, get_channel, list_channels
 from publisher.media.store import get_media, media_path, store_upload
@@ -47,8 +53,10 @@ _POST_FIELDS = {
 POST_CREATE = {"type": "object", "required": ["body", "channels"], "additionalProperties": False,
                "properties": _POST_FIELDS}
 POST_PATCH = {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": _POST_FIELDS}
-APPROVE = {"type": "object", "additionalProperties": False,
-           "properties": {"content_hash": {"type": "string", "description": "the version the approver read"}}}
+APPROVE = {"type": "object", "required": ["content_hash"], "additionalProperties": False,
+           "properties": {"content_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                                           "description": "the content_hash of the version the approver read "
+                                                          "(GET /posts/{id}); exactly that version goes out"}}}
 REJECT = {"type": "object", "required": ["comment"], "additionalProperties": False,
           "properties": {"comment": {"type": "string"}}}
 CHANNEL_CREATE = {"type": "object", "required": ["kind", "name", "config"], "additionalProperties": False,
@@ -124,6 +132,8 @@ def media_upload() -> tuple[Response, int]:
         db(), runtime().settings.media_dir, upload.stream, actor=g.actor, filename=upload.filename or "",
         alt_text=request.form.get("alt_text", ""), credit=request.form.get("credit", ""),
     )
+    if not created:  # the upload may have given a known file its first alt text
+        workflow.media_described(db(), runtime(), g.actor, media.id)
     return _done({**presenters.media(media), "created": created}, 201 if created else 200)
 
 
@@ -170,18 +180,46 @@ def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int 
     return int(raw)
 
 
-@endpoint(bp, "/posts/<int:post_id>", "GET", "One post with its deliveries and history", tag="posts",
-          responses={200: "", 404: ""})
+@endpoint(bp, "/posts/<int:post_id>", "GET", "One post with its deliveries and history; its ETag is the "
+          "content hash that PATCH needs in If-Match", tag="posts", responses={200: "", 404: ""})
 def posts_show(post_id: int) -> tuple[Response, int]:
     post = workflow.get_post(db(), post_id)
-    return _done(presenters.post(post, runtime(), events=trail.events_for_post(db(), post.id)))
+    return _with_etag(_done(presenters.post(post, runtime(), events=trail.events_for_post(db(), post.id))),
+                      post.content_hash)
 
 
-@endpoint(bp, "/posts/<int:post_id>", "PATCH", "Edit a post; approved content goes back for approval",
-          tag="posts", body=POST_PATCH, responses={200: "", 400: "", 403: "", 404: "", 409: "", 422: ""})
+@endpoint(bp, "/posts/<int:post_id>", "PATCH", "Edit a post (If-Match: its ETag from GET); approved content goes "
+          "back for approval", tag="posts", body=POST_PATCH,
+          responses={200: "", 400: "", 403: "", 404: "", 409: "", 412: "", 422: "", 428: ""})
 def posts_edit(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
-    post = workflow.edit_post(db(), runtime(), g.actor, post_id, body)
-    return _done(presenters.post(post, runtime()))
+    try:
+        post = workflow.edit_post(db(), runtime(), g.actor, post_id, body, base_hash=_if_match())
+    except Conflict as exc:
+        if exc.code != "content_changed":
+            raise
+        raise PreconditionFailed(exc.message, details=exc.details) from None
+    return _with_etag(_done(presenters.post(post, runtime())), post.content_hash)
+
+
+def _if_match() -> str | None:
+    """The version a PATCH changes, from If-Match (RFC 9110 13.1.1); `*` says "whatever is there now"."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired("send If-Match with the post's ETag (from GET /api/v1/posts/ID), so that your "
+                                   "edit cannot overwrite a change you have not seen; If-Match: * overwrites "
+                                   "whatever is there")
+    if header == "*":
+        return None
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+    if len(tags) != 1 or not tags[0]:
+        raise Malformed("If-Match must hold exactly one ETag, the post's, as GET /api/v1/posts/ID gave it")
+    return tags[0]
+
+
+def _with_etag(answer: tuple[Response, int], content_hash: str) -> tuple[Response, int]:
+    response, status = answer
+    response.set_etag(content_hash)
+    return response, status
 
 
 @endpoint(bp, "/posts/<int:post_id>/submit", "POST", "Send for approval (runs every channel's checks)",
@@ -193,7 +231,7 @@ def posts_submit(post_id: int) -> tuple[Response, int]:
 @endpoint(bp, "/posts/<int:post_id>/approve", "POST", "Approve someone else's post", tag="workflow",
           body=APPROVE, responses={200: "", 403: "", 404: "", 409: "", 422: ""})
 def posts_approve(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
-    post = workflow.approve(db(), runtime(), g.actor, post_id, seen_hash=body.get("content_hash"))
+    post = workflow.approve(db(), runtime(), g.actor, post_id, seen_hash=body["content_hash"])
     return _done(presenters.post(post, runtime()))
 
 

@@ -32,7 +32,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import DateInput, TimeInput
 
 from channels.base import Problem
-from publisher.core.errors import Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
+from publisher.core.errors import Conflict, Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
 from publisher.core.states import PostStatus
 from publisher.destinations.content import file_label
@@ -268,11 +268,6 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
     if not valid:
         return _page(post, page, 422)
     session, rt = db(), runtime()
-    if post is not None and form.base_hash.data and form.base_hash.data != post.content_hash:
-        _error(form, None, page, _l("Someone else changed this post after you opened it. Your version is below: "
-                                    "read the saved one in another tab, then save again to keep yours."))
-        form.base_hash.data = post.content_hash  # a second save is a deliberate choice to overwrite
-        return _page(post, page, 409)
     try:
         extra = _store_upload(page)
         # A draft that goes on to workflow.submit is validated there, once; any other save is checked here.
@@ -285,7 +280,10 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
         if post is None:
             post = workflow.create_post(session, rt, actor, page.fields(extra))
         else:
-            post = workflow.edit_post(session, rt, actor, post.id, page.fields(extra))
+            # The version this form started from is compared under the post's lock: of two saves of one
+            # version exactly one wins.
+            post = workflow.edit_post(session, rt, actor, post.id, page.fields(extra),
+                                      base_hash=form.base_hash.data or None)
         if action == "submit" and post.status == PostStatus.DRAFT:
             try:
                 workflow.submit(session, rt, actor, post.id)
@@ -296,6 +294,14 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
     except _Refused:
         _roll_back(page)
         return _page(page.post, page, 422, checks)
+    except Conflict as exc:
+        if exc.code != "content_changed":
+            raise
+        _roll_back(page)
+        _error(form, None, page, _l("Someone else changed this post after you opened it. Your version is below: "
+                                    "read the saved one in another tab, then save again to keep yours."))
+        form.base_hash.data = page.post.content_hash  # a second save is a deliberate choice to overwrite
+        return _page(page.post, page, 409)
     except (Invalid, UnsupportedMedia, TooLarge) as exc:
         _roll_back(page)
         _service_refusal(page, exc)
@@ -340,6 +346,8 @@ def _store_upload(page: Page) -> tuple[tuple[int, str], ...]:
         raise _UploadRefused(exc) from None
     if created:
         page.uploaded = media
+    else:
+        workflow.media_described(db(), runtime(), current_user.actor(), media.id)  # it may have had no alt text
     if all(m.id != media.id for m in page.media):
         page.media.insert(0, media)
     if media.id in (page.form.media.data or []):

@@ -37,3 +37,14 @@ DELIVERY_STATES = {
 
 def role_list(roles: frozenset[str] | set[str]) -> str:
     return ", ".join(str(ROLES.get(r, r)) for r in sorted(roles))
+
+
+def sent_back_reason(reason: dict | None) -> str:
+    """Why an approved post waits for approval again although nobody edited it (Post.sent_back)."""
+    if not reason:
+        return ""
+    params = reason.get("params") or {}
+    if reason.get("code") == "media_alt_changed":
+        return str(_l("The alt text of “%(file)s” in the media library changed after approval, so the post "
+                      "waits for approval again with the new text.", file=params.get("file", "")))
+    return str(_l("Something this post uses changed after approval, so it waits for approval again."))

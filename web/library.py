@@ -4,7 +4,7 @@ describe them (alt text, credit). Files are checked by their bytes in publisher.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -16,6 +16,7 @@ from publisher.core.errors import PublisherError
 from publisher.media import library
 from publisher.media.inspection import MediaLimits
 from publisher.media.store import MAX_ALT_TEXT, get_media, media_path, store_upload
+from publisher.posts import workflow
 from web.context import db, runtime
 
 bp = Blueprint("library", __name__)
@@ -115,7 +116,9 @@ def upload() -> Response | tuple[str, int]:
         db().rollback()  # a file moved into place for this upload goes with the rollback (publisher.media.store)
         form.file.errors.append(refusal(exc))
         return _index_page(form, 422)
+    sent_back = [] if created else workflow.media_described(db(), runtime(), current_user.actor(), media.id)
     db().commit()
+    _say_sent_back(sent_back)
     if created:
         flash(gettext("The file is in the library."), "success")
     else:
@@ -136,6 +139,13 @@ def show(media_id: int) -> tuple[str, int]:
     return _show_page(media_id, DescribeForm(formdata=None, alt_text=media.alt_text, credit=media.credit))
 
 
+def _say_sent_back(post_ids: list[int]) -> None:
+    if post_ids:
+        flash(ngettext("%(num)d approved post used this alt text: it went back for approval.",
+                       "%(num)d approved posts used this alt text: they went back for approval.",
+                       len(post_ids)), "info")
+
+
 @bp.post("/media/<int:media_id>")
 @login_required
 def describe(media_id: int) -> Response | tuple[str, int]:
@@ -146,8 +156,10 @@ def describe(media_id: int) -> Response | tuple[str, int]:
         return _show_page(media_id, form, 422)
     library.describe(db(), current_user.actor(), media_id, alt_text=form.alt_text.data or "",
                      credit=form.credit.data or "")
+    sent_back = workflow.media_described(db(), runtime(), current_user.actor(), media_id)
     db().commit()
     flash(gettext("The description is saved."), "success")
+    _say_sent_back(sent_back)
     return redirect(url_for("library.show", media_id=media_id))
 
 

@@ -83,6 +83,7 @@ def post(p: Post, rt: Runtime, *, brief: bool = False, events: list[AuditEvent] 
         "submitted_at": when(p.submitted_at),
         "rejection": ({"comment": p.rejection_comment, "by": p.rejected_by.name if p.rejected_by else None}
                       if p.status == "rejected" else None),
+        "sent_back": p.sent_back,  # {"code", "params"}: why an approved post waits for approval again
         "deliveries": [delivery(d) for d in p.deliveries],
     })
     if events is not None:

@@ -41,6 +41,18 @@ class Conflict(PublisherError):
     status, code = 409, "conflict"
 
 
+class PreconditionFailed(PublisherError):
+    """The request named a version (If-Match) that is no longer the current one: someone else changed it."""
+
+    status, code = 412, "precondition_failed"
+
+
+class PreconditionRequired(PublisherError):
+    """The request must say which version it changes (If-Match), so that it cannot overwrite unseen work."""
+
+    status, code = 428, "precondition_required"
+
+
 class TooLarge(PublisherError):
     status, code = 413, "too_large"
 

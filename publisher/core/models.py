@@ -155,6 +155,9 @@ class Post(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Why an approved post waits for approval again although nobody edited it (e.g. a library alt text it
+    # used changed): {"code": ..., "params": {...}}, shown to its author and approvers; cleared on approval.
+    sent_back: Mapped[dict | None] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version}  # a racing second writer gets StaleDataError
 
@@ -217,6 +220,9 @@ class PostApproval(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     content: Mapped[dict] = mapped_column(JSON)  # publisher.posts.approvals.approved_content
+    # What every channel receives (publisher.destinations.content.freeze); content_hash is its hash. NULL
+    # only for approvals made before migration 0008.
+    frozen: Mapped[dict | None] = mapped_column(JSON)
 
     approved_by: Mapped[User | None] = relationship(lazy="joined")
 
@@ -240,6 +246,8 @@ class Delivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
+    # The approved version this delivery publishes (NULL: approved before migration 0008).
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("post_approvals.id"))
     status: Mapped[str] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,5 @@
-"""What a post says, as one hash for approval and as one `Content` per channel for the adapters."""
+"""What a post says: its frozen version (what approval binds and the worker publishes), its hash, and one
+`Content` per channel for the adapters."""
 
 from __future__ import annotations
 
@@ -6,39 +7,92 @@ import dataclasses
 import hashlib
 import json
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.base import Content, MediaItem, ScriptVersion
-from publisher.core.models import Channel, Media, Post, PostMedia, storage_name
+from publisher.core.models import Channel, Delivery, Post, PostApproval, storage_name
 from publisher.text.translit import CYRILLIC, LATIN, to_cyrillic, to_latin
 
+FROZEN_FORMAT = 1
 
-def content_hash(post: Post) -> str:
-    """Binds an approval to exactly what was approved: text, variants, media, channels and time."""
-    material = {
+
+def freeze(post: Post) -> dict[str, Any]:
+    """The approved version: everything any channel of the post would receive, computed now.
+
+    Approval stores this and the worker publishes only from it, so a later change to anything the post
+    draws on (a library alt text, the transliteration, a variant) cannot reach a channel unapproved. Media
+    are frozen by their bytes' hash: the library keeps a file under its hash for as long as it exists."""
+    media = _live_media(post)
+    shared = build_content(post.id or 0, post.title, post.body, post.language, post.variants or {},
+                           post.scheduled_at, media, "", Path())
+    channels = {}
+    for link in post.channel_links:
+        content = shared if link.channel.name not in shared.variants else build_content(
+            post.id or 0, post.title, post.body, post.language, post.variants or {}, post.scheduled_at, media,
+            link.channel.name, Path())
+        channels[str(link.channel_id)] = {"name": link.channel.name, "text": content.text,
+                                          "other_script": _script_json(content.other_script)}
+    return {
+        "format": FROZEN_FORMAT,
         "title": post.title,
         "body": post.body,
         "language": post.language,
         "variants": dict(sorted((post.variants or {}).items())),
-        "media": [[link.media.sha256, link.effective_alt_text] for link in post.media_links],
-        "channels": sorted(link.channel_id for link in post.channel_links),
+        "media": [m._asdict() for m in media],
+        "channels": channels,
         "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,
         "timezone": post.timezone,
     }
-    canonical = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def frozen_hash(frozen: dict[str, Any]) -> str:
+    canonical = json.dumps(frozen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def content_hash(post: Post) -> str:
+    """Binds an approval to exactly what would go out: the hash of the post's frozen version."""
+    return frozen_hash(freeze(post))
+
+
 def content_for(post: Post, channel: Channel, media_dir: Path) -> Content:
-    media = [MediaRow(link.media.sha256, link.media.extension, link.media.content_type, link.media.size,
-                      link.effective_alt_text, link.media.original_name) for link in post.media_links]
+    """What `channel` would receive if the post were approved now (the checks at submit and approval)."""
     return build_content(post.id or 0, post.title, post.body, post.language, post.variants or {},
-                         post.scheduled_at, media, channel.name, media_dir)
+                         post.scheduled_at, _live_media(post), channel.name, media_dir)
+
+
+def _live_media(post: Post) -> list[MediaRow]:
+    return [MediaRow(link.media.sha256, link.media.extension, link.media.content_type, link.media.size,
+                     link.effective_alt_text, link.media.original_name) for link in post.media_links]
+
+
+def thaw(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: Path) -> Content:
+    """One channel's Content out of a frozen version, exactly as it was approved."""
+    channel = frozen["channels"][str(channel_id)]
+    media = [MediaRow(**m) for m in frozen["media"]]
+    other = channel["other_script"]
+    return Content(
+        post_id=post_id,
+        title=frozen["title"],
+        text=channel["text"],
+        language=frozen["language"],
+        media=_media_items(media, media_dir),
+        variants=dict(frozen["variants"]),
+        scheduled_at=datetime.fromisoformat(frozen["scheduled_at"]) if frozen["scheduled_at"] else None,
+        other_script=ScriptVersion(other["language"], other["title"], other["text"], tuple(other["alt_texts"]))
+        if other else None,
+    )
+
+
+def _script_json(version: ScriptVersion | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {"language": version.language, "title": version.title, "text": version.text,
+            "alt_texts": list(version.alt_texts)}
 
 
 class MediaRow(NamedTuple):
@@ -50,32 +104,27 @@ class MediaRow(NamedTuple):
     original_name: str
 
 
-@cache
-def _batch_statements() -> tuple:  # noqa: ANN202 - built once: the worker reads a batch many times a second
-    ids = bindparam("ids", expanding=True)
-    posts = select(Post.id, Post.title, Post.body, Post.language, Post.variants, Post.scheduled_at).where(
-        Post.id.in_(ids))
-    media = (select(PostMedia.post_id, Media.sha256, Media.extension, Media.content_type, Media.size,
-                    func.coalesce(PostMedia.alt_text, Media.alt_text), Media.original_name)
-             .join(PostMedia, PostMedia.media_id == Media.id).where(PostMedia.post_id.in_(ids))
-             .order_by(PostMedia.post_id, PostMedia.position))
-    return posts, media
-
-
-def load_contents(session: Session, wanted: list[tuple[int, str]], media_dir: Path) -> dict[tuple[int, str], Content]:
-    """The same Content as `content_for`, for many (post id, channel name) pairs in two plain selects:
-    the worker reads a whole batch of claims at once instead of a post graph per send."""
-    post_ids = sorted({post_id for post_id, _ in wanted})
-    read_posts, read_media = _batch_statements()
-    conn = session.connection()
-    posts = {row.id: row for row in conn.execute(read_posts, {"ids": post_ids})}
-    media: dict[int, list[MediaRow]] = {post_id: [] for post_id in post_ids}
-    for post_id, *row in conn.execute(read_media, {"ids": post_ids}):
-        media[post_id].append(MediaRow(*row))
-    return {(post_id, name): build_content(post_id, posts[post_id].title, posts[post_id].body,
-                                           posts[post_id].language, posts[post_id].variants or {},
-                                           posts[post_id].scheduled_at, media[post_id], name, media_dir)
-            for post_id, name in wanted if post_id in posts}
+def load_contents(session: Session, wanted: list[tuple[int, int]], media_dir: Path) -> dict[int, Content]:
+    """Each delivery's Content, from the version its approval froze; `wanted` pairs a delivery id with its
+    channel id. The worker reads a whole batch of claims at once: two plain selects, each frozen version
+    read once however many of its deliveries are in the batch."""
+    channel_of = dict(wanted)
+    rows = session.execute(select(Delivery.id, Delivery.post_id, Delivery.approval_id)
+                           .where(Delivery.id.in_(list(channel_of)))).all()
+    approval_ids = sorted({row.approval_id for row in rows if row.approval_id is not None})
+    frozen = dict(session.execute(select(PostApproval.id, PostApproval.frozen)
+                                  .where(PostApproval.id.in_(approval_ids))).tuples().all()) if approval_ids else {}
+    out: dict[int, Content] = {}
+    for delivery_id, post_id, approval_id in rows:
+        version = frozen.get(approval_id)
+        if version is not None and str(channel_of[delivery_id]) in version["channels"]:
+            out[delivery_id] = thaw(version, post_id, channel_of[delivery_id], media_dir)
+        elif version is None:
+            # Approved before versions were frozen (migration 0008): read as it is now, as then.
+            post, channel = session.get(Post, post_id), session.get(Channel, channel_of[delivery_id])
+            if post is not None and channel is not None:
+                out[delivery_id] = content_for(post, channel, media_dir)
+    return out
 
 
 def file_label(original_name: str | None, sha256: str, extension: str) -> str:
@@ -103,17 +152,13 @@ def build_content(post_id: int, title: str, body: str, language: str, variants: 
         title=title,
         text=variants.get(channel_name, body),
         language=language,
-        media=tuple(
-            MediaItem(
-                path=media_dir / storage_name(m.sha256, m.extension),
-                content_type=m.content_type,
-                sha256=m.sha256,
-                size=m.size,
-                alt_text=m.alt_text,
-                filename=file_label(m.original_name, m.sha256, m.extension),
-            )
-            for m in media
-        ),
+        media=_media_items(media, media_dir),
         variants=dict(variants),
         scheduled_at=scheduled_at,
     ))
+
+
+def _media_items(media: list[MediaRow], media_dir: Path) -> tuple[MediaItem, ...]:
+    return tuple(MediaItem(path=media_dir / storage_name(m.sha256, m.extension), content_type=m.content_type,
+                           sha256=m.sha256, size=m.size, alt_text=m.alt_text,
+                           filename=file_label(m.original_name, m.sha256, m.extension)) for m in media)

@@ -53,8 +53,12 @@ def store_upload(
         info = _inspect(tmp, limits)
         existing = session.scalar(select(Media).where(Media.sha256 == digest))
         if existing is not None:
-            if alt_text and not existing.alt_text:
-                existing.alt_text = alt_text
+            if alt_text.strip() and not existing.alt_text:
+                # The file had no description: this upload gives it one (posts.workflow.media_described
+                # then sends back any approved post that uses it).
+                existing.alt_text = alt_text.strip()
+                trail.record(session, actor, "media.describe", subject=f"media:{existing.id}",
+                             before={"alt_text": ""}, after={"alt_text": existing.alt_text})
             return existing, False
         media = Media(
             sha256=digest, content_type=info.content_type, extension=info.extension, size=info.size,

@@ -35,10 +35,11 @@ def approved_content(post: Post) -> dict[str, Any]:
     }
 
 
-def record_approval(session: Session, post: Post, approver: User, at: datetime) -> PostApproval:
-    """Called by workflow.approve, in its transaction: no approval without its snapshot."""
-    row = PostApproval(post_id=post.id, content_hash=post.content_hash, approved_by_id=approver.id,
-                       approved_at=at, content=approved_content(post))
+def record_approval(session: Session, post: Post, approver: User, at: datetime, frozen: dict[str, Any],
+                    frozen_hash: str) -> PostApproval:
+    """Called by workflow.approve, in its transaction: no approval without its snapshot and frozen version."""
+    row = PostApproval(post_id=post.id, content_hash=frozen_hash, approved_by_id=approver.id,
+                       approved_at=at, content=approved_content(post), frozen=frozen)
     session.add(row)
     return row
 

@@ -110,7 +110,8 @@ class ScheduleTimeError(ValueError):
 class ScheduleTime:
     """A resolved publication instant.
 
-    ``utc`` is aware, ``tzinfo=timezone.utc``, with microseconds dropped;
+    ``utc`` is aware, ``tzinfo=timezone.utc``, rounded UP to the whole second: a fraction never lets a post
+    leave before its time (an embargo broken by 0.9 s is still broken);
     ``timezone`` is the IANA zone name used for display.
     """
 
@@ -120,7 +121,7 @@ class ScheduleTime:
     def __post_init__(self) -> None:
         if not isinstance(self.utc, datetime):
             raise TypeError(f"ScheduleTime.utc must be a datetime, got {type(self.utc).__name__}")
-        object.__setattr__(self, "utc", _as_utc(self.utc))
+        object.__setattr__(self, "utc", _second_up(self.utc))
         resolve_zone(self.timezone)
 
     def local(self) -> datetime:
@@ -280,7 +281,7 @@ def _parse_iso(value: object) -> tuple[datetime, bool, str]:
             int(m["hour"]),
             int(m["minute"]),
             int(m["second"] or 0),
-            # microseconds are dropped (seconds precision)
+            _microseconds_up(m["fraction"]),
             tzinfo=tzinfo,
         )
     except ValueError as exc:
@@ -403,6 +404,24 @@ def _as_utc(value: datetime) -> datetime:
             "attach tzinfo=datetime.timezone.utc if the value is UTC"
         )
     return value.astimezone(_UTC).replace(microsecond=0)
+
+
+def _second_up(value: datetime) -> datetime:
+    """The instant in UTC, a fraction of a second rounded up to the next whole second (never earlier)."""
+    _as_utc(value)  # refuses a naive value
+    utc = value.astimezone(_UTC)
+    whole = utc.replace(microsecond=0)
+    return whole + _ONE_SECOND if utc.microsecond else whole
+
+
+def _microseconds_up(fraction: str | None) -> int:
+    """ISO 8601 allows nine digits of fraction; datetime holds six. Any digit beyond them still counts."""
+    if not fraction:
+        return 0
+    micro = int(fraction[:6].ljust(6, "0"))
+    if fraction[6:].strip("0"):
+        micro += 1
+    return min(micro, 999_999)  # 999,999 and a million both round up to the same next second
 
 
 def _wall(utc: datetime, zone: ZoneInfo) -> datetime:

@@ -1,7 +1,9 @@
-"""The content queue's moves: create, edit, submit, approve, reject, cancel.
+"""The content queue's moves: create, edit, submit, approve, reject, cancel, and sending an approved post
+back when something it uses changed.
 
-Rules kept here and nowhere else: who may do what, four eyes (no contributor approves), approval
-bound to a content hash, any edit of approved content sends it back, one delivery per channel.
+Rules kept here and nowhere else: who may do what, four eyes (no contributor approves), approval bound to
+the hash of the version the approver read and frozen as that version (the worker publishes only it), any
+change to what an approved post would send sends it back, one delivery per channel.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from publisher.core.models import Delivery, Media, Post, PostChannel, PostContri
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
 from publisher.destinations.channel_store import resolve_targets
-from publisher.destinations.content import content_for, content_hash
+from publisher.destinations.content import content_hash, file_label, freeze, frozen_hash, thaw
 from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
@@ -63,9 +65,15 @@ def create_post(session: Session, rt: Runtime, actor: Actor, fields: dict[str, A
     return post
 
 
-def edit_post(session: Session, rt: Runtime, actor: Actor, post_id: int, fields: dict[str, Any]) -> Post:
+def edit_post(session: Session, rt: Runtime, actor: Actor, post_id: int, fields: dict[str, Any], *,
+              base_hash: str | None = None) -> Post:
+    """Change a post. `base_hash` is the content hash of the version the editor started from: compared under
+    the row lock, so of two people saving the same version at once exactly one wins and the other is told."""
     permissions.require(actor, "posts", "edit")
     post = _lock_post(session, post_id)
+    if base_hash is not None and base_hash != post.content_hash:
+        raise Conflict("someone else changed the post after you opened it; read it again",
+                       code="content_changed", details={"content_hash": post.content_hash})
     next_status = next_post_status(post.status, "edit", record=f"post {post.id}")
     before = _snapshot(post)
     _apply_fields(session, rt, post, fields)
@@ -73,21 +81,60 @@ def edit_post(session: Session, rt: Runtime, actor: Actor, post_id: int, fields:
     if new_hash == post.content_hash:
         return post  # nothing changed: no new approval needed, no event
     was = post.status
-    post.content_hash = new_hash
-    post.status = next_status
-    post.updated_at = rt.clock()
-    if was == PostStatus.SCHEDULED:
-        # Approved content changed: its deliveries were never attempted (the post is not publishing yet).
-        session.execute(delete(Delivery).where(Delivery.post_id == post.id,
-                                               Delivery.status == DeliveryStatus.PENDING))
-        session.expire(post, ["deliveries"])
-    if was in (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL):
-        post.approved_by = post.approved_at = post.approved_hash = None
-    if actor.user.id not in post.contributor_ids:
-        post.contributors.append(PostContributor(user_id=actor.user.id))
+    _changed(session, rt, actor, post, new_hash, next_status)
     trail.record(session, actor, "post.edit", post_id=post.id, before=before, after=_snapshot(post),
                  detail={"sent_back_for_approval": was == PostStatus.SCHEDULED})
     return post
+
+
+def _changed(session: Session, rt: Runtime, actor: Actor, post: Post, new_hash: str, status: PostStatus) -> None:
+    """What any change to a post's content does: a new hash, an approved post back to approval (its
+    deliveries were never attempted: it is not publishing yet), and the changer among its contributors."""
+    if post.status == PostStatus.SCHEDULED:
+        session.execute(delete(Delivery).where(Delivery.post_id == post.id,
+                                               Delivery.status == DeliveryStatus.PENDING))
+        session.expire(post, ["deliveries"])
+    if post.status in (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL):
+        post.approved_by = post.approved_at = post.approved_hash = None
+    post.content_hash = new_hash
+    post.status = status
+    post.updated_at = rt.clock()
+    if actor.user.id not in post.contributor_ids:
+        post.contributors.append(PostContributor(user_id=actor.user.id))
+
+
+# Posts whose content can still change; a publishing post keeps the version it was approved with.
+_CHANGEABLE = (PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.REJECTED, PostStatus.SCHEDULED)
+
+
+def media_described(session: Session, rt: Runtime, actor: Actor, media_id: int) -> list[int]:
+    """A library file's alt text may have changed: every changeable post that takes that text from the
+    library is hashed again, and an approved one goes back for approval with the reason (the approver
+    approved the old text; the worker would send that frozen version, never the new one unapproved).
+    Returns the ids of the posts sent back."""
+    ids = session.scalars(select(Post.id).join(PostMedia, PostMedia.post_id == Post.id)
+                          .where(PostMedia.media_id == media_id, PostMedia.alt_text.is_(None),
+                                 Post.status.in_(_CHANGEABLE)).order_by(Post.id)).all()
+    sent_back = []
+    for post_id in ids:
+        post = _lock_post(session, post_id)
+        new_hash = content_hash(post)
+        if post.status not in _CHANGEABLE or new_hash == post.content_hash:
+            continue
+        if post.status != PostStatus.SCHEDULED:
+            post.content_hash = new_hash  # an approver who read the old text is told it changed
+            continue
+        media = session.get(Media, media_id)
+        reason = {"code": "media_alt_changed",
+                  "params": {"file": file_label(media.original_name, media.sha256, media.extension)}}
+        _changed(session, rt, actor, post, new_hash, next_post_status(post.status, "edit", record=f"post {post.id}"))
+        post.sent_back = reason
+        trail.record(session, actor, "post.sent_back", post_id=post.id,
+                     before={"status": str(PostStatus.SCHEDULED)},
+                     after={"status": str(post.status), "content_hash": new_hash},
+                     detail={**reason, "media_id": media_id})
+        sent_back.append(post.id)
+    return sent_back
 
 
 def submit(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
@@ -98,26 +145,33 @@ def submit(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
     return _move(session, rt, actor, post, next_status, "post.submit", submitted_at=rt.clock())
 
 
-def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_hash: str | None = None) -> Post:
+def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_hash: str) -> Post:
+    """Approve exactly the version the approver read (`seen_hash`): it is frozen with the approval, and the
+    deliveries publish that version and nothing else."""
     permissions.require(actor, "posts", "approve")
+    if not isinstance(seen_hash, str) or not seen_hash:
+        raise Invalid("approving needs the content hash of the version you read", code="content_hash_required")
     post = _lock_post(session, post_id)
     _refuse_contributor(actor, post, "approve")
     next_status = next_post_status(post.status, "approve", record=f"post {post.id}")
-    if seen_hash is not None and seen_hash != post.content_hash:
+    frozen = freeze(post)
+    current = frozen_hash(frozen)
+    if seen_hash != current:
         raise Conflict("the post changed after you opened it; read it again before approving",
-                       code="content_changed", details={"content_hash": post.content_hash})
-    _check_publishable(post, rt)
+                       code="content_changed", details={"content_hash": current})
+    _check_publishable(post, rt, frozen)
     now = rt.clock()
+    approver = _own(session, actor)
+    approval = record_approval(session, post, approver, now, frozen, current)
+    session.flush()  # the approval's id, which every delivery names
     due = post.scheduled_at or now
     for channel in post.channels:
         post.deliveries.append(Delivery(
-            channel=channel, status=DeliveryStatus.PENDING, due_at=due,
-            idempotency_key=f"p{post.id}-c{channel.id}-{post.content_hash[:16]}",
+            channel=channel, status=DeliveryStatus.PENDING, due_at=due, approval_id=approval.id,
+            idempotency_key=f"p{post.id}-c{channel.id}-{current[:16]}",
         ))
-    approver = _own(session, actor)
-    record_approval(session, post, approver, now)
-    return _move(session, rt, actor, post, next_status, "post.approve",
-                 approved_by=approver, approved_at=now, approved_hash=post.content_hash)
+    return _move(session, rt, actor, post, next_status, "post.approve", approved_by=approver, approved_at=now,
+                 approved_hash=current, content_hash=current, sent_back=None)
 
 
 def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: str) -> Post:
@@ -165,12 +219,14 @@ def _refuse_contributor(actor: Actor, post: Post, verb: str) -> None:
                         code="own_post")
 
 
-def _check_publishable(post: Post, rt: Runtime) -> None:
-    """Every target channel's own validation, plus the post's time; all problems at once."""
+def _check_publishable(post: Post, rt: Runtime, frozen: dict[str, Any] | None = None) -> None:
+    """Every target channel's own validation of what it would receive, plus the post's time; all at once."""
+    frozen = frozen or freeze(post)
     problems: list[Problem] = [] if post.channel_links else [publishable.no_channels()]
     problems += publishable.time_problems(post.scheduled_at, rt.clock())
     for channel in post.channels:
-        problems += publishable.channel_problems(channel, rt, content_for(post, channel, rt.settings.media_dir))[1]
+        content = thaw(frozen, post.id, channel.id, rt.settings.media_dir)
+        problems += publishable.channel_problems(channel, rt, content)[1]
     if problems:
         raise Unpublishable(problems)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from channels.feed import SLUG, entry_url, feed_url
 from publisher.core.models import Channel, Delivery, Post
 from publisher.core.states import DeliveryStatus
-from publisher.destinations.content import content_for
+from publisher.destinations.content import load_contents
 
 FEED_KIND = "feed"
 FEED_LENGTH = 50
@@ -82,8 +82,11 @@ def load_feed(session: Session, slug: str, *, limit: int = FEED_LENGTH) -> Feed 
         .limit(limit)
     ).all()
     entries = []
+    contents = load_contents(session, [(delivery.id, channel.id) for delivery, _ in rows], Path())
     for delivery, post in rows:
-        content = content_for(post, channel, Path())  # the same text the adapter was given
+        content = contents.get(delivery.id)  # the approved version the adapter was given
+        if content is None:
+            continue
         published = delivery.sent_at or delivery.updated_at
         entries.append(FeedEntry(
             # The URL stored at publishing stays the id even if public_url changes later: a reader

@@ -246,9 +246,9 @@ class Worker:
             return []
         adapters = {cid: self._adapter(session, cid, versions.get(cid)) for cid in {c.channel_id for c in claims}}
         names = {cid: a.name for cid, a in adapters.items() if not isinstance(a, BaseException)}
-        contents = load_contents(session, [(c.post_id, names[c.channel_id]) for c in claims
-                                           if c.channel_id in names], self.rt.settings.media_dir)
-        return [(c, adapters[c.channel_id], contents.get((c.post_id, names.get(c.channel_id)))) for c in claims]
+        contents = load_contents(session, [(c.delivery_id, c.channel_id) for c in claims if c.channel_id in names],
+                                 self.rt.settings.media_dir)
+        return [(c, adapters[c.channel_id], contents.get(c.delivery_id)) for c in claims]
 
     def _ahead(self, channel_id: int, limit: int) -> int:
         """How many sends may be claimed beyond the channel's limit, to wait for a free sender.

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from publisher.core.actor import Actor
 from publisher.core.models import Post, PostChannel
 from publisher.core.runtime import Runtime
 from publisher.core.states import PostStatus
@@ -34,11 +35,16 @@ def pending_post(session: Session, rt: Runtime, office: Office, *, author: str =
     return post.id
 
 
+def approve_as_read(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
+    """Approve as an approver does: with the hash of the version they read (the page shows it)."""
+    return workflow.approve(session, rt, actor, post_id, seen_hash=workflow.get_post(session, post_id).content_hash)
+
+
 def approved_post(session: Session, rt: Runtime, office: Office, *, author: str = "ana", approver: str = "marko",
                   **fields: Any) -> int:
     """A post approved by another person (four eyes), with its deliveries; committed."""
     post_id = pending_post(session, rt, office, author=author, **fields)
-    workflow.approve(session, rt, office.actor(approver), post_id)
+    approve_as_read(session, rt, office.actor(approver), post_id)
     session.commit()
     return post_id
 

@@ -32,6 +32,7 @@ from publisher.posts import workflow
 from publisher.publishing.dispatch import RECONCILABLE
 from tests.factories.office import PORTAL_SECRET, make_office
 from tests.factories.people import SYSTEM
+from tests.factories.posts import approve_as_read
 from tests.support.portal_receiver import PortalReceiver
 from tests.support.worker_process import WorkerProcess
 
@@ -121,7 +122,7 @@ def create_posts(session, rt, office, count: int, rng: random.Random, spread: fl
             fields["scheduled_at"] = (anchor + timedelta(seconds=rng.uniform(0, spread))).isoformat()
         post = workflow.create_post(session, rt, office.actor("ana"), fields)
         workflow.submit(session, rt, office.actor("ana"), post.id)
-        workflow.approve(session, rt, office.actor("marko"), post.id)
+        approve_as_read(session, rt, office.actor("marko"), post.id)
         ids.append(post.id)
         if n % 50 == 49:
             session.commit()

@@ -8,6 +8,7 @@ from publisher.core.models import Delivery
 from publisher.home import overview
 from publisher.posts import workflow
 from tests.factories.office import make_office
+from tests.factories.posts import approve_as_read
 
 
 def deliveries_needing_a_person(session, rt, statuses: list[str]) -> list[int]:
@@ -18,7 +19,7 @@ def deliveries_needing_a_person(session, rt, statuses: list[str]) -> list[int]:
         post = workflow.create_post(session, rt, office.actor("ana"), {
             "title": f"Objava {n}", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
         workflow.submit(session, rt, office.actor("ana"), post.id)
-        workflow.approve(session, rt, office.actor("marko"), post.id)
+        approve_as_read(session, rt, office.actor("marko"), post.id)
         delivery = post.deliveries[0]
         delivery.status = status
         delivery.due_at = start - timedelta(hours=n)  # the later ones were due earlier

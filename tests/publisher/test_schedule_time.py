@@ -44,7 +44,14 @@ LOCAL_CASES = [
     # Belgrade summer (CEST, UTC+2) and winter (CET, UTC+1)
     ("2026-07-01T10:00", BG, None, "2026-07-01T08:00:00Z"),
     ("2026-07-01T10:00:45", BG, None, "2026-07-01T08:00:45Z"),
-    ("2026-07-01T10:00:45.999999", BG, None, "2026-07-01T08:00:45Z"),  # microseconds dropped
+    # A fraction rounds UP: nothing ever leaves before its time (an embargo broken by 0.9 s is broken).
+    ("2026-07-01T10:00:45.999999", BG, None, "2026-07-01T08:00:46Z"),
+    ("2026-07-01T10:00:45.1", BG, None, "2026-07-01T08:00:46Z"),
+    ("2026-07-01T10:00:45,000000001", BG, None, "2026-07-01T08:00:46Z"),  # the ninth digit counts too
+    ("2026-07-01T10:00:45.000000000", BG, None, "2026-07-01T08:00:45Z"),
+    ("2026-07-01T10:00:59.5", BG, None, "2026-07-01T08:01:00Z"),
+    ("2026-12-31T23:59:59.5", BG, None, "2026-12-31T23:00:00Z"),
+    ("2026-03-29T01:59:59.5", BG, None, "2026-03-29T01:00:00Z"),  # into summer time by the clock's own rule
     ("2026-07-01 10:00", BG, None, "2026-07-01T08:00:00Z"),
     ("  2026-07-01T10:00  ", BG, None, "2026-07-01T08:00:00Z"),
     ("2026-01-15T10:00", BG, None, "2026-01-15T09:00:00Z"),
@@ -258,9 +265,9 @@ OFFSET_CASES = [
     ("2026-07-01T08:00:00z", None, BG, "2026-07-01T08:00:00Z", BG),
     ("2026-07-01t08:00Z", None, BG, "2026-07-01T08:00:00Z", BG),
     ("2026-07-01T10:00+0200", None, BG, "2026-07-01T08:00:00Z", BG),
-    ("2026-07-01T08:00:00.5Z", None, BG, "2026-07-01T08:00:00Z", BG),
-    ("2026-07-01T08:00:00.123456789Z", None, BG, "2026-07-01T08:00:00Z", BG),
-    ("2026-07-01T08:00:00,25Z", None, BG, "2026-07-01T08:00:00Z", BG),
+    ("2026-07-01T08:00:00.5Z", None, BG, "2026-07-01T08:00:01Z", BG),  # rounded up, never early
+    ("2026-07-01T08:00:00.123456789Z", None, BG, "2026-07-01T08:00:01Z", BG),
+    ("2026-07-01T08:00:00,25Z", None, BG, "2026-07-01T08:00:01Z", BG),
     ("2026-07-01T04:00:00-04:00", NY, BG, "2026-07-01T08:00:00Z", NY),
     ("2026-07-01T13:45:00+05:45", "Asia/Kathmandu", BG, "2026-07-01T08:00:00Z", "Asia/Kathmandu"),
     ("2026-07-01T08:00:00-00:00", None, BG, "2026-07-01T08:00:00Z", BG),
@@ -586,14 +593,16 @@ def test_display_rejects_unknown_timezone():
 # --------------------------------------------------------------------------- ScheduleTime
 
 
-def test_schedule_time_normalises_to_utc_seconds():
+def test_schedule_time_normalises_to_utc_seconds_rounding_up():
     st = ScheduleTime(
         utc=datetime(2026, 7, 1, 10, 0, 5, 999, tzinfo=timezone(timedelta(hours=2))), timezone=BG
     )
-    assert st.utc == utc("2026-07-01T08:00:05Z")
+    assert st.utc == utc("2026-07-01T08:00:06Z")
     assert st.utc.tzinfo is UTC
-    assert st.local().isoformat() == "2026-07-01T10:00:05+02:00"
-    assert st.format_local() == "2026-07-01T10:00:05+02:00"
+    assert st.local().isoformat() == "2026-07-01T10:00:06+02:00"
+    assert st.format_local() == "2026-07-01T10:00:06+02:00"
+    exact = ScheduleTime(utc=datetime(2026, 7, 1, 10, 0, 5, tzinfo=timezone(timedelta(hours=2))), timezone=BG)
+    assert exact.utc == utc("2026-07-01T08:00:05Z")
 
 
 def test_schedule_time_is_frozen_and_validated():

@@ -30,6 +30,7 @@ from publisher.core.models import Delivery, Post
 from publisher.core.runtime import Runtime
 from publisher.posts import workflow
 from tests.factories.office import PORTAL_SECRET, make_office
+from tests.factories.posts import approve_as_read
 from tests.support.portal_receiver import PortalReceiver
 from tests.support.private_postgres import PostgresUnavailable, PrivatePostgres
 from tests.support.worker_process import WorkerProcess
@@ -98,7 +99,7 @@ def test_worker_rides_out_postgres_restarts(pg: PrivatePostgres, runtime: Runtim
                     "title": f"Саопштење {n}", "body": "Министарство објављује.", "channels": ["portal"],
                     "scheduled_at": due.isoformat()})
                 workflow.submit(session, rt, office.actor("ana"), post.id)
-                workflow.approve(session, rt, office.actor("marko"), post.id)
+                approve_as_read(session, rt, office.actor("marko"), post.id)
             session.commit()
         rt.engine.dispose()  # the test holds no connection while the server goes away
 

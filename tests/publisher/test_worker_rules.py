@@ -481,3 +481,16 @@ def test_a_stopping_worker_sends_what_it_claimed_ahead(rt, session, office, gate
     worker.close()
     statuses = [state(session, p).status for p in post_ids]
     assert sorted(statuses) == ["pending", "sent", "sent"]  # the third was never claimed
+
+
+def test_a_fraction_of_a_second_never_lets_a_post_leave_before_its_time(rt, session, office, scripted, worker,
+                                                                         clock):
+    clock.now = datetime(2031, 6, 15, 7, 59, 0, tzinfo=UTC)
+    post_id = approve(session, rt, office, scheduled_at="2031-06-15T08:00:00.5Z")
+    assert state(session, post_id).due_at == datetime(2031, 6, 15, 8, 0, 1, tzinfo=UTC)
+    clock.now = datetime(2031, 6, 15, 8, 0, 0, 900_000, tzinfo=UTC)  # past the second, not past the time
+    worker.run_until_idle()
+    assert state(session, post_id).status == "pending" and not scripted.published
+    clock.now = datetime(2031, 6, 15, 8, 0, 1, tzinfo=UTC)
+    worker.run_until_idle()
+    assert state(session, post_id).status == "sent"

@@ -41,6 +41,11 @@ class Caller:
     def patch(self, path: str, json=None, **kw):
         return self.client.patch(path, json=json, headers=self._headers(kw), **kw)
 
+    def edit(self, path: str, json=None):
+        """PATCH as a careful client does: read the resource, then change the version read (If-Match)."""
+        etag = self.get(path).headers.get("ETag", '"unknown"')
+        return self.patch(path, json=json, headers={"If-Match": etag})
+
 
 @pytest.fixture
 def api(client, office):

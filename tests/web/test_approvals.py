@@ -69,7 +69,7 @@ def test_each_approver_sees_what_they_may_approve_and_their_own_refused(api, app
 
 def test_an_approver_who_edited_a_post_sees_it_as_their_own(api, approver):
     post_id = submitted_post(api, title="Uređeno")
-    assert api("olga").patch(f"/api/v1/posts/{post_id}", json={"body": "Olga je ovo promenila."}).status_code == 200
+    assert api("olga").edit(f"/api/v1/posts/{post_id}", json={"body": "Olga je ovo promenila."}).status_code == 200
     olga = approver("olga")
     mine, own = olga.get("/approvals").get_data(as_text=True).split('id="own-title"')
     assert "Uređeno" in own and "you edited it" in own and "Uređeno" not in mine
@@ -117,7 +117,7 @@ def test_a_post_never_approved_is_shown_whole_as_new(api, approver):
 def test_the_diff_since_the_last_approved_version(api, approver, rt):
     post_id = scheduled_post(api, title="Stari naslov", body="Ministarstvo objavljuje program podrške.\nDrugi red.",
                              channels=["portal"])
-    edited = api("ana").patch(f"/api/v1/posts/{post_id}", json={
+    edited = api("ana").edit(f"/api/v1/posts/{post_id}", json={
         "title": "Novi naslov", "body": "Ministarstvo danas objavljuje program podrške.\nDrugi red.",
         "channels": ["portal", "archive"], "scheduled_at": "2031-06-16T11:30:00+02:00",
         "variants": {"archive": "Za arhivu."}})
@@ -141,7 +141,7 @@ def test_media_and_alt_text_changes_show(api, approver):
 
     media_id = upload(api("ana"), alt="Ministar na konferenciji").json["id"]
     post_id = scheduled_post(api, media=[{"id": media_id}])
-    edited = api("ana").patch(f"/api/v1/posts/{post_id}", json={
+    edited = api("ana").edit(f"/api/v1/posts/{post_id}", json={
         "media": [{"id": media_id, "alt_text": "Ministar na konferenciji za medije"}]})
     assert edited.status_code == 200, edited.json
     page = approver("vesna").get(f"/approvals/{post_id}").get_data(as_text=True)
@@ -173,7 +173,7 @@ def test_a_stale_version_is_a_clear_conflict(api, approver, rt):
     post_id = submitted_post(api, title="Prva verzija")
     marko = approver("marko")
     seen = shown_hash(marko.get(f"/approvals/{post_id}").get_data(as_text=True))
-    assert api("ana").patch(f"/api/v1/posts/{post_id}", json={"title": "Druga verzija"}).status_code == 200
+    assert api("ana").edit(f"/api/v1/posts/{post_id}", json={"title": "Druga verzija"}).status_code == 200
     response = marko.post(f"/approvals/{post_id}/approve", {"content_hash": seen})
     assert response.status_code == 409
     page = response.get_data(as_text=True)

@@ -176,7 +176,7 @@ def test_a_save_over_someone_elses_change_is_refused_once(api, signed_in, office
     post_id = saved_id(browser.post("/posts/new", form(office)))
     page = browser.get(f"/posts/{post_id}/edit").get_data(as_text=True)
     opened = re.search(r'name="base_hash" type="hidden" value="([0-9a-f]+)"', page).group(1)
-    api("bojan").patch(f"/api/v1/posts/{post_id}", json={"body": "Bojanova verzija."})
+    api("bojan").edit(f"/api/v1/posts/{post_id}", json={"body": "Bojanova verzija."})
     refused = browser.post(f"/posts/{post_id}/edit", form(office, body="Anina verzija.", base_hash=opened))
     assert refused.status_code == 409 and "Neko drugi je izmenio ovu objavu" in refused.get_data(as_text=True)
     assert the_post(rt, post_id).body == "Bojanova verzija."

@@ -15,7 +15,7 @@ from publisher.media.store import store_upload
 from tests.factories.media import jpeg_bytes, png_bytes
 from tests.web.page_helpers import at_home, count
 from tests.web.test_media_api import bomb_png, stored_files
-from tests.web.test_posts_api import new_post
+from tests.web.test_posts_api import new_post, scheduled_post
 
 EVIL = "<script>alert(1)</script>"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(range(256)) * 4
@@ -156,6 +156,22 @@ def test_alt_text_and_credit_are_edited_and_audited(signed_in, people, session, 
         assert (saved.alt_text, saved.credit) == ("Grb Republike Srbije", "Vlada")
         event = reader.scalar(select(AuditEvent).where(AuditEvent.action == "media.describe"))
         assert (event.actor_name, event.before["alt_text"], event.after["credit"]) == ("bojan", "staro", "Vlada")
+
+
+def test_a_new_alt_text_sends_approved_posts_that_use_it_back_and_says_why(signed_in, people, session, rt, api):
+    media = add_media(session, rt, people, png_bytes(), "grb.png", alt="Grb")
+    post_id = scheduled_post(api, media=[media.id])
+    speaks_english(session, "bojan", "ana", "vesna")
+    bojan = signed_in("bojan")
+    assert bojan.post(f"/media/{media.id}", {"alt_text": "Grb u boji", "credit": ""}).status_code == 302
+    flashed = bojan.get(f"/media/{media.id}").get_data(as_text=True)
+    assert "1 approved post used this alt text: it went back for approval." in flashed
+    shown = api("ana").get(f"/api/v1/posts/{post_id}").json
+    assert shown["status"] == "pending_approval" and shown["deliveries"] == []
+    assert shown["sent_back"] == {"code": "media_alt_changed", "params": {"file": "grb.png"}}
+    why = "The alt text of “grb.png” in the media library changed after approval"
+    assert why in signed_in("ana").get(f"/posts/{post_id}/edit").get_data(as_text=True)
+    assert why in signed_in("vesna").get(f"/approvals/{post_id}").get_data(as_text=True)
 
 
 def test_too_long_alt_text_is_refused(signed_in, people, session, rt):

@@ -33,9 +33,15 @@ def submitted_post(api, **fields) -> int:
     return post_id
 
 
+def approve(api, who: str, post_id: int):
+    """Approve as an approver does through the API: read the post, then approve the hash read."""
+    seen = api(who).get(f"/api/v1/posts/{post_id}").json.get("content_hash", "0" * 64)
+    return api(who).post(f"/api/v1/posts/{post_id}/approve", json={"content_hash": seen})
+
+
 def scheduled_post(api, **fields) -> int:
     post_id = submitted_post(api, **fields)
-    approved = api("marko").post(f"/api/v1/posts/{post_id}/approve")
+    approved = approve(api, "marko", post_id)
     assert approved.status_code == 200, approved.json
     return post_id
 
@@ -58,11 +64,11 @@ def test_the_whole_story(api):
 
     assert api("ana").post(f"/api/v1/posts/{post_id}/submit").json["status"] == "pending_approval"
 
-    own = api("ana").post(f"/api/v1/posts/{post_id}/approve")
+    own = approve(api, "ana", post_id)
     assert own.status_code == 403
     assert error_code(own) == "forbidden"
 
-    approved = api("marko").post(f"/api/v1/posts/{post_id}/approve")
+    approved = approve(api, "marko", post_id)
     assert approved.status_code == 200
     assert approved.json["status"] == "scheduled"
     assert approved.json["approved_by"] == "marko"
@@ -70,7 +76,7 @@ def test_the_whole_story(api):
     assert (delivery["channel"], delivery["status"], delivery["attempts"]) == ("portal", "pending", 0)
     assert delivery["due_at"] == "2031-06-15T08:00:00Z"
 
-    edited = api("ana").patch(f"/api/v1/posts/{post_id}", json={"body": "Исправљен текст саопштења."})
+    edited = api("ana").edit(f"/api/v1/posts/{post_id}", json={"body": "Исправљен текст саопштења."})
     assert edited.status_code == 200
     assert edited.json["status"] == "pending_approval"
     assert edited.json["deliveries"] == []
@@ -83,8 +89,8 @@ def test_the_whole_story(api):
     assert actions == ["post.create", "post.submit", "post.approve", "post.edit"]
     assert shown.json["events"][2]["actor"] == "marko"
     assert [p["id"] for p in manager.get("/api/v1/posts").json["items"]] == [post_id]
-    assert manager.patch(f"/api/v1/posts/{post_id}", json={"title": "x"}).status_code == 403
-    assert manager.post(f"/api/v1/posts/{post_id}/approve").status_code == 403
+    assert manager.edit(f"/api/v1/posts/{post_id}", json={"title": "x"}).status_code == 403
+    assert approve(api, "jelena", post_id).status_code == 403
     assert manager.post(f"/api/v1/posts/{post_id}/reject", json={"comment": "no"}).status_code == 403
     assert manager.post(f"/api/v1/posts/{post_id}/cancel").status_code == 403
     assert new_post(manager).status_code == 403
@@ -108,16 +114,16 @@ def test_as_soon_as_approved_is_due_at_approval(api):
 
 def test_an_approver_who_edited_cannot_approve(api):
     post_id = submitted_post(api)
-    assert api("olga").patch(f"/api/v1/posts/{post_id}", json={"title": "Нови наслов"}).status_code == 200
-    refused = api("olga").post(f"/api/v1/posts/{post_id}/approve")
+    assert api("olga").edit(f"/api/v1/posts/{post_id}", json={"title": "Нови наслов"}).status_code == 200
+    refused = approve(api, "olga", post_id)
     assert refused.status_code == 403
     assert error_code(refused) == "own_post"
-    assert api("vesna").post(f"/api/v1/posts/{post_id}/approve").status_code == 200
+    assert approve(api, "vesna", post_id).status_code == 200
 
 
 def test_an_officer_without_the_approver_role_cannot_approve(api):
     post_id = submitted_post(api)
-    refused = api("bojan").post(f"/api/v1/posts/{post_id}/approve")
+    refused = approve(api, "bojan", post_id)
     assert refused.status_code == 403
     assert "approver" in refused.json["error"]["message"]
 
@@ -125,7 +131,7 @@ def test_an_officer_without_the_approver_role_cannot_approve(api):
 @pytest.mark.parametrize("action", ["approve", "reject"])
 def test_approving_or_rejecting_a_draft_is_a_conflict(api, action):
     post_id = new_post(api("ana")).json["id"]
-    response = api("marko").post(f"/api/v1/posts/{post_id}/{action}", json={"comment": "x"} if action == "reject" else {})
+    response = api("marko").post(f"/api/v1/posts/{post_id}/{action}", json={"comment": "x"} if action == "reject" else {"content_hash": "0" * 64})
     assert response.status_code == 409
     assert response.json["error"]["details"]["status"] == "draft"
 
@@ -133,7 +139,7 @@ def test_approving_or_rejecting_a_draft_is_a_conflict(api, action):
 def test_approval_binds_to_the_version_read(api):
     post_id = submitted_post(api)
     seen = api("marko").get(f"/api/v1/posts/{post_id}").json["content_hash"]
-    api("ana").patch(f"/api/v1/posts/{post_id}", json={"body": "Друга верзија."})
+    api("ana").edit(f"/api/v1/posts/{post_id}", json={"body": "Друга верзија."})
     stale = api("marko").post(f"/api/v1/posts/{post_id}/approve", json={"content_hash": seen})
     assert stale.status_code == 409
     assert error_code(stale) == "content_changed"
@@ -143,14 +149,14 @@ def test_approval_binds_to_the_version_read(api):
 
 def test_editing_without_change_keeps_the_approval(api):
     post_id = scheduled_post(api)
-    same = api("ana").patch(f"/api/v1/posts/{post_id}", json={"title": "Саопштење"})
+    same = api("ana").edit(f"/api/v1/posts/{post_id}", json={"title": "Саопштење"})
     assert same.json["status"] == "scheduled"
     assert len(same.json["deliveries"]) == 1
 
 
 def test_rescheduling_needs_approval_again(api):
     post_id = scheduled_post(api)
-    moved = api("ana").patch(f"/api/v1/posts/{post_id}", json={"scheduled_at": "2031-06-16T10:00:00+02:00"})
+    moved = api("ana").edit(f"/api/v1/posts/{post_id}", json={"scheduled_at": "2031-06-16T10:00:00+02:00"})
     assert moved.json["status"] == "pending_approval"
 
 
@@ -164,7 +170,7 @@ def test_reject_needs_a_comment_and_an_edit_makes_a_draft(api):
     assert rejected.json["status"] == "rejected"
     assert rejected.json["rejection"] == {"comment": "Додати цитат министра.", "by": "marko"}
     assert api("ana").post(f"/api/v1/posts/{post_id}/submit").status_code == 409
-    redrafted = api("ana").patch(f"/api/v1/posts/{post_id}", json={"body": "Министар је рекао: „Подршка стиже.”"})
+    redrafted = api("ana").edit(f"/api/v1/posts/{post_id}", json={"body": "Министар је рекао: „Подршка стиже.”"})
     assert redrafted.json["status"] == "draft"
     assert api("ana").post(f"/api/v1/posts/{post_id}/submit").json["status"] == "pending_approval"
 
@@ -174,7 +180,7 @@ def test_cancel_cancels_pending_deliveries(api):
     cancelled = api("ana").post(f"/api/v1/posts/{post_id}/cancel")
     assert cancelled.json["status"] == "cancelled"
     assert [d["status"] for d in cancelled.json["deliveries"]] == ["cancelled"]
-    assert api("ana").patch(f"/api/v1/posts/{post_id}", json={"title": "x"}).status_code == 409
+    assert api("ana").edit(f"/api/v1/posts/{post_id}", json={"title": "x"}).status_code == 409
     assert api("ana").post(f"/api/v1/posts/{post_id}/cancel").status_code == 409
 
 
@@ -183,7 +189,7 @@ def test_a_published_post_cannot_be_edited(api, session):
     post = session.get(Post, post_id)
     post.status = "published"  # what the worker does once every delivery is sent
     session.commit()
-    refused = api("ana").patch(f"/api/v1/posts/{post_id}", json={"body": "Измена после објаве"})
+    refused = api("ana").edit(f"/api/v1/posts/{post_id}", json={"body": "Измена после објаве"})
     assert refused.status_code == 409
     assert "published" in refused.json["error"]["message"]
 
@@ -204,7 +210,7 @@ def test_an_image_without_alt_text_cannot_be_submitted(api):
     refused = api("ana").post(f"/api/v1/posts/{created.json['id']}/submit")
     assert refused.status_code == 422
     assert "needs alt text" in refused.json["error"]["message"]
-    fixed = api("ana").patch(f"/api/v1/posts/{created.json['id']}",
+    fixed = api("ana").edit(f"/api/v1/posts/{created.json['id']}",
                              json={"media": [{"id": image.json["id"], "alt_text": "Зграда министарства"}]})
     assert fixed.status_code == 200
     assert api("ana").post(f"/api/v1/posts/{created.json['id']}/submit").status_code == 200
@@ -269,7 +275,7 @@ def test_malformed_json_is_a_400(api):
 
 def test_unknown_post_is_a_404(api):
     assert api("ana").get("/api/v1/posts/4242").status_code == 404
-    assert api("marko").post("/api/v1/posts/4242/approve").status_code == 404
+    assert api("marko").post("/api/v1/posts/4242/approve", json={"content_hash": "0" * 64}).status_code == 404
 
 
 def test_listing_filters_and_pages(api):
@@ -295,9 +301,34 @@ def test_derive_latin_from_cyrillic(api):
     assert response.json == {"text": "Ljubav i Njegoš", "language": "sr-Latn"}
 
 
-def test_approve_takes_no_body_at_all(api, client, office):
+def test_approving_needs_the_hash_of_the_version_read(api, client, office):
     post_id = submitted_post(api)
-    response = client.post(f"/api/v1/posts/{post_id}/approve",
-                           headers={"Authorization": f"Bearer {office.tokens['marko']}"})
-    assert response.status_code == 200
-    assert response.json["status"] == "scheduled"
+    marko = {"Authorization": f"Bearer {office.tokens['marko']}"}
+    assert client.post(f"/api/v1/posts/{post_id}/approve", headers=marko).status_code == 400
+    empty = client.post(f"/api/v1/posts/{post_id}/approve", headers=marko, json={})
+    assert empty.status_code == 400 and "content_hash" in empty.json["error"]["message"]
+    assert client.post(f"/api/v1/posts/{post_id}/approve", headers=marko,
+                       json={"content_hash": "not a hash"}).status_code == 400
+    assert api("ana").get(f"/api/v1/posts/{post_id}").json["status"] == "pending_approval"
+    assert approve(api, "marko", post_id).json["status"] == "scheduled"
+
+
+
+
+def test_an_edit_names_the_version_it_changes(api, client, office):
+    post_id = new_post(api("ana")).json["id"]
+    read = api("ana").get(f"/api/v1/posts/{post_id}")
+    etag = read.headers["ETag"]
+    assert etag == f'"{read.json["content_hash"]}"'
+    path = f"/api/v1/posts/{post_id}"
+    unnamed = api("ana").patch(path, json={"title": "Без верзије"})
+    assert unnamed.status_code == 428 and "If-Match" in unnamed.json["error"]["message"]
+    first = api("ana").patch(path, json={"title": "Прва"}, headers={"If-Match": etag})
+    assert first.status_code == 200 and first.headers["ETag"] != etag
+    lost = api("bojan").patch(path, json={"title": "Друга"}, headers={"If-Match": etag})
+    assert lost.status_code == 412 and lost.json["error"]["code"] == "precondition_failed"
+    assert f'"{lost.json["error"]["details"]["content_hash"]}"' == first.headers["ETag"]
+    assert api("ana").patch(path, json={"title": "x"}, headers={"If-Match": '"a", "b"'}).status_code == 400
+    anyway = api("bojan").patch(path, json={"title": "Свеједно"}, headers={"If-Match": "*"})
+    assert anyway.status_code == 200
+    assert api("ana").get(path).json["title"] == "Свеједно"

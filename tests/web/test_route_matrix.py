@@ -17,6 +17,7 @@ from publisher.media.store import store_upload
 from publisher.people import accounts
 from publisher.posts import workflow
 from tests.factories.media import png_bytes
+from tests.factories.posts import approve_as_read
 from tests.web.conftest import Visitor
 
 PUBLIC = "public"
@@ -120,7 +121,7 @@ def world(people, session, rt) -> World:
     scheduled = workflow.create_post(session, rt, people.actor("bojan"), {
         "title": "Odobrena", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
     workflow.submit(session, rt, people.actor("bojan"), scheduled.id)
-    workflow.approve(session, rt, people.actor("vesna"), scheduled.id)
+    approve_as_read(session, rt, people.actor("vesna"), scheduled.id)
     media, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=people.actor("ana"),
                             filename="slika.png", alt_text="Slika")
     token, _ = accounts.create_token(session, people.users["bojan"], actor=people.actor("admin"), name="matrix")

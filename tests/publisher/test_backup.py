@@ -1,0 +1,213 @@
+"""Backups that restore, on both databases: taken while posts and audit rows are being written, restored
+into a new instance with every post, media file and audit row the manifest counted; a changed backup and a
+non-empty target are refused before anything is changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from publisher.audit import trail
+from publisher.backup.errors import BackupError
+from publisher.backup.restore import restore_backup
+from publisher.backup.take import take_backup
+from publisher.cli import main
+from publisher.core.config import InstancePaths, Settings
+from publisher.core.credential_check import unreadable_channels
+from publisher.core.db import make_engine
+from publisher.core.models import AuditEvent, Channel, Media, Post
+from publisher.core.runtime import Runtime
+from publisher.core.states import PostStatus
+from publisher.media.store import media_path, store_upload
+from tests.conftest import new_postgres_database
+from tests.factories.media import jpeg_bytes, png_bytes
+from tests.factories.posts import post_row
+
+WRITE_SECONDS = 3.0  # the writer's bound: the backup is taken in the middle of it
+
+
+@contextmanager
+def new_instance(rt: Runtime, tmp_path: Path) -> Iterator[InstancePaths]:
+    """Where a restore goes: a new SQLite file, or a new PostgreSQL database (dropped afterwards)."""
+    folder = tmp_path / "restored"
+    if rt.engine.dialect.name == "sqlite":
+        yield InstancePaths(folder, f"sqlite:///{folder / 'publisher.db'}", folder / "media")
+        return
+    with new_postgres_database("publisher_restore") as url:
+        yield InstancePaths(folder, url, folder / "media")
+
+
+def rows(url: str, model: type, *columns: str) -> dict[int, tuple]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            table = model.__table__
+            return {row[0]: tuple(row) for row in conn.execute(select(table.c.id, *(table.c[c] for c in columns)))}
+    finally:
+        engine.dispose()
+
+
+AUDIT_COLUMNS = ("at", "actor_id", "actor_name", "action", "post_id", "subject", "before", "after", "detail")
+POST_COLUMNS = ("title", "body", "status", "content_hash", "created_at")
+
+
+class Writer(threading.Thread):
+    """Writes a post and two audit rows per transaction, as fast as it can, until stopped."""
+
+    def __init__(self, rt: Runtime, office) -> None:  # noqa: ANN001
+        super().__init__(daemon=True)
+        self.rt, self.office, self.written, self.error = rt, office, 0, None
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                with self.rt.sessions() as s:
+                    post = post_row(s, self.office, status=PostStatus.DRAFT, title=f"Saopštenje {self.written}")
+                    actor = self.office.actor("ana")
+                    trail.record(s, actor, "post.create", post_id=post.id, after={"title": post.title})
+                    trail.record(s, actor, "post.edit", post_id=post.id, detail={"n": self.written})
+                    s.commit()
+                self.written += 1
+        except Exception as exc:  # noqa: BLE001 - shown by the test
+            self.error = exc
+
+    def wait_for(self, count: int, deadline: float) -> None:
+        while self.written < count and time.monotonic() < deadline and self.error is None:
+            time.sleep(0.01)
+
+
+def test_a_backup_taken_under_write_load_restores_completely(rt, office, session, tmp_path):
+    officer = office.actor("ana")
+    for data in (png_bytes(), jpeg_bytes(), png_bytes(color=(1, 2, 3))):
+        store_upload(session, rt.settings.media_dir, io.BytesIO(data), actor=officer, alt_text="Ministar")
+    session.commit()
+    writer = Writer(rt, office)
+    writer.start()
+    deadline = time.monotonic() + WRITE_SECONDS
+    try:
+        writer.wait_for(20, deadline)
+        manifest = take_backup(rt.settings, tmp_path / "backup")
+        written_at_backup = writer.written
+        writer.wait_for(written_at_backup + 20, deadline)
+    finally:
+        writer.stop.set()
+        writer.join(10)
+    assert writer.error is None
+    source = rt.settings.database_url
+    source_posts = rows(source, Post, *POST_COLUMNS)
+    source_audit = rows(source, AuditEvent, *AUDIT_COLUMNS)
+    # The backup was taken while rows were being written: some before it, some after.
+    assert 20 <= manifest.counts["posts"] < len(source_posts)
+    assert manifest.counts["audit_events"] < len(source_audit)
+    assert manifest.counts["media"] == 3 and manifest.missing_media == []
+
+    with new_instance(rt, tmp_path) as target:
+        restore_backup(tmp_path / "backup", target)
+        posts = rows(target.database_url, Post, *POST_COLUMNS)
+        audit = rows(target.database_url, AuditEvent, *AUDIT_COLUMNS)
+        # Every post and audit row the manifest counted, as they are in the source, and no gap: a
+        # consistent snapshot holds every row committed before its last one.
+        assert len(posts) == manifest.counts["posts"]
+        assert posts == {i: row for i, row in source_posts.items() if i <= max(posts)}
+        assert len(audit) == manifest.counts["audit_events"] and max(audit) == manifest.audit_last_id
+        assert audit == {i: row for i, row in source_audit.items() if i <= manifest.audit_last_id}
+        restored = Runtime.from_settings(dataclasses.replace(rt.settings, database_url=target.database_url,
+                                                             media_dir=target.media_dir))
+        try:
+            with restored.sessions() as s:
+                media = s.scalars(select(Media)).all()
+                assert len(media) == 3
+                for item in media:
+                    assert media_path(target.media_dir, item).read_bytes() == \
+                        media_path(rt.settings.media_dir, item).read_bytes()
+                assert s.scalar(select(Channel.id).where(Channel.name == "portal")) is not None
+            assert unreadable_channels(restored) == []  # the same key reads the restored credentials
+        finally:
+            restored.dispose()
+
+
+def test_a_changed_or_incomplete_backup_is_refused_and_nothing_is_restored(rt, office, session, tmp_path):
+    store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=office.actor("ana"))
+    session.commit()
+    backup = tmp_path / "backup"
+    manifest = take_backup(rt.settings, backup)
+    [media_file] = [name for name in manifest.files if name.startswith("media/")]
+    target = InstancePaths(tmp_path / "new", f"sqlite:///{tmp_path / 'new' / 'never.db'}", tmp_path / "new" / "media")
+
+    original = (backup / media_file).read_bytes()
+    (backup / media_file).write_bytes(original[:-1] + bytes([original[-1] ^ 1]))
+    with pytest.raises(BackupError, match=f"{media_file}.*does not match its checksum"):
+        restore_backup(backup, target)
+    (backup / media_file).unlink()
+    with pytest.raises(BackupError, match=f"{media_file} is missing"):
+        restore_backup(backup, target)
+    (backup / media_file).write_bytes(original)
+    (backup / "extra.sql").write_text("DROP TABLE posts;")
+    with pytest.raises(BackupError, match="extra.sql is in the backup folder but not in its manifest"):
+        restore_backup(backup, target)
+    assert not target.instance_dir.exists()  # nothing was created, let alone restored
+
+
+def test_restore_refuses_a_database_that_is_not_empty_unless_forced(rt, office, tmp_path):
+    manifest = take_backup(rt.settings, tmp_path / "backup")
+    source = InstancePaths(tmp_path / "same", rt.settings.database_url, tmp_path / "same" / "media")
+    with pytest.raises(BackupError, match="is not empty"):
+        restore_backup(tmp_path / "backup", source)
+    with new_instance(rt, tmp_path) as target:
+        restore_backup(tmp_path / "backup", target)
+        with pytest.raises(BackupError, match="is not empty"):
+            restore_backup(tmp_path / "backup", target)
+        restore_backup(tmp_path / "backup", target, force=True)
+        assert len(rows(target.database_url, Channel)) == manifest.counts["channels"] == 2
+
+
+def test_a_backup_goes_only_into_a_new_or_empty_folder(rt, office, tmp_path):
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "something").write_text("x")
+    with pytest.raises(BackupError, match="is not empty"):
+        take_backup(rt.settings, tmp_path / "full")
+    manifest = take_backup(rt.settings, tmp_path / "b")
+    modes = {p.relative_to(tmp_path / "b").as_posix(): p.stat().st_mode & 0o777 for p in (tmp_path / "b").rglob("*")}
+    assert (tmp_path / "b").stat().st_mode & 0o777 == 0o700
+    assert modes and set(modes.values()) <= {0o600, 0o700}
+    assert set(manifest.files) | {"manifest.json"} == {name for name in modes if modes[name] == 0o600}
+
+
+def test_the_commands_back_up_and_restore_an_instance_with_its_key(rt, office, session, monkeypatch, capsys,
+                                                                  tmp_path):
+    settings = rt.settings
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    (settings.instance_dir / "credentials.key").write_text(settings.credential_keys[0] + "\n")
+    for name, value in (("PUBLISHER_DATABASE_URL", settings.database_url),
+                        ("PUBLISHER_INSTANCE_DIR", str(settings.instance_dir)),
+                        ("PUBLISHER_MEDIA_DIR", str(settings.media_dir))):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PUBLISHER_CREDENTIALS_KEY", raising=False)
+    session.rollback()
+    assert main(["backup", str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    assert "posts" in out and "manifest.json" in out
+    with new_instance(rt, tmp_path) as target:
+        monkeypatch.delenv("PUBLISHER_MEDIA_DIR")
+        restore = ["restore", str(tmp_path / "b"), "--instance-dir", str(target.instance_dir),
+                   "--database-url", target.database_url]
+        assert main(restore) == 0, capsys.readouterr().err
+        assert "every count matches" in capsys.readouterr().out
+        restored = Runtime.from_settings(Settings.from_env({"PUBLISHER_INSTANCE_DIR": str(target.instance_dir),
+                                                            "PUBLISHER_DATABASE_URL": target.database_url}))
+        try:
+            assert not restored.settings.credentials_key_created
+            assert unreadable_channels(restored) == []  # the restored key reads the restored credentials
+        finally:
+            restored.dispose()
+        assert main(restore) == 1
+        assert "is not empty" in capsys.readouterr().err

@@ -47,6 +47,10 @@ def _check_target(engine: Engine, manifest: Manifest, target: InstancePaths, fol
     if engine.dialect.name != manifest.database_kind:
         raise BackupError(f"the backup holds a {manifest.database_kind} database and {url} is "
                           f"{engine.dialect.name}: restore it into a {manifest.database_kind} database")
+    if manifest.schema_revision is not None and not schema.is_known(manifest.schema_revision):
+        raise BackupError(f"the backup's schema revision {manifest.schema_revision} is not one this version of "
+                          f"publisher knows (it was taken by publisher {manifest.tool_version}): restore it with "
+                          "that version or a newer one")
     tables = database.tables_in(engine)
     if tables and not force:
         raise BackupError(f"the database {url} is not empty ({len(tables)} tables): restore into a new, empty "

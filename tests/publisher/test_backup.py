@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from publisher.audit import trail
@@ -20,6 +21,7 @@ from publisher.backup.errors import BackupError
 from publisher.backup.restore import restore_backup
 from publisher.backup.take import take_backup
 from publisher.cli import main
+from publisher.core import schema
 from publisher.core.config import InstancePaths, Settings
 from publisher.core.credential_check import unreadable_channels
 from publisher.core.db import make_engine
@@ -27,7 +29,7 @@ from publisher.core.models import AuditEvent, Channel, Media, Post
 from publisher.core.runtime import Runtime
 from publisher.core.states import PostStatus
 from publisher.media.store import media_path, store_upload
-from tests.conftest import new_postgres_database
+from tests.conftest import BACKENDS, new_postgres_database
 from tests.factories.media import jpeg_bytes, png_bytes
 from tests.factories.posts import post_row
 
@@ -211,3 +213,37 @@ def test_the_commands_back_up_and_restore_an_instance_with_its_key(rt, office, s
             restored.dispose()
         assert main(restore) == 1
         assert "is not empty" in capsys.readouterr().err
+
+
+@contextmanager
+def database_at(backend: str, folder: Path, name: str) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / name}"
+        return
+    with new_postgres_database(f"publisher_{name.split('.')[0]}") as url:
+        yield url
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_backup_of_an_older_schema_is_migrated_after_restore_and_a_newer_one_refused(backend, tmp_path):
+    settings = Settings(database_url="", media_dir=tmp_path / "media", secret_key="s",
+                        credential_keys=(Fernet.generate_key().decode(),), instance_dir=tmp_path / "instance")
+    with database_at(backend, tmp_path, "old.db") as old, database_at(backend, tmp_path, "new.db") as new:
+        engine = make_engine(old)
+        schema.upgrade(engine, "0006")
+        engine.dispose()
+        manifest = take_backup(dataclasses.replace(settings, database_url=old), tmp_path / "b")
+        assert manifest.schema_revision == "0006"
+        manifest_file = tmp_path / "b" / "manifest.json"
+        original = manifest_file.read_text()
+        manifest_file.write_text(original.replace('"schema_revision": "0006"', '"schema_revision": "9999"'))
+        target = InstancePaths(tmp_path / "restored", new, tmp_path / "restored" / "media")
+        with pytest.raises(BackupError, match="schema revision 9999 is not one this version of publisher knows"):
+            restore_backup(tmp_path / "b", target)
+        manifest_file.write_text(original)
+        restore_backup(tmp_path / "b", target)
+        engine = make_engine(new)
+        try:
+            assert schema.current_revision(engine) == schema.head_revision() != "0006"
+        finally:
+            engine.dispose()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from publisher.audit import trail
 from publisher.backup.errors import BackupError
@@ -122,6 +123,12 @@ def test_a_backup_taken_under_write_load_restores_completely(rt, office, session
         assert posts == {i: row for i, row in source_posts.items() if i <= max(posts)}
         assert len(audit) == manifest.counts["audit_events"] and max(audit) == manifest.audit_last_id
         assert audit == {i: row for i, row in source_audit.items() if i <= manifest.audit_last_id}
+        engine = make_engine(target.database_url)
+        try:  # the restored audit log is as append-only as the original: its triggers came along
+            with pytest.raises(DBAPIError), engine.begin() as conn:
+                conn.execute(text("UPDATE audit_events SET action = 'changed'"))
+        finally:
+            engine.dispose()
         restored = Runtime.from_settings(dataclasses.replace(rt.settings, database_url=target.database_url,
                                                              media_dir=target.media_dir))
         try:

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from publisher.audit import trail
+from publisher.backup import database, take
 from publisher.backup.errors import BackupError
 from publisher.backup.restore import restore_backup
 from publisher.backup.take import take_backup
@@ -254,3 +255,39 @@ def test_a_backup_of_an_older_schema_is_migrated_after_restore_and_a_newer_one_r
             assert schema.current_revision(engine) == schema.head_revision() != "0006"
         finally:
             engine.dispose()
+
+
+def test_pg_dump_is_needed_only_for_postgresql_and_its_absence_is_said(rt, office, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(database, "PG_TOOLS_DIRS", tmp_path / "none")
+    settings = dataclasses.replace(rt.settings, pg_bin_dir=tmp_path / "bin")
+    if rt.engine.dialect.name == "sqlite":
+        assert take_backup(settings, tmp_path / "b").database_file == "database.sqlite3"
+        return
+    with pytest.raises(BackupError, match=r"pg_dump was not found in .*/bin, on PATH .*PUBLISHER_PG_BIN_DIR"):
+        take_backup(settings, tmp_path / "b")
+    assert list((tmp_path / "b").iterdir()) == []  # no half backup left behind
+
+
+def test_a_media_file_missing_from_the_folder_is_named_and_the_rest_restores(rt, office, session, tmp_path):
+    kept, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=office.actor("ana"))
+    lost, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(jpeg_bytes()), actor=office.actor("ana"))
+    session.commit()
+    media_path(rt.settings.media_dir, lost).unlink()
+    manifest = take_backup(rt.settings, tmp_path / "b")
+    assert manifest.missing_media == [lost.storage_name]
+    assert f"media/{kept.storage_name}" in manifest.files
+    with new_instance(rt, tmp_path) as target:
+        restore_backup(tmp_path / "b", target)
+        assert media_path(target.media_dir, kept).read_bytes() == png_bytes()
+        assert not media_path(target.media_dir, lost).exists()
+
+
+def test_a_backup_that_fails_half_way_leaves_an_empty_folder(rt, office, monkeypatch, tmp_path):
+    def disk_full(*args: object) -> list[str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(take, "_copy_media", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        take_backup(rt.settings, tmp_path / "b")
+    assert list((tmp_path / "b").iterdir()) == []  # the database copy made before the failure is gone

@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sqlalchemy import Connection, select, text
+from sqlalchemy.engine import make_url
 
 from publisher.backup import database
 from publisher.backup.errors import BackupError
@@ -39,32 +40,40 @@ def take_backup(settings: Settings, folder: Path, *, with_keys: bool = True) -> 
         return _take(settings, folder, with_keys)
     except BaseException:
         for child in folder.iterdir():
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
         raise
 
 
 def _take(settings: Settings, folder: Path, with_keys: bool) -> Manifest:
     files: dict[str, str] = {}
-    engine = make_engine(settings.database_url)
-    kind = engine.dialect.name
-    try:
-        if kind == "sqlite":
-            engine.dispose()
-            database_file = SQLITE_FILE
-            database.copy_sqlite(database.sqlite_path(settings.database_url), folder / database_file)
-            with database.sqlite_reader(folder / database_file) as conn:
-                facts, media = read_facts(conn), _media_names(conn)
-        elif kind == "postgresql":
-            database_file = POSTGRES_FILE
+    kind = make_url(settings.database_url).get_backend_name()
+    if kind == "sqlite":
+        database_file = SQLITE_FILE
+        database.copy_sqlite(database.sqlite_path(settings.database_url), folder / database_file)
+        with database.sqlite_reader(folder / database_file) as conn:
+            facts = read_facts(conn)
+            media = _media_names(conn) if facts.schema_revision else {}
+    elif kind == "postgresql":
+        database_file = POSTGRES_FILE
+        engine = make_engine(settings.database_url)
+        try:
             with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
                 conn.execute(text("SET TRANSACTION READ ONLY"))
                 snapshot = conn.scalar(text("SELECT pg_export_snapshot()"))
-                facts, media = read_facts(conn), _media_names(conn)
+                facts = read_facts(conn)
+                media = _media_names(conn) if facts.schema_revision else {}
                 database.pg_dump(settings.database_url, snapshot, folder / database_file, settings.pg_bin_dir)
-        else:
-            raise BackupError(f"cannot back up a {kind} database: only SQLite and PostgreSQL")
-    finally:
-        engine.dispose()
+        finally:
+            engine.dispose()
+    else:
+        raise BackupError(f"cannot back up a {kind} database: only SQLite and PostgreSQL")
+    if facts.schema_revision is None:
+        shown = make_url(settings.database_url).render_as_string(hide_password=True)
+        raise BackupError(f"the database {shown} holds no publisher schema: nothing to back up (is "
+                          "PUBLISHER_DATABASE_URL or PUBLISHER_INSTANCE_DIR the instance's?)")
     files[database_file] = sha256_file(folder / database_file)
     missing = _copy_media(settings.media_dir, folder / MEDIA, media, files)
     keys = _copy_keys(settings, folder / KEYS, files) if with_keys else []

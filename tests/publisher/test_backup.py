@@ -291,3 +291,14 @@ def test_a_backup_that_fails_half_way_leaves_an_empty_folder(rt, office, monkeyp
     with pytest.raises(OSError, match="No space left"):
         take_backup(rt.settings, tmp_path / "b")
     assert list((tmp_path / "b").iterdir()) == []  # the database copy made before the failure is gone
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_database_without_the_schema_is_not_backed_up(backend, tmp_path):
+    with database_at(backend, tmp_path, "blank.db") as url:
+        make_engine(url).dispose()  # an empty SQLite file, as any command leaves behind
+        settings = Settings(database_url=url, media_dir=tmp_path / "media", secret_key="s",
+                            credential_keys=(Fernet.generate_key().decode(),), instance_dir=tmp_path / "i")
+        with pytest.raises(BackupError, match="holds no publisher schema: nothing to back up"):
+            take_backup(settings, tmp_path / "b")
+    assert list((tmp_path / "b").iterdir()) == []

@@ -73,6 +73,10 @@ def sha256_file(path: Path) -> str:
 def verify_files(folder: Path, manifest: Manifest) -> None:
     """Every file the manifest lists is there with its checksum, and nothing else is; else BackupError
     naming the first file that is missing, changed or foreign."""
+    unlisted = [name for name in (manifest.database_file, *manifest.keys) if name not in manifest.files]
+    if unlisted:
+        raise BackupError(f"the manifest names {unlisted[0]!r} without its checksum: the backup is damaged; "
+                          "nothing was restored")
     for relative, expected in sorted(manifest.files.items()):
         path = folder / relative
         if Path(relative).is_absolute() or ".." in Path(relative).parts:

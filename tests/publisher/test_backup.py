@@ -164,6 +164,11 @@ def test_a_changed_or_incomplete_backup_is_refused_and_nothing_is_restored(rt, o
     (backup / "extra.sql").write_text("DROP TABLE posts;")
     with pytest.raises(BackupError, match="extra.sql is in the backup folder but not in its manifest"):
         restore_backup(backup, target)
+    (backup / "extra.sql").unlink()
+    listed = (backup / "manifest.json").read_text()
+    (backup / "manifest.json").write_text(listed.replace(f'"{manifest.database_file}": ', '"elsewhere": '))
+    with pytest.raises(BackupError, match=f"names '{manifest.database_file}' without its checksum"):
+        restore_backup(backup, target)
     assert not target.instance_dir.exists()  # nothing was created, let alone restored
 
 

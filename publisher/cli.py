@@ -10,12 +10,15 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
 
 from publisher.core import permissions, schema
 from publisher.core.actor import Actor
-from publisher.core.config import ConfigError, Settings
+from publisher.core.config import ConfigError, InstancePaths, Settings
+from publisher.core.credential_check import require_readable_credentials
 from publisher.core.errors import CredentialKeyError, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.destinations import channel_store
@@ -26,8 +29,14 @@ def _actor() -> Actor:
     return Actor.system(f"cli:{getpass.getuser()}")
 
 
-def _runtime() -> Runtime:
-    return Runtime.from_settings(Settings.from_env())
+def _runtime(*, credentials: bool = False) -> Runtime:
+    """The runtime from the environment. With `credentials` (the processes and the commands that use channel
+    credentials) it refuses a key that cannot decrypt the stored credentials; so does every command when the
+    key was generated just now, so that a new key never stays beside credentials it cannot read."""
+    rt = Runtime.from_settings(Settings.from_env())
+    if credentials or rt.settings.credentials_key_created:
+        require_readable_credentials(rt)
+    return rt
 
 
 def _require_schema(rt: Runtime) -> None:
@@ -101,7 +110,7 @@ def cmd_channel_add(args: argparse.Namespace) -> int:
         settings = json.loads(args.config)
     except json.JSONDecodeError as exc:
         raise PublisherError(f"--config is not valid JSON: {exc}") from None
-    rt = _runtime()
+    rt = _runtime(credentials=True)
     _require_schema(rt)
     with rt.sessions() as session:
         channel = channel_store.add_channel(session, rt.box, args.kind, args.name, settings, actor=_actor(),
@@ -135,7 +144,7 @@ def cmd_keys_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
-    rt = _runtime()
+    rt = _runtime(credentials=True)
     with rt.sessions() as session:
         count = channel_store.rotate_credentials(session, rt.box, actor=_actor())
         session.commit()
@@ -144,7 +153,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    rt = _runtime()
+    rt = _runtime(credentials=True)
     _require_schema(rt)
     _serve(rt, args.host, args.port)
     return 0
@@ -157,6 +166,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _configure_logging()
     rt = Runtime.from_settings(run_settings(args.demo))
     schema.upgrade(rt.engine)
+    require_readable_credentials(rt)
     logins = demo.seed(rt, public_url=_public_url(args.host, args.port)) if args.demo else ""
     worker = Worker(rt, options_from(rt.settings))
     worker.start()
@@ -193,7 +203,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from publisher.publishing.worker import Worker, options_from
 
     _configure_logging()
-    rt = _runtime()
+    rt = _runtime(credentials=True)
     _require_schema(rt)
     worker = Worker(rt, options_from(rt.settings))
     print(f"worker {worker.id} is dispatching (stop with Ctrl-C or SIGTERM)", flush=True)
@@ -216,6 +226,47 @@ def cmd_hold(args: argparse.Namespace) -> int:
             holds.release(session, _actor(), channel)
             print(f"{where} released; deliveries older than the staleness window wait for a person")
         session.commit()
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from publisher.backup.take import take_backup
+
+    rt = _runtime()
+    rt.dispose()
+    manifest = take_backup(rt.settings, args.dir, with_keys=not args.no_keys)
+    counts = manifest.counts
+    print(f"backup of the {manifest.database_kind} database (schema {manifest.schema_revision}) in {args.dir}: "
+          f"{counts.get('posts', 0)} posts, {counts.get('deliveries', 0)} deliveries, "
+          f"{counts.get('media', 0)} media, {counts.get('audit_events', 0)} audit rows; "
+          f"{len(manifest.files)} files with checksums in manifest.json")
+    if not manifest.keys:
+        print("the credentials key is not in this backup: keep PUBLISHER_CREDENTIALS_KEY (or the key file) "
+              "safe separately; without it no channel credential can be read")
+    for name in manifest.missing_media:
+        print(f"warning: media file {name} is missing from the media folder or does not match its name; "
+              "it is not in the backup", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from publisher.backup.restore import restore_backup
+
+    env = dict(os.environ)
+    # The options stand for the variables; the defaults follow from them as at start (media under the
+    # instance folder unless PUBLISHER_MEDIA_DIR says otherwise). Nothing is created before the checks.
+    for option, name in ((args.instance_dir, "PUBLISHER_INSTANCE_DIR"), (args.database_url, "PUBLISHER_DATABASE_URL"),
+                         (args.media_dir, "PUBLISHER_MEDIA_DIR")):
+        if option:
+            env[name] = str(option)
+    paths = InstancePaths.from_env(env)
+    bin_dir = env.get("PUBLISHER_PG_BIN_DIR")
+    manifest = restore_backup(args.dir, paths, force=args.force, pg_bin_dir=Path(bin_dir) if bin_dir else None)
+    counts = manifest.counts
+    print(f"restored {counts.get('posts', 0)} posts, {counts.get('deliveries', 0)} deliveries, "
+          f"{counts.get('media', 0)} media and {counts.get('audit_events', 0)} audit rows into "
+          f"{make_url(paths.database_url).render_as_string(hide_password=True)} (media in {paths.media_dir}); "
+          "every count matches the backup's manifest")
     return 0
 
 
@@ -313,6 +364,20 @@ def build_parser() -> argparse.ArgumentParser:
     hold.add_argument("--channel", help="channel name or id; without it, all publishing")
     hold.add_argument("--reason", help="why (required for on); shown to everyone while it lasts")
     hold.set_defaults(func=cmd_hold)
+
+    backup = sub.add_parser("backup", help="copy the database, media and keys into a new folder, with a manifest")
+    backup.add_argument("dir", type=Path, help="a new or empty folder")
+    backup.add_argument("--no-keys", action="store_true",
+                        help="leave the key files out (keep them safe separately)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="check a backup's checksums, then restore it into an empty instance")
+    restore.add_argument("dir", type=Path, help="a folder written by `publisher backup`")
+    restore.add_argument("--database-url", help="restore into this database (default: PUBLISHER_DATABASE_URL)")
+    restore.add_argument("--media-dir", type=Path, help="put the media here (default: PUBLISHER_MEDIA_DIR)")
+    restore.add_argument("--instance-dir", type=Path, help="put the key files here (default: PUBLISHER_INSTANCE_DIR)")
+    restore.add_argument("--force", action="store_true",
+                         help="replace a database that is not empty and key files that differ")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
+from publisher.core.files import private_dir
+
 DEFAULT_TIMEZONE = "Europe/Belgrade"
 
 
@@ -25,6 +27,11 @@ class Settings:
     credential_keys: tuple[str, ...]  # Fernet keys, newest first; older ones only decrypt
     timezone: str = DEFAULT_TIMEZONE
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
+    # Where the credentials key came from: its file under the instance folder, or None when it came from
+    # PUBLISHER_CREDENTIALS_KEY; and whether that file was generated just now (no key existed before).
+    credentials_key_file: Path | None = None
+    credentials_key_created: bool = False
+    pg_bin_dir: Path | None = None  # where pg_dump and pg_restore are, when not on PATH
     max_upload_bytes: int = 520 * 1024 * 1024
     # The worker:
     stale_after_minutes: float = 60.0
@@ -45,20 +52,23 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        instance = Path(env.get("PUBLISHER_INSTANCE_DIR") or instance_dir or "instance").resolve()
-        database_url = env.get("PUBLISHER_DATABASE_URL") or f"sqlite:///{instance / 'publisher.core.db'}"
-        media_dir = Path(env.get("PUBLISHER_MEDIA_DIR") or instance / "media").resolve()
-        secret_key = env.get("PUBLISHER_SECRET_KEY") or _instance_secret(instance / "secret_key", _new_secret)
-        keys = env.get("PUBLISHER_CREDENTIALS_KEY") or _instance_secret(
-            instance / "credentials.key", lambda: Fernet.generate_key().decode()
-        )
+        paths = InstancePaths.from_env(env, instance_dir=instance_dir)
+        secret_key = env.get("PUBLISHER_SECRET_KEY") or _instance_secret(paths.secret_key_file, _new_secret)[0]
+        key_file, key_created = None, False
+        keys = env.get("PUBLISHER_CREDENTIALS_KEY")
+        if not keys:
+            key_file = paths.credentials_key_file
+            keys, key_created = _instance_secret(key_file, lambda: Fernet.generate_key().decode())
         return cls(
-            database_url=database_url,
-            media_dir=media_dir,
+            database_url=paths.database_url,
+            media_dir=paths.media_dir,
             secret_key=secret_key,
             credential_keys=tuple(k.strip() for k in keys.split(",") if k.strip()),
             timezone=env.get("PUBLISHER_TIMEZONE") or DEFAULT_TIMEZONE,
-            instance_dir=instance,
+            instance_dir=paths.instance_dir,
+            credentials_key_file=key_file,
+            credentials_key_created=key_created,
+            pg_bin_dir=Path(env["PUBLISHER_PG_BIN_DIR"]) if env.get("PUBLISHER_PG_BIN_DIR") else None,
             stale_after_minutes=_number(env, "PUBLISHER_STALE_AFTER_MINUTES", 60.0, 1),
             lease_seconds=_number(env, "PUBLISHER_LEASE_SECONDS", 300.0, 1),
             max_attempts=int(_number(env, "PUBLISHER_MAX_ATTEMPTS", 10, 1)),
@@ -72,6 +82,34 @@ class Settings:
             mail_from=env.get("PUBLISHER_MAIL_FROM") or "publisher@localhost",
             session_idle_minutes=_number(env, "PUBLISHER_SESSION_IDLE_MINUTES", 30.0, 1),
             cookie_secure=_flag(env, "PUBLISHER_COOKIE_SECURE", True),
+        )
+
+
+@dataclass(frozen=True)
+class InstancePaths:
+    """Where an instance keeps its database, media and key files, read from the environment without
+    creating anything (a restore must not generate keys where it is about to put the backed-up ones)."""
+
+    instance_dir: Path
+    database_url: str
+    media_dir: Path
+
+    @property
+    def secret_key_file(self) -> Path:
+        return self.instance_dir / "secret_key"
+
+    @property
+    def credentials_key_file(self) -> Path:
+        return self.instance_dir / "credentials.key"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> InstancePaths:
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("PUBLISHER_INSTANCE_DIR") or instance_dir or "instance").resolve()
+        return cls(
+            instance_dir=instance,
+            database_url=env.get("PUBLISHER_DATABASE_URL") or f"sqlite:///{instance / 'publisher.core.db'}",
+            media_dir=Path(env.get("PUBLISHER_MEDIA_DIR") or instance / "media").resolve(),
         )
 
 
@@ -107,13 +145,14 @@ def _new_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
-def _instance_secret(path: Path, make: callable) -> str:  # type: ignore[valid-type]
-    """Read a generated secret from the instance folder, creating it (mode 0600) on first use."""
+def _instance_secret(path: Path, make: callable) -> tuple[str, bool]:  # type: ignore[valid-type]
+    """Read a generated secret from the instance folder, creating it (mode 0600, in a 0700 folder) on first
+    use; (value, created now)."""
     if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+        return path.read_text().strip(), False
+    private_dir(path.parent)
     value = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(value + "\n")
-    return value
+    return value, True

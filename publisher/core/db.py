@@ -8,6 +8,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from publisher.core.files import private_file
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 SQLITE_BEGIN = "publisher_sqlite_begin"
 
@@ -23,8 +25,10 @@ def make_engine(url: str, **kw: object) -> Engine:
 
 def _sqlite_engine(url: str, **kw: object) -> Engine:
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # Created here with mode 0600 (in a 0700 folder) before SQLite opens it: SQLite gives the -wal and
+        # -shm files the database file's mode, so all three stay private.
+        private_file(Path(database))
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kw)
 
     @event.listens_for(engine, "connect")

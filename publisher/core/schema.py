@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -33,6 +34,14 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def is_known(revision_id: str) -> bool:
+    """Whether a revision is one of this code's migrations (a backup from a newer version holds one that is not)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision_id) is not None
+    except CommandError:
+        return False
 
 
 def revision(engine: Engine, message: str) -> None:

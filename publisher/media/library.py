@@ -21,6 +21,7 @@ from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
+from publisher.core.files import private_dir
 from publisher.core.models import Media, Post, PostMedia
 from publisher.media.store import MAX_ALT_TEXT, get_media, media_path
 
@@ -113,7 +114,7 @@ def thumbnail(media_dir: Path, media: Media) -> Path:
     target = media_dir / ".thumbs" / f"{media.sha256}-{THUMBNAIL_SIDE}.jpg"
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     with Image.open(media_path(media_dir, media)) as im:
         im.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         if im.mode in ("RGBA", "LA", "P"):

@@ -19,6 +19,7 @@ from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, MediaRejected, NotFound, TooLarge, UnsupportedMedia
+from publisher.core.files import private_dir
 from publisher.core.models import Media
 from publisher.media.inspection import MediaLimits, inspect_file
 
@@ -45,8 +46,8 @@ def store_upload(
     limits = limits or MediaLimits()
     ceiling = max(limits.max_image_bytes, limits.max_video_bytes, limits.max_document_bytes)
     incoming = media_dir / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=incoming, prefix="upload-")
+    private_dir(incoming)
+    fd, tmp_name = tempfile.mkstemp(dir=incoming, prefix="upload-")  # mode 0600, kept by os.replace
     tmp = Path(tmp_name)
     try:
         digest = _copy_hashing(stream, fd, ceiling)
@@ -66,7 +67,7 @@ def store_upload(
             original_name=Path(filename).name[:255], uploaded_by_id=actor.user.id,
         )
         final = media_dir / media.storage_name
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         already_there = final.exists()
         os.replace(tmp, final)
         if not already_there:

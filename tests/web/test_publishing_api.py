@@ -27,7 +27,9 @@ def test_a_hold_shows_everywhere_and_is_released(api):
 def test_a_channel_pause_needs_a_reason_and_a_real_channel(api):
     assert api("admin").post("/api/v1/holds", json={"on": True, "channel": "portal"}).status_code == 422
     assert api("admin").post("/api/v1/holds", json={"on": True, "channel": "nowhere", "reason": "x"}).status_code == 404
-    paused = api("marko").post("/api/v1/holds", json={"on": True, "channel": "portal", "reason": "novi token"})
+    refused = api("marko").post("/api/v1/holds", json={"on": True, "channel": "portal", "reason": "novi token"})
+    assert refused.status_code == 403  # holds are the admins' (docs/roles.md)
+    paused = api("admin").post("/api/v1/holds", json={"on": True, "channel": "portal", "reason": "novi token"})
     assert paused.json[0]["channel"] == "portal"
 
 

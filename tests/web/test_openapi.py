@@ -28,6 +28,13 @@ def test_request_bodies_are_described(client):
     assert paths["/api/v1/posts/{post_id}"]["get"]["parameters"][0]["name"] == "post_id"
 
 
+def test_the_limits_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "429" in paths["/api/v1/me"]["get"]["responses"]
+    assert "413" in paths["/api/v1/posts"]["post"]["responses"]
+    assert "429" not in paths["/api/v1/openapi.json"]["get"]["responses"]
+
+
 def test_healthz_reports_the_database_and_a_missing_worker(signed_in, rt):
     response = signed_in("marko").get("/healthz")
     assert response.status_code == 200

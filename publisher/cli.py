@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
@@ -294,13 +295,35 @@ def _configure_logging() -> None:
             routine.addFilter(_RoutineToDebug())
 
 
+BODY_OVERHEAD = 1024 * 1024  # multipart boundaries and the form's other fields around the largest upload
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """waitress's settings from ours: the one place that trusts a reverse proxy.
+
+    With PUBLISHER_TRUSTED_PROXY set, waitress takes the client's address from the last
+    PUBLISHER_TRUSTED_PROXY_COUNT entries of X-Forwarded-For (and the scheme and host from the other trusted
+    headers) when, and only when, the request comes from that proxy; it removes those headers otherwise. So
+    REMOTE_ADDR is the client for everything that reads it: lock-outs, rate limits, audit rows. There is no
+    second mechanism (no ProxyFix) in the app. A body larger than the largest upload is refused by waitress
+    before it is read.
+    """
+    options: dict[str, Any] = {"threads": 8, "ident": "publisher",
+                               "max_request_body_size": settings.max_upload_bytes + BODY_OVERHEAD}
+    if settings.trusted_proxy:
+        options.update(trusted_proxy=settings.trusted_proxy, trusted_proxy_count=settings.trusted_proxy_count,
+                       trusted_proxy_headers=" ".join(settings.trusted_proxy_headers),
+                       clear_untrusted_proxy_headers=True)
+    return options
+
+
 def _serve(rt: Runtime, host: str, port: int, after_start: Callable[[], None] | None = None) -> None:
     from waitress import create_server
 
     from web import create_app
 
     app = create_app({"RUNTIME": rt})
-    server = create_server(app, host=host, port=port, threads=8, ident="publisher")
+    server = create_server(app, host=host, port=port, **server_options(rt.settings))
     url = _public_url(host, server.effective_port)
     print(f"publisher is serving on {url}/  (API: {url}/api/v1/openapi.json)", flush=True)
     if after_start is not None:

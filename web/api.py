@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request, send_file
@@ -19,6 +20,7 @@ from publisher.core.errors import (
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import add_channel, get_channel, list_channels
 from publisher.media.store import get_media, media_path, store_upload
+from publisher.people import request_limits
 from publisher.people.accounts import authenticate_token, note_token_use
 from publisher.posts import browse, workflow
 from publisher.publishing import alerts, deliveries, holds
@@ -67,10 +69,16 @@ TRANSLITERATE = {"type": "object", "required": ["text", "to"], "additionalProper
 
 
 @bp.before_request
-def _authenticate() -> None:
+def _authenticate() -> Response | None:
     if request.endpoint in PUBLIC:
-        return
+        return None
     rt = runtime()
+    address = request.remote_addr or "unknown"
+    limit = rt.settings.api_refusals_per_minute
+    with rt.read_sessions() as reader:
+        refused = request_limits.current(reader, request_limits.API_REFUSED, address, rt.clock())
+    if refused >= limit:
+        return _rate_limited(rt.clock())
     scheme, _, plain = request.headers.get("Authorization", "").partition(" ")
     try:
         if scheme.lower() != "bearer" or not plain.strip():
@@ -79,14 +87,39 @@ def _authenticate() -> None:
         with rt.read_sessions() as reader:
             user, token = authenticate_token(reader, plain.strip())
     except Unauthenticated as exc:
-        with rt.sessions() as writer:
-            trail.record(writer, Actor(user=None, via="api", ip=request.remote_addr), "auth.refused",
-                         detail={"reason": exc.message, "path": request.path})
-            writer.commit()
+        _count_refusal(address, exc.message, limit)
         raise
     with rt.sessions() as writer:
         note_token_use(writer, token, rt.clock())
     g.actor = Actor(user=user, via=f"api-token:{token.id}", ip=request.remote_addr)
+    return None
+
+
+def _count_refusal(address: str, reason: str, limit: int) -> None:
+    """One counter row per address and minute; audit rows only for its first refusal and for reaching the limit."""
+    rt = runtime()
+    now = rt.clock()
+    with rt.sessions() as writer:
+        refused = request_limits.count(writer, request_limits.API_REFUSED, address, now)
+        actor = Actor(user=None, via="api", ip=request.remote_addr)
+        if refused == 1:
+            trail.record(writer, actor, "auth.refused", detail={
+                "reason": reason, "path": request.path,
+                "note": "further refusals of this address in this minute are counted, not logged one by one"})
+        if refused == limit:
+            trail.record(writer, actor, "auth.rate_limited", detail={
+                "refusals": refused, "window": request_limits.window_start(now).isoformat(),
+                "until": (request_limits.window_start(now) + request_limits.WINDOW).isoformat()})
+        writer.commit()
+
+
+def _rate_limited(now: datetime) -> Response:
+    wait = request_limits.retry_after(now)
+    response = jsonify({"error": {"code": "rate_limited", "message": (
+        f"too many requests without a valid token from this address; try again in {wait} s")}})
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def _done(payload: Any, status: int = 200) -> tuple[Response, int]:

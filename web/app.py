@@ -7,9 +7,10 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import Babel, gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +22,7 @@ from publisher.core.db import ping
 from publisher.core.errors import Conflict, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.publishing import health
+from web import guards
 from web.context import VERSION, close_session, is_page_request, runtime
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     secure = runtime.settings.cookie_secure
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
-        MAX_CONTENT_LENGTH=runtime.settings.max_upload_bytes,
+        MAX_CONTENT_LENGTH=runtime.settings.max_upload_bytes,  # the upload routes; web.guards sets the rest
+        MAX_FORM_BYTES=runtime.settings.max_form_bytes,
         SESSION_COOKIE_NAME="publisher_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -67,6 +70,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.library import bp as library_bp
     from web.queue import bp as queue_bp
 
+    # Before CSRFProtect's own hook, which reads the form: nothing reads a body before these checks.
+    app.before_request(guards.limit_body)
+    app.before_request(guards.same_origin)
     csrf = CSRFProtect(app)
     csrf.exempt(api_bp)  # token-authenticated, no cookies: nothing for a forged request to ride on
     csrf.exempt(feed_bp)
@@ -86,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     app.register_error_handler(PublisherError, _publisher_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(guards.ForeignOrigin, _foreign_origin)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StaleDataError, lambda e: _publisher_error(
         Conflict("someone else changed this record at the same moment; reload and try again")))
@@ -152,13 +159,26 @@ def _csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
         "and send the form again."))
 
 
+def _foreign_origin(exc: Exception) -> tuple[str, int]:
+    log.warning("refused a %s %s sent from %s", request.method, request.path, getattr(exc, "origin", "?"))
+    return _error_page(403, gettext(
+        "This form was sent from another site, not from a page of this one. Nothing was changed. If you "
+        "did send it, open this site's page yourself and send the form from there."))
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+
+
 def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
+    if exc.code == 413:
+        size = _size(guards.body_limit())
+        if is_page_request():
+            return _error_page(413, gettext("At most %(size)s can be sent here. Nothing was saved.", size=size))
+        return _error_response(413, "too_large", f"the request is larger than {size}, the most this route accepts")
     if is_page_request():
         return _error_page(exc.code or 500)
     code = (exc.name or "error").lower().replace(" ", "_")
-    if exc.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return _error_response(413, "too_large", f"the request is larger than {limit} MB")
     return _error_response(exc.code or 500, code, exc.description or exc.name)
 
 
@@ -190,6 +210,8 @@ def _security_headers(response: Response) -> Response:
 
 
 def healthz() -> tuple[Response, int]:
+    """Signed out (a monitor, anyone): ok/degraded/unavailable and counts. Signed-in staff also see the reasons,
+    the holds with their reasons and channels, the schema and the database backend."""
     rt = runtime()
     body: dict[str, Any] = {"status": "ok", "version": VERSION}
     try:
@@ -205,8 +227,20 @@ def healthz() -> tuple[Response, int]:
                     session, rt.clock(), overdue_after=timedelta(minutes=rt.settings.overdue_alert_minutes))
             if body["publishing"]["problems"]:
                 body["status"] = "degraded"
+        status = 200
     except OperationalError:
         body["status"] = "unavailable"
         body["database"] = {"status": "unreachable", "backend": rt.engine.dialect.name}
-        return jsonify(body), 503
-    return jsonify(body), 200
+        status = 503
+    if not current_user.is_authenticated:
+        body = _public_health(body)
+    return jsonify(body), status
+
+
+def _public_health(body: dict[str, Any]) -> dict[str, Any]:
+    publishing = body.get("publishing")
+    counts = None if publishing is None else {
+        "workers_alive": publishing["workers_alive"], "due_now": publishing["due_now"],
+        "overdue": publishing["overdue"], "open_alerts": sum(publishing["open_alerts"].values()),
+        "holds": len(publishing["holds"])}
+    return {"status": body["status"], "counts": counts}

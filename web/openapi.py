@@ -20,7 +20,9 @@ ERROR = {
 }
 STATUS_TEXT = {200: "OK", 201: "Created", 400: "Malformed request", 401: "No or bad token",
                403: "Not allowed", 404: "Not found", 409: "Wrong state or a conflicting change",
-               413: "Too large", 415: "Unsupported media type", 422: "Invalid content", 503: "Unavailable"}
+               413: "Too large", 415: "Unsupported media type", 422: "Invalid content",
+               429: "Too many requests without a valid token from this address; see Retry-After",
+               503: "Unavailable"}
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -65,6 +67,9 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     statuses = dict(spec.responses)
     if spec.auth:
         statuses.setdefault(401, "")
+        statuses.setdefault(429, "")  # web.api: an address over PUBLISHER_API_REFUSALS_PER_MINUTE
+    if spec.body:
+        statuses.setdefault(413, "")  # web.guards: over PUBLISHER_MAX_FORM_KB
     for status, text in sorted(statuses.items()):
         entry: dict[str, Any] = {"description": text or STATUS_TEXT.get(status, "")}
         if status >= 400:

@@ -32,7 +32,8 @@ class Settings:
     credentials_key_file: Path | None = None
     credentials_key_created: bool = False
     pg_bin_dir: Path | None = None  # where pg_dump and pg_restore are, when not on PATH
-    max_upload_bytes: int = 520 * 1024 * 1024
+    max_upload_bytes: int = 520 * 1024 * 1024  # only the upload routes accept this much
+    max_form_bytes: int = 512 * 1024  # every other request: sign-in, forms, JSON
     # The worker:
     stale_after_minutes: float = 60.0
     lease_seconds: float = 300.0
@@ -48,6 +49,12 @@ class Settings:
     # The dashboard:
     session_idle_minutes: float = 30.0
     cookie_secure: bool = True  # off only for plain http on loopback (`publisher run --demo`)
+    api_refusals_per_minute: int = 30  # refused API tokens from one address before it is answered 429
+    # A reverse proxy in front (waitress's trusted_proxy settings): its address, or None for none.
+    trusted_proxy: str | None = None
+    trusted_proxy_count: int = 1
+    trusted_proxy_headers: tuple[str, ...] = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
+                                              "x-forwarded-port")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -82,6 +89,12 @@ class Settings:
             mail_from=env.get("PUBLISHER_MAIL_FROM") or "publisher@localhost",
             session_idle_minutes=_number(env, "PUBLISHER_SESSION_IDLE_MINUTES", 30.0, 1),
             cookie_secure=_flag(env, "PUBLISHER_COOKIE_SECURE", True),
+            max_upload_bytes=int(_number(env, "PUBLISHER_MAX_UPLOAD_MB", 520, 1) * 1024 * 1024),
+            max_form_bytes=int(_number(env, "PUBLISHER_MAX_FORM_KB", 512, 16) * 1024),
+            api_refusals_per_minute=int(_number(env, "PUBLISHER_API_REFUSALS_PER_MINUTE", 30, 1)),
+            trusted_proxy=(env.get("PUBLISHER_TRUSTED_PROXY") or "").strip() or None,
+            trusted_proxy_count=int(_number(env, "PUBLISHER_TRUSTED_PROXY_COUNT", 1, 1)),
+            trusted_proxy_headers=_proxy_headers(env),
         )
 
 
@@ -139,6 +152,22 @@ def _flag(env: dict[str, str], name: str, default: bool) -> bool:
     if raw in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{name}={env[name]!r} must be true or false")
+
+
+PROXY_HEADERS = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
+                 "x-forwarded-by", "forwarded")  # what waitress's trusted_proxy_headers understands
+
+
+def _proxy_headers(env: dict[str, str]) -> tuple[str, ...]:
+    raw = env.get("PUBLISHER_TRUSTED_PROXY_HEADERS")
+    if not raw:
+        return Settings.trusted_proxy_headers
+    names = tuple(n.strip().lower() for n in raw.replace(",", " ").split() if n.strip())
+    unknown = [n for n in names if n not in PROXY_HEADERS]
+    if unknown or not names:
+        raise ConfigError(f"PUBLISHER_TRUSTED_PROXY_HEADERS={raw!r}: {', '.join(unknown) or 'empty'}; "
+                          f"use some of {', '.join(PROXY_HEADERS)}")
+    return names
 
 
 def _new_secret() -> str:

@@ -388,3 +388,18 @@ class SignInFailure(Base):
     scope: Mapped[str] = mapped_column(String(16))  # "name" or "address"
     key: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RequestCounter(Base):
+    """How many requests of one kind (a refused API token, say) came from one address in one window.
+
+    One row per (scope, key, window), incremented in place by a single upsert, so that repeated refusals
+    cost one row rather than one row each, and every web process reads the same count.
+    """
+
+    __tablename__ = "request_counters"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)  # "api_refused", ...
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)  # the client address
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -37,7 +37,7 @@ from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import load_contents
-from publisher.people import signin
+from publisher.people import request_limits, signin
 from publisher.publishing import alerts, dispatch
 from publisher.publishing.alerts import MailSettings
 from publisher.publishing.dispatch import Claim, DispatchPolicy
@@ -437,13 +437,15 @@ class Worker:
             session.commit()
 
     def housekeeping(self) -> None:
-        """Old browser sessions and sign-in failures go; nothing else is ever deleted."""
+        """Old browser sessions, sign-in failures and request counters go; nothing else is ever deleted."""
         with self.rt.sessions() as session:
-            removed = signin.prune(session, self.rt.clock(),
-                                   idle=timedelta(minutes=self.rt.settings.session_idle_minutes))
+            removed = (*signin.prune(session, self.rt.clock(),
+                                     idle=timedelta(minutes=self.rt.settings.session_idle_minutes)),
+                       request_limits.prune(session, self.rt.clock()))
             session.commit()
         if any(removed):
-            log.info("housekeeping removed %d old browser session(s) and %d old sign-in failure(s)", *removed)
+            log.info("housekeeping removed %d old browser session(s), %d old sign-in failure(s) and %d old "
+                     "request counter(s)", *removed)
 
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:

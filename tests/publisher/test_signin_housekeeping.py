@@ -1,5 +1,5 @@
-"""Housekeeping: browser sessions and sign-in failures that no longer decide anything are forgotten;
-live sessions and failures that still count towards a lock stay."""
+"""Housekeeping: browser sessions and sign-in failures (and, in the worker, request counters) that no longer
+decide anything are forgotten; live sessions and failures that still count towards a lock stay."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from publisher.core.models import SignInFailure, WebSession
-from publisher.people import signin
+from publisher.core.models import RequestCounter, SignInFailure, WebSession
+from publisher.people import request_limits, signin
 from publisher.publishing.worker import Worker
 from tests.factories.office import make_office
 
@@ -47,6 +47,7 @@ def test_old_sessions_and_failures_go_recent_ones_stay(session, rt):
 def test_the_worker_runs_it(session, rt):
     ana = make_office(session, rt).users["ana"].id
     browser_session(session, ana, "ended-long-ago", seen=NOW - timedelta(days=40), ended=NOW - timedelta(days=31))
+    request_limits.count(session, request_limits.API_REFUSED, "203.0.113.9", NOW - timedelta(days=2))
     session.commit()
     rt.clock = lambda: NOW
     worker = Worker(rt, worker_id="housekeeper")
@@ -55,4 +56,5 @@ def test_the_worker_runs_it(session, rt):
     finally:
         worker.close()
     assert session.scalar(select(func.count()).select_from(WebSession)) == 0
+    assert session.scalar(select(func.count()).select_from(RequestCounter)) == 0
     session.commit()

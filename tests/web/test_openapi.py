@@ -28,8 +28,15 @@ def test_request_bodies_are_described(client):
     assert paths["/api/v1/posts/{post_id}"]["get"]["parameters"][0]["name"] == "post_id"
 
 
-def test_healthz_reports_the_database_and_a_missing_worker(client, rt):
-    response = client.get("/healthz")
+def test_the_limits_are_documented(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "429" in paths["/api/v1/me"]["get"]["responses"]
+    assert "413" in paths["/api/v1/posts"]["post"]["responses"]
+    assert "429" not in paths["/api/v1/openapi.json"]["get"]["responses"]
+
+
+def test_healthz_reports_the_database_and_a_missing_worker(signed_in, rt):
+    response = signed_in("marko").get("/healthz")
     assert response.status_code == 200
     assert response.json["database"]["backend"] == rt.engine.dialect.name
     assert response.json["database"]["schema_current"] is True
@@ -43,7 +50,18 @@ def test_healthz_is_ok_with_a_live_worker(client, rt, session):
     session.commit()
     response = client.get("/healthz")
     assert response.json["status"] == "ok"
-    assert response.json["publishing"]["workers_alive"] == 1
+    assert response.json["counts"]["workers_alive"] == 1
+
+
+def test_healthz_signed_out_says_only_the_status_and_counts(client, rt, session, office):
+    from publisher.publishing import holds
+    from tests.factories.people import SYSTEM
+
+    holds.hold(session, SYSTEM, "Dan žalosti", office.channels["portal"])
+    session.commit()
+    response = client.get("/healthz")
+    assert response.json == {"status": "degraded", "counts": {
+        "workers_alive": 0, "due_now": 0, "overdue": 0, "open_alerts": 0, "holds": 1}}
 
 
 def test_responses_carry_security_headers(client):
@@ -60,7 +78,7 @@ def test_unknown_api_paths_answer_in_json(client):
 
 
 
-def test_healthz_calls_a_delivery_overdue_by_the_watchdogs_setting(api, client, rt):
+def test_healthz_calls_a_delivery_overdue_by_the_watchdogs_setting(api, client, rt, signed_in):
     from datetime import timedelta
 
     from tests.web.test_posts_api import scheduled_post
@@ -69,8 +87,9 @@ def test_healthz_calls_a_delivery_overdue_by_the_watchdogs_setting(api, client, 
     approved = rt.clock()
     minutes = rt.settings.overdue_alert_minutes  # PUBLISHER_OVERDUE_ALERT_MINUTES, the watchdog's too
     rt.clock = lambda: approved + timedelta(minutes=minutes - 1)
-    assert client.get("/healthz").json["publishing"]["overdue"] == 0
+    assert client.get("/healthz").json["counts"]["overdue"] == 0
     rt.clock = lambda: approved + timedelta(minutes=minutes + 1)
-    late = client.get("/healthz").json["publishing"]
+    assert client.get("/healthz").json["counts"]["overdue"] == 1
+    late = signed_in("marko").get("/healthz").json["publishing"]
     assert late["overdue"] == 1
     assert f"1 deliveries are more than {int(minutes)} min overdue" in late["problems"]

@@ -166,33 +166,35 @@ def _csv_lines(f: history.HistoryFilter, zone: ZoneInfo) -> Iterator[str]:
         yield "".join(chunk)
 
 
-@bp.get("/history.csv")
-@permission_required("posts", "history")
-def history_csv() -> Response:
+def _export_filters(extension: str) -> tuple[history.HistoryFilter, dict[str, str]]:
+    """The filter of an export (a filter that cannot be read is a 422), and the download's headers."""
     f, problems = _filters()
     if problems:
         abort(422)
     stamp = runtime().clock().astimezone(ZoneInfo(f.timezone)).strftime("%Y-%m-%d")
+    return f, {"Content-Disposition": f'attachment; filename="history-{stamp}.{extension}"',
+               "Cache-Control": "no-store"}
+
+
+@bp.get("/history.csv")
+@permission_required("posts", "history")
+def history_csv() -> Response:
+    f, headers = _export_filters("csv")
     # The request's context (language, app) stays with the generator while it streams.
     return Response(stream_with_context(_csv_lines(f, ZoneInfo(f.timezone))), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="history-{stamp}.csv"',
-                             "Cache-Control": "no-store"})
+                    headers=headers)
 
 
 @bp.get("/history.xlsx")
 @permission_required("posts", "history")
 def history_xlsx() -> Response:
     """The same rows as the CSV, as an Excel workbook (built in a temporary file, then streamed)."""
-    f, problems = _filters()
-    if problems:
-        abort(422)
-    zone = ZoneInfo(f.timezone)
-    stamp = runtime().clock().astimezone(zone).strftime("%Y-%m-%d")
+    f, headers = _export_filters("xlsx")
     with runtime().read_sessions() as session:
-        path = history_export.write_xlsx(history.history_rows(session, f), zone, gettext("History"))
-    return Response(history_export.stream_file(path), mimetype=history_export.XLSX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="history-{stamp}.xlsx"',
-                             "Cache-Control": "no-store", "Content-Length": str(os.path.getsize(path))})
+        path = history_export.write_xlsx(history.history_rows(session, f), ZoneInfo(f.timezone),
+                                         gettext("History"))
+    headers["Content-Length"] = str(os.path.getsize(path))
+    return Response(history_export.stream_file(path), mimetype=history_export.XLSX_TYPE, headers=headers)
 
 
 # --- one post -----------------------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ maker notes, camera and lens makes, models and serial numbers, owner names, EXIF
 the uncropped original), XMP (location, device, history), IPTC/Photoshop blocks, comments, and any data
 after the end of the image (such as the extra pictures of a multi-picture JPEG).
 
-Videos are cleaned by publisher.media.mp4 (location boxes wiped in place). GIF and PDF are stored as uploaded:
-GIF has no EXIF, and a PDF's metadata is the author's document (an open question for a later issue).
+A GIF loses its comments and application blocks (XMP is one) but keeps its frames and looping. Videos are
+cleaned by publisher.media.mp4 (location boxes wiped in place). A PDF is stored as uploaded: its metadata is
+the author's document (an open question for a later issue).
 """
 
 from __future__ import annotations
@@ -225,3 +226,50 @@ def strip_file(path: Path, content_type: str) -> bool:
         return False
     path.write_bytes(cleaned)
     return True
+
+
+# ---------------------------------------------------------------------------------------------- GIF
+
+_GIF_KEPT_APPLICATIONS = frozenset({b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012"})  # looping, colour
+
+
+def _gif_sub_blocks(data: bytes, pos: int) -> int:
+    """Where the sub-blocks starting at pos end (after their zero terminator)."""
+    while True:
+        if pos >= len(data):
+            raise _damaged("GIF image")
+        size = data[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos
+
+
+def clean_gif(data: bytes) -> bytes:
+    """The GIF without comments and application blocks (XMP lives in one); frames and looping stay."""
+    if len(data) < 13 or not data.startswith((b"GIF87a", b"GIF89a")):
+        raise _damaged("GIF image")
+    pos = 13 + (3 << ((data[10] & 0x07) + 1) if data[10] & 0x80 else 0)
+    out = [data[:pos]]
+    while pos < len(data):
+        start, kind = pos, data[pos]
+        if kind == 0x3B:  # trailer: whatever follows is not kept
+            out.append(b"\x3b")
+            return b"".join(out)
+        if kind == 0x21 and pos + 1 < len(data):
+            label = data[pos + 1]
+            pos = _gif_sub_blocks(data, pos + 2)
+            application = data[start + 3:start + 14] if label == 0xFF else b""
+            if label not in (0xFE, 0xFF) or application in _GIF_KEPT_APPLICATIONS:
+                out.append(data[start:pos])
+        elif kind == 0x2C and pos + 10 <= len(data):
+            packed = data[pos + 9]
+            pos += 10 + (3 << ((packed & 0x07) + 1) if packed & 0x80 else 0)
+            pos = _gif_sub_blocks(data, pos + 1)  # after the LZW minimum code size
+            out.append(data[start:pos])
+        else:
+            raise _damaged("GIF image")
+    out.append(b"\x3b")  # a GIF that ends without its trailer (decoders accept it) gets one
+    return b"".join(out)
+
+
+CLEANERS["image/gif"] = clean_gif

@@ -145,3 +145,20 @@ def test_a_cut_video_upload_is_refused(rt, session, officer):
     with pytest.raises(Invalid) as refused:
         store_upload(session, rt.settings.media_dir, io.BytesIO(_truncated()), actor=officer)
     assert "cut short" in refused.value.message
+
+
+def test_a_gif_loses_comments_and_application_blocks_but_keeps_frames_and_looping():
+    frames = [Image.new("RGB", (20, 10), colour) for colour in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100,
+                   comment=b"taken at " + LOCATION_ISO6709.encode())
+    original = buf.getvalue()
+    original = original[:-1] + b"\x21\xff\x0bXMP DataXMP" + b"\x05" + b"GPS44" + b"\x00\x3b"  # an XMP block
+    cleaned = scrub.clean_gif(original)
+    assert LOCATION_ISO6709.encode() not in cleaned and b"XMP DataXMP" not in cleaned
+    with Image.open(io.BytesIO(original)) as before, Image.open(io.BytesIO(cleaned)) as after:
+        assert after.n_frames == before.n_frames == 3 and after.info["loop"] == 0
+        for index in range(3):
+            before.seek(index)
+            after.seek(index)
+            assert after.convert("RGB").tobytes() == before.convert("RGB").tobytes()

@@ -184,22 +184,26 @@ def _zero_file_range(fp: BinaryIO, start: int, end: int) -> None:
         start += step
 
 
-def strip_metadata(path: Path, label: str) -> bool:
-    """Turn every location/device metadata box into zeroed free space, in place; True if anything changed."""
-    with open(path, "r+b") as fp:
+def strip_metadata(path: Path, label: str, *, dry_run: bool = False) -> bool:
+    """Turn every location/device metadata box into zeroed free space, in place; True if anything changed.
+
+    With dry_run, only say whether anything would change (the file is opened read-only)."""
+    with open(path, "rb" if dry_run else "r+b") as fp:
         size = os.fstat(fp.fileno()).st_size
         boxes = check(fp, size, label)
         changed = False
         for box in boxes:
             if box.kind in METADATA_BOXES:
-                fp.seek(box.offset + 4)
-                fp.write(b"free")
-                _zero_file_range(fp, box.body, box.end)
+                if not dry_run:
+                    fp.seek(box.offset + 4)
+                    fp.write(b"free")
+                    _zero_file_range(fp, box.body, box.end)
                 changed = True
             elif box.kind == b"moov":
                 buf = bytearray(_read_moov(fp, box, label))
                 if _wipe(buf, Box(box.kind, 0, box.size, box.header), 0, label):
-                    fp.seek(box.offset)
-                    fp.write(buf)
+                    if not dry_run:
+                        fp.seek(box.offset)
+                        fp.write(buf)
                     changed = True
         return changed

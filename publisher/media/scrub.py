@@ -214,17 +214,19 @@ def clean_image(content_type: str, data: bytes) -> bytes:
 VIDEO_LABELS = {"video/mp4": "an MP4 video", "video/quicktime": "a QuickTime (MOV) video"}
 
 
-def strip_file(path: Path, content_type: str) -> bool:
-    """Clean the file at path in place; True if its bytes changed. Raises MediaRejected if it cannot be done."""
+def strip_file(path: Path, content_type: str, *, dry_run: bool = False) -> bool:
+    """Clean the file at path in place; True if its bytes changed (with dry_run: would change, and nothing
+    is written). Raises MediaRejected if it cannot be done."""
     if content_type in VIDEO_LABELS:
-        return mp4.strip_metadata(path, VIDEO_LABELS[content_type])
+        return mp4.strip_metadata(path, VIDEO_LABELS[content_type], dry_run=dry_run)
     if content_type not in CLEANERS:
         return False
     data = path.read_bytes()  # an image: at most MediaLimits.max_image_bytes, already checked
     cleaned = CLEANERS[content_type](data)
     if cleaned == data:
         return False
-    path.write_bytes(cleaned)
+    if not dry_run:
+        path.write_bytes(cleaned)
     return True
 
 

@@ -23,6 +23,7 @@ from publisher.core.credential_check import require_readable_credentials
 from publisher.core.errors import CredentialKeyError, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.destinations import channel_store
+from publisher.media.leftovers import leftovers
 from publisher.people import accounts
 
 
@@ -151,6 +152,19 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         session.commit()
     print(f"re-encrypted the credentials of {count} channel(s) with the first key")
     return 0
+
+
+def cmd_media_check(args: argparse.Namespace) -> int:
+    """Exit 1 when a library file still carries location/device metadata or is missing (read-only)."""
+    rt = _runtime()
+    _require_schema(rt)
+    found = 0
+    with rt.read_sessions() as session:
+        for item in leftovers(session, rt.settings.media_dir):
+            found += 1
+            print(f"media {item.media.id}\t{item.problem}\t{item.media.original_name}")
+    print(f"{found} library file(s) need attention" if found else "every library file is clean")
+    return 1 if found else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -371,6 +385,10 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_parser("generate", help="print a new key").set_defaults(func=cmd_keys_generate)
     keys.add_parser("rotate", help="re-encrypt all credentials with the first configured key").set_defaults(
         func=cmd_keys_rotate)
+
+    media = sub.add_parser("media", help="the media library").add_subparsers(dest="media_command", required=True)
+    media.add_parser("check", help="list files that still carry location or device metadata, or are missing"
+                     ).set_defaults(func=cmd_media_check)
 
     for name, func, text in (("serve", cmd_serve, "web and API (no dispatcher inside)"),
                              ("run", cmd_run, "web and one worker in one process: the embedded default")):

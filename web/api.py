@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request, send_file
+from flask import Blueprint, Response, g, jsonify, request
 
 from publisher.audit import trail
 from publisher.core import permissions
@@ -19,7 +19,7 @@ from publisher.core.errors import (
 )
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import add_channel, get_channel, list_channels
-from publisher.media.store import get_media, media_path, store_upload
+from publisher.media.store import get_media, store_upload
 from publisher.people import request_limits
 from publisher.people.accounts import authenticate_token, note_token_use
 from publisher.posts import browse, workflow
@@ -29,6 +29,7 @@ from publisher.text import translit
 from web import presenters
 from web.context import VERSION, db, runtime
 from web.endpoints import endpoint
+from web.files import send_media
 from web.openapi import build_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -178,9 +179,7 @@ def media_show(media_id: int) -> tuple[Response, int]:
 @endpoint(bp, "/media/<int:media_id>/file", "GET", "The media file's bytes", tag="media",
           responses={200: "", 404: ""})
 def media_file(media_id: int) -> Response:
-    media = get_media(db(), media_id)
-    return send_file(media_path(runtime().settings.media_dir, media), mimetype=media.content_type,
-                     download_name=media.original_name or media.storage_name.split("/")[-1])
+    return send_media(get_media(db(), media_id), inline=False)
 
 
 @endpoint(bp, "/posts", "POST", "Write a post (a draft)", tag="posts", body=POST_CREATE,

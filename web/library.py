@@ -15,14 +15,13 @@ from wtforms.validators import Length
 from publisher.core.errors import PublisherError
 from publisher.media import library
 from publisher.media.inspection import MediaLimits
-from publisher.media.store import MAX_ALT_TEXT, get_media, media_path, store_upload
+from publisher.media.store import MAX_ALT_TEXT, get_media, store_upload
 from publisher.posts import workflow
 from web.context import db, runtime
+from web.files import sandboxed, send_media
 
 bp = Blueprint("library", __name__)
 
-# Files are served with no right to run anything, even if a browser were to take one for a page.
-FILE_CSP = "default-src 'none'; sandbox"
 PREVIEW_MAX_AGE = 3600  # a preview belongs to bytes that never change under the same id
 
 
@@ -163,28 +162,17 @@ def describe(media_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("library.show", media_id=media_id))
 
 
-def _sandboxed(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = FILE_CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.cache_control.public = False
-    response.cache_control.private = True  # only this person's browser: the library is not public
-    return response
-
-
 @bp.get("/media/<int:media_id>/preview")
 @login_required
 def preview(media_id: int) -> Response:
     media = get_media(db(), media_id)
     path = library.thumbnail(runtime().settings.media_dir, media)
-    return _sandboxed(send_file(path, mimetype=library.THUMBNAIL_TYPE, max_age=PREVIEW_MAX_AGE, conditional=True))
+    return sandboxed(send_file(path, mimetype=library.THUMBNAIL_TYPE, max_age=PREVIEW_MAX_AGE, conditional=True))
 
 
 @bp.get("/media/<int:media_id>/file")
 @login_required
 def original(media_id: int) -> Response:
     media = get_media(db(), media_id)
-    image = media.content_type in library.PREVIEWABLE
-    name = media.original_name or f"media-{media.id}{media.extension}"
     # Only images open in the browser; a PDF or a video is a download, never a page of this site.
-    return _sandboxed(send_file(media_path(runtime().settings.media_dir, media), mimetype=media.content_type,
-                                as_attachment=not image, download_name=name, conditional=True))
+    return send_media(media, inline=media.content_type in library.PREVIEWABLE)

@@ -24,6 +24,7 @@ from typing import BinaryIO
 from PIL import Image
 
 from publisher.core.errors import MediaRejected
+from publisher.media import mp4
 
 __all__ = [
     "ACCEPTED_DESCRIPTION",
@@ -533,7 +534,7 @@ def _check_pdf(fp: BinaryIO, size: int) -> None:
         )
 
 
-def _check_video(kind: _Kind, head: bytes, size: int) -> None:
+def _check_video(kind: _Kind, head: bytes, fp: BinaryIO, size: int) -> None:
     (box_size,) = struct.unpack(">I", head[0:4])
     # The ftyp box holds major brand + minor version (16 bytes with its header) at least;
     # sizes 0 ("to end of file") and 1 (64-bit size) are not sane for an ftyp box.
@@ -543,6 +544,7 @@ def _check_video(kind: _Kind, head: bytes, size: int) -> None:
             "so it cannot be used. Please export it again and re-upload it.",
             f"ftyp box size {box_size} for a file of {size} bytes",
         )
+    mp4.check(fp, size, kind.label)  # beyond the header: the boxes tile the file, a video track, its data
 
 
 def inspect_file(path: Path, limits: MediaLimits = MediaLimits()) -> MediaInfo:
@@ -578,5 +580,5 @@ def inspect_file(path: Path, limits: MediaLimits = MediaLimits()) -> MediaInfo:
         if kind.category == "document":
             _check_pdf(fp, size)
         else:
-            _check_video(kind, head, size)
+            _check_video(kind, head, fp, size)
         return MediaInfo(kind.content_type, kind.extension, size)

@@ -1,7 +1,10 @@
-"""The media library's files: stored once by SHA-256, never half-written, never orphaned.
+"""The media library's files: stored once by SHA-256, never half-written, never missing under a row.
 
-An upload is copied to a temporary file while it is hashed, inspected by its bytes, then moved into
-place. If the database transaction that records it rolls back, the file it added is removed again.
+An upload is copied to a temporary file while it is hashed, inspected by its bytes, cleaned of location and
+device metadata, then moved into place before its row is inserted (publisher.media.placement). If the
+transaction that records it rolls back, the file is removed again unless another upload of the same bytes
+still needs it or a committed row names it. Two uploads of the same bytes at once give one row: the second
+insert waits for the first (ON CONFLICT DO NOTHING) and then returns the first one's row.
 """
 
 from __future__ import annotations
@@ -9,23 +12,34 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, SessionTransaction
 
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
-from publisher.core.errors import Invalid, MediaRejected, NotFound, TooLarge, UnsupportedMedia
+from publisher.core.db import SQLITE_BEGIN
+from publisher.core.errors import (
+    Invalid,
+    MediaRejected,
+    NotFound,
+    PublisherError,
+    TooLarge,
+    UnsupportedMedia,
+)
 from publisher.core.files import private_dir
-from publisher.core.models import Media
-from publisher.media.inspection import MediaLimits, inspect_file
+from publisher.core.models import Media, storage_name
+from publisher.media import placement, scrub
+from publisher.media.inspection import MediaInfo, MediaLimits, inspect_file
 
 CHUNK = 1024 * 1024
 MAX_ALT_TEXT = 2000
-_NEW_FILES = "publisher.media.store.new_files"
+_CLAIMS = "publisher.media.store.claims"
 
 
 def store_upload(
@@ -39,7 +53,10 @@ def store_upload(
     credit: str = "",
     limits: MediaLimits | None = None,
 ) -> tuple[Media, bool]:
-    """Returns (media, created). The same bytes uploaded again return the existing item."""
+    """Returns (media, created). The same bytes uploaded again return the existing item.
+
+    The file kept is the upload without its location and device metadata (publisher.media.scrub), and its
+    SHA-256 is that of the kept bytes: the same photo uploaded twice is cleaned to the same bytes."""
     permissions.require(actor, "media", "upload")
     if len(alt_text) > MAX_ALT_TEXT:
         raise Invalid(f"alt text is {len(alt_text)} characters; at most {MAX_ALT_TEXT}")
@@ -52,33 +69,64 @@ def store_upload(
     try:
         digest = _copy_hashing(stream, fd, ceiling)
         info = _inspect(tmp, limits)
+        if _scrub(tmp, info.content_type):
+            info = _inspect(tmp, limits)  # the cleaned file is checked again: still the same, whole picture
+            digest = _sha256(tmp)
+        final = media_dir / storage_name(digest, info.extension)
         existing = session.scalar(select(Media).where(Media.sha256 == digest))
-        if existing is not None:
-            if alt_text.strip() and not existing.alt_text:
-                # The file had no description: this upload gives it one (posts.workflow.media_described
-                # then sends back any approved post that uses it).
-                existing.alt_text = alt_text.strip()
-                trail.record(session, actor, "media.describe", subject=f"media:{existing.id}",
-                             before={"alt_text": ""}, after={"alt_text": existing.alt_text})
-            return existing, False
-        media = Media(
-            sha256=digest, content_type=info.content_type, extension=info.extension, size=info.size,
-            width=info.width, height=info.height, alt_text=alt_text.strip(), credit=credit.strip(),
-            original_name=Path(filename).name[:255], uploaded_by_id=actor.user.id,
-        )
-        final = media_dir / media.storage_name
-        private_dir(final.parent)
-        already_there = final.exists()
-        os.replace(tmp, final)
-        if not already_there:
-            session.info.setdefault(_NEW_FILES, []).append(final)
-        session.add(media)
-        session.flush()
-        trail.record(session, actor, "media.upload", subject=f"media:{media.id}",
-                     after={"sha256": digest, "content_type": info.content_type, "size": info.size})
-        return media, True
+        if existing is None:
+            claim = placement.claim(media_dir, digest, tmp, final)
+            session.info.setdefault(_CLAIMS, []).append(claim)
+            media = _insert(session, {
+                "sha256": digest, "content_type": info.content_type, "extension": info.extension,
+                "size": info.size, "width": info.width, "height": info.height, "alt_text": alt_text.strip(),
+                "credit": credit.strip(), "original_name": Path(filename).name[:255],
+                "uploaded_by_id": actor.user.id})
+            if media is not None:
+                trail.record(session, actor, "media.upload", subject=f"media:{media.id}",
+                             after={"sha256": digest, "content_type": info.content_type, "size": info.size})
+                return media, True
+            # Another upload of the same bytes committed its row while this one was checking.
+            existing = session.scalars(select(Media).where(Media.sha256 == digest)
+                                       .execution_options(populate_existing=True)).one()
+        elif not final.exists():
+            placement.restore(media_dir, digest, tmp, final)
+        if alt_text.strip() and not existing.alt_text:
+            # The file had no description: this upload gives it one (posts.workflow.media_described then
+            # sends back any approved post that uses it).
+            existing.alt_text = alt_text.strip()
+            trail.record(session, actor, "media.describe", subject=f"media:{existing.id}",
+                         before={"alt_text": ""}, after={"alt_text": existing.alt_text})
+        return existing, False
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _insert(session: Session, values: dict[str, object]) -> Media | None:
+    """The new row, or None when a row with the same SHA-256 exists (committed by another upload).
+
+    ON CONFLICT DO NOTHING waits for a concurrent insert of the same hash to commit or roll back instead of
+    failing the whole transaction with an IntegrityError."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Media).values(**values).on_conflict_do_nothing(index_elements=["sha256"]).returning(Media.id)
+    new_id = session.execute(stmt).scalar()
+    return None if new_id is None else session.get(Media, new_id)
+
+
+def _scrub(path: Path, content_type: str) -> bool:
+    try:
+        return scrub.strip_file(path, content_type)
+    except MediaRejected as exc:
+        raise _refusal(exc) from None
+
+
+def _sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fp:
+        while chunk := fp.read(CHUNK):
+            sha.update(chunk)
+    return sha.hexdigest()
 
 
 def _copy_hashing(stream: BinaryIO, fd: int, ceiling: int) -> str:
@@ -95,12 +143,16 @@ def _copy_hashing(stream: BinaryIO, fd: int, ceiling: int) -> str:
     return sha.hexdigest()
 
 
-def _inspect(path: Path, limits: MediaLimits):  # noqa: ANN202
+def _refusal(exc: MediaRejected) -> PublisherError:
+    error = {413: TooLarge, 415: UnsupportedMedia}.get(exc.status, Invalid)
+    return error(exc.message, code=exc.code)
+
+
+def _inspect(path: Path, limits: MediaLimits) -> MediaInfo:
     try:
         return inspect_file(path, limits)
     except MediaRejected as exc:
-        error = {413: TooLarge, 415: UnsupportedMedia}.get(exc.status, Invalid)
-        raise error(exc.message, code=exc.code) from None
+        raise _refusal(exc) from None
 
 
 def get_media(session: Session, media_id: int) -> Media:
@@ -114,13 +166,26 @@ def media_path(media_dir: Path, media: Media) -> Path:
     return media_dir / media.storage_name
 
 
+def _row_exists(session: Session) -> Callable[[str], bool]:
+    # A fresh connection that reads what is committed and never waits for a writer (SQLite: DEFERRED).
+    bind = session.get_bind().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+
+    def exists(sha256: str) -> bool:
+        with bind.connect() as conn:
+            return conn.execute(select(Media.id).where(Media.sha256 == sha256).limit(1)).first() is not None
+    return exists
+
+
 @event.listens_for(Session, "after_commit")
-def _forget_new_files(session: Session) -> None:
-    session.info.pop(_NEW_FILES, None)
+def _release_committed(session: Session) -> None:
+    for claim in session.info.pop(_CLAIMS, []):
+        placement.release(claim, committed=True, row_exists=_row_exists(session))
 
 
-@event.listens_for(Session, "after_rollback")
-def _remove_new_files(session: Session) -> None:
-    # The row that would have pointed at these files is gone: remove the files too.
-    for path in session.info.pop(_NEW_FILES, []):
-        Path(path).unlink(missing_ok=True)
+@event.listens_for(Session, "after_transaction_end")
+def _release_rolled_back(session: Session, transaction: SessionTransaction) -> None:
+    # Reached after a commit too, when _release_committed has already taken the claims.
+    if transaction.parent is not None or _CLAIMS not in session.info:
+        return
+    for claim in session.info.pop(_CLAIMS):
+        placement.release(claim, committed=False, row_exists=_row_exists(session))

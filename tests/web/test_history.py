@@ -7,6 +7,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 
+import openpyxl
 import pytest
 from sqlalchemy import delete
 
@@ -15,7 +16,8 @@ from publisher.core.states import DeliveryStatus
 from publisher.publishing import history
 from tests.factories.publishing import BASE, post_with_deliveries
 from tests.web.history_data import EVIL, history_mix
-from web.history import neutralise
+from web import history_export
+from web.history_export import neutralise
 
 D = DeliveryStatus
 READERS = ["ana", "marko", "jelena", "admin"]
@@ -43,7 +45,7 @@ def test_every_role_reads_the_history(signed_in, people, session, name):
 
 
 def test_signed_out_and_roleless_people_are_kept_out(client, signed_in, people, session):
-    for path in ("/history", "/history.csv"):
+    for path in ("/history", "/history.csv", "/history.xlsx"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     browser = signed_in("bojan")
@@ -51,6 +53,7 @@ def test_signed_out_and_roleless_people_are_kept_out(client, signed_in, people, 
     session.commit()
     assert browser.get("/history").status_code == 403
     assert browser.get("/history.csv").status_code == 403
+    assert browser.get("/history.xlsx").status_code == 403
 
 
 def test_open_deliveries_stay_out_and_rows_come_newest_first(signed_in, people, session):
@@ -181,8 +184,41 @@ def test_the_export_streams_more_rows_than_one_batch(people, session, signed_in,
     assert len(ids) == 10
 
 
+def test_the_workbook_holds_the_filtered_rows_as_text_and_times(signed_in, people, session, monkeypatch):
+    history_mix(session, people)
+    made = post_with_deliveries(session, people, '=HYPERLINK("http://evil.example","klik")', {"portal": D.FAILED},
+                                error="a;=cmd\x07", at=BASE + timedelta(minutes=1))
+    session.commit()
+    monkeypatch.setattr(history, "EXPORT_BATCH", 3)  # several batches
+    browser = signed_in("jelena")
+    response = browser.get("/history.xlsx")
+    assert response.status_code == 200 and response.mimetype == history_export.XLSX_TYPE
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="history-')
+    book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    rows = list(book.active.iter_rows(values_only=True))
+    csv_version = csv_rows(browser.get("/history.csv"))
+    assert len(rows) == len(csv_version) == 1 + 7
+    assert rows[0][0] == "Vreme"
+    newest = rows[1]
+    assert newest[0] == datetime(2025, 3, 10, 10, 1)  # a real date-time, in Belgrade's time
+    assert newest[3] == made.post.id  # a number
+    assert newest[4] == '=HYPERLINK("http://evil.example","klik")' and newest[8] == "a;=cmd"
+    cell = book.active.cell(row=2, column=5)
+    assert cell.data_type == "s"  # text, not a formula
+    assert [r[4] for r in rows[1:]] == [r[4].removeprefix("'") for r in csv_version[1:]]
+    only_portal = openpyxl.load_workbook(io.BytesIO(browser.get("/history.xlsx", query_string={
+        "channel": str(people.channels["portal"].id), "status": "sent"}).get_data()))
+    assert {r[1] for r in list(only_portal.active.iter_rows(values_only=True))[1:]} == {"portal"}
+    assert browser.get("/history.xlsx", query_string={"status": "nope"}).status_code == 422
+    assert 'href="/history.xlsx"' in browser.get("/history").get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("value", "cell"), [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=x", "'\t=x"), ("a=b", "a=b"),
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@A1", "'@A1"), ("\t=x", "'\t'=x"), ("a=b", "a=b"),
+    # Serbian Excel splits at ";", others at "," or tab or a line break: a formula may start after any of them.
+    ("Beograd;=cmd|' /C calc'!A0", "Beograd;'=cmd|' /C calc'!A0"), ("a,+1", "a,'+1"), ("a\t-1", "a\t'-1"),
+    ("x\n@SUM(A1)", "x\n'@SUM(A1)"), ("x\r\n=1", "x\r\n'=1"), ("a; =1", "a; '=1"), ("a;b=1", "a;b=1"),
+    ("=1;=2,=3", "'=1;'=2,'=3"), ("a-b, c", "a-b, c"),
     (None, ""), (12, "12"), ("Ćao", "Ćao"),
 ])
 def test_neutralise(value, cell):

@@ -94,3 +94,21 @@ def test_a_request_without_a_file_is_400(api):
     response = api("ana").post("/api/v1/media", data={"alt_text": "x"}, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "file" in response.json["error"]["message"]
+
+
+def test_a_download_takes_its_name_and_type_from_the_bytes(api):
+    uploaded = send(api("ana"), jpeg_bytes(), name="Министарка у посети.png")
+    response = api("jelena").get(uploaded.json["url"])
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/jpeg"
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"Ministarka u poseti.jpg\"; filename*=UTF-8''"
+        "%D0%9C%D0%B8%D0%BD%D0%B8%D1%81%D1%82%D0%B0%D1%80%D0%BA%D0%B0%20%D1%83%20"
+        "%D0%BF%D0%BE%D1%81%D0%B5%D1%82%D0%B8.jpg")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_uploaded_photo_is_stored_and_served_without_its_position(api, rt):
+    from tests.factories.media import CAMERA_SERIAL, located_photo
+    uploaded = send(api("ana"), located_photo("JPEG"), name="ministar.jpg")
+    served = api("jelena").get(uploaded.json["url"]).data
+    assert b"GPS" not in served and CAMERA_SERIAL.encode() not in served and b"Canon" not in served

@@ -277,3 +277,38 @@ def test_a_pdf_has_no_preview_and_downloads_as_an_attachment(signed_in, people, 
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Preuzmite fajl" in browser.get(f"/media/{media.id}").get_data(as_text=True)
+
+
+# Downloads: the detected type names the file (issue 10)
+
+@pytest.mark.parametrize(("uploaded_as", "data", "inline", "expected_type", "ascii_name", "utf8_name"), [
+    ("slika.png", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", False, "application/pdf",
+     "slika.pdf", None),
+    ("Конференција за медије.exe", jpeg_bytes(), True, "image/jpeg", "Konferencija za medije.jpg",
+     "%D0%9A%D0%BE%D0%BD%D1%84%D0%B5%D1%80%D0%B5%D0%BD%D1%86%D0%B8%D1%98%D0%B0%20%D0%B7%D0%B0%20"
+     "%D0%BC%D0%B5%D0%B4%D0%B8%D1%98%D0%B5.jpg"),
+    ('"; filename=evil.html\r\nX: y.png', png_bytes(), True, "image/png", "filename_evil.html X y.png",
+     "filename%3Devil.html%20X%20y.png"),
+    ("", png_bytes(), True, "image/png", None, None),
+])
+def test_a_download_is_named_and_typed_by_its_bytes(signed_in, people, session, rt, uploaded_as, data, inline,
+                                                    expected_type, ascii_name, utf8_name):
+    media = add_media(session, rt, people, data, uploaded_as)
+    response = signed_in("jelena").client.get(f"/media/{media.id}/file")
+    assert response.status_code == 200 and response.headers["Content-Type"] == expected_type
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("inline;" if inline else "attachment;")
+    assert f'filename="{ascii_name or f"media-{media.id}{media.extension}"}"' in disposition
+    if utf8_name:
+        assert disposition.endswith(f"filename*=UTF-8''{utf8_name}")
+    else:
+        assert "filename*" not in disposition
+    assert "\r" not in disposition and "\n" not in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_a_row_whose_file_is_missing_is_a_404_not_a_500(signed_in, people, session, rt):
+    media = add_media(session, rt, people, png_bytes(), "grb.png")
+    (rt.settings.media_dir / media.storage_name).unlink()
+    assert signed_in("ana").client.get(f"/media/{media.id}/file").status_code == 404

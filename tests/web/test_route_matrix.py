@@ -55,6 +55,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("queue.move", "POST"): OFFICER,
     ("history.history_page", "GET"): HISTORY_READERS,
     ("history.history_csv", "GET"): HISTORY_READERS,
+    ("history.history_xlsx", "GET"): HISTORY_READERS,
     ("history.post_detail", "GET"): HISTORY_READERS,
     ("history.decide", "POST"): DECIDERS,
     ("library.index", "GET"): SIGNED_IN,

@@ -28,7 +28,10 @@ class Settings:
     max_upload_bytes: int = 520 * 1024 * 1024
     # The worker:
     stale_after_minutes: float = 60.0
-    lease_seconds: float = 300.0
+    lease_seconds: float = 300.0  # the last resort; a silent worker's claims go after the grace below
+    heartbeat_seconds: float = 2.0
+    # A worker silent for its channel's longest request plus this long has its claims reconciled.
+    dead_worker_grace_seconds: float = 15.0
     max_attempts: int = 10
     overdue_alert_minutes: float = 10.0
     worker_threads: int = 64
@@ -52,6 +55,13 @@ class Settings:
         keys = env.get("PUBLISHER_CREDENTIALS_KEY") or _instance_secret(
             instance / "credentials.key", lambda: Fernet.generate_key().decode()
         )
+        heartbeat = _number(env, "PUBLISHER_HEARTBEAT_SECONDS", 2.0, 0.1)
+        grace = _number(env, "PUBLISHER_DEAD_WORKER_GRACE_SECONDS", 15.0, 1)
+        if heartbeat > grace / 4:
+            # A worker stops starting sends once its last heartbeat is half the grace old (see
+            # publisher.publishing.worker): two missed beats must not be enough to get there.
+            raise ConfigError(f"PUBLISHER_HEARTBEAT_SECONDS={heartbeat:g} must be at most a quarter of "
+                              f"PUBLISHER_DEAD_WORKER_GRACE_SECONDS={grace:g}")
         return cls(
             database_url=database_url,
             media_dir=media_dir,
@@ -61,6 +71,8 @@ class Settings:
             instance_dir=instance,
             stale_after_minutes=_number(env, "PUBLISHER_STALE_AFTER_MINUTES", 60.0, 1),
             lease_seconds=_number(env, "PUBLISHER_LEASE_SECONDS", 300.0, 1),
+            heartbeat_seconds=heartbeat,
+            dead_worker_grace_seconds=grace,
             max_attempts=int(_number(env, "PUBLISHER_MAX_ATTEMPTS", 10, 1)),
             overdue_alert_minutes=_number(env, "PUBLISHER_OVERDUE_ALERT_MINUTES", 10.0, 1),
             worker_threads=int(_number(env, "PUBLISHER_WORKER_THREADS", 64, 1)),

@@ -478,7 +478,9 @@ def reap_dead_workers(session: Session, now: datetime, grace: timedelta) -> list
     after, and finds itself declared dead. A claim without a token (made before the upgrade that
     added them) is left to its lease.
     """
-    silent = list(session.scalars(select(WorkerBeat.id).where(WorkerBeat.heartbeat_at < now - grace)
+    holders = select(Delivery.lease_owner).where(Delivery.status == D.SENDING)  # not every worker that ever ran
+    silent = list(session.scalars(select(WorkerBeat.id).where(WorkerBeat.heartbeat_at < now - grace,
+                                                              WorkerBeat.id.in_(holders))
                                   .order_by(WorkerBeat.id).with_for_update()))
     if not silent:
         return []

@@ -23,14 +23,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("lease_token", sa.String(length=32), nullable=True))
-    with op.batch_alter_table("workers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("declared_dead_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE on both databases: batch mode would copy `deliveries` on SQLite and lose its
+    # expression indexes (0005).
+    op.add_column("deliveries", sa.Column("lease_token", sa.String(length=32), nullable=True))
+    op.add_column("workers", sa.Column("declared_dead_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workers", schema=None) as batch_op:
-        batch_op.drop_column("declared_dead_at")
-    with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.drop_column("lease_token")
+    op.execute("ALTER TABLE workers DROP COLUMN declared_dead_at")  # SQLite 3.35+ and PostgreSQL
+    op.execute("ALTER TABLE deliveries DROP COLUMN lease_token")

@@ -133,7 +133,8 @@ def _claim_statements() -> tuple:  # noqa: ANN202 - built once: the claim runs h
         .where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
                deliveries.c.status.in_([D.PENDING, D.RETRY_WAIT]))
         .values(status=D.SENDING, lease_owner=bindparam("worker"), lease_expires_at=bindparam("expires"),
-                lease_token=bindparam("token"), attempts=deliveries.c.attempts + 1, last_attempt_at=now, next_attempt_at=None, updated_at=now)
+                lease_token=bindparam("token"), attempts=deliveries.c.attempts + 1, last_attempt_at=now,
+                next_attempt_at=None, updated_at=now)
         .returning(deliveries.c.id, deliveries.c.post_id, deliveries.c.idempotency_key, deliveries.c.attempts))
     posts = Post.__table__
     start = (

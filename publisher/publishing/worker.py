@@ -454,7 +454,9 @@ class Worker:
 
     def reap_and_reconcile(self) -> None:
         now = self.rt.clock()
-        with self.rt.sessions() as session:
+        # Its turn at SQLite's write lock like the dispatch loop's: on SQLite's busy handler alone a busy
+        # loop kept the reaper waiting for seconds.
+        with self._write_turn, self.rt.sessions() as session:
             reaped = dispatch.reap_dead_workers(session, now, self.options.dead_worker_grace)
             reaped += dispatch.reap_expired_leases(session, now)
             session.commit()

@@ -48,8 +48,9 @@ HEARTBEAT_SECONDS = 0.5
 GRACE_SECONDS = 3.0  # a killed worker's claims go after READ_TIMEOUT + CONNECT_TIMEOUT + this
 READ_TIMEOUT = 2  # the channel's "timeout": every send is bounded
 # From the last kill until no claim of a killed worker is `sending`: the 2 + 5 + 3 s above, the reaper's
-# round (a third of the grace), and slack for a busy machine. The target is 60 s.
-RECOVERY_BOUND = 20.0
+# round (a third of the grace), and slack for a busy machine (up to 17.7 s seen with the machine's two
+# cores shared with other test runs). The target is 60 s; the lease here is 120 s.
+RECOVERY_BOUND = 30.0
 CONCURRENCY = 8  # sends at once per worker on the portal channel
 # Two thirds of the posts fall due over this many seconds once the workers run, to last about as long as
 # the twelve rounds do. PostgreSQL's rounds are longer: with three busy workers on two cores, a restarted

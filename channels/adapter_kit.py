@@ -25,10 +25,10 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError
 from urllib3.exceptions import ProxyError as Urllib3ProxyError
 
+from channels.base import CONNECT_TIMEOUT as CONNECT_TIMEOUT  # the adapters take it from here
 from channels.base import Content, MediaItem
 
 USER_AGENT = "publisher/0.1"
-CONNECT_TIMEOUT = 5.0  # seconds; the read timeout is each channel's setting
 MAX_WORDS = 500  # how much of a platform's answer goes into an error message
 
 # Images, MP4 video and PDF: what the state portal, the press e-mail, the archive folder and the feed take.

@@ -21,6 +21,7 @@ import requests
 from channels.errors import ChannelConfigError, Rejected
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds; no adapter may wait forever
+CONNECT_TIMEOUT = 5.0  # seconds every adapter gives a connection to open; the read timeout is each channel's setting
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,9 @@ class Channel(abc.ABC):
     example_settings: ClassVar[dict[str, Any]] = {}
     # None when `publish` sends no HTTP (SMTP, a folder, this site's own feed).
     http_wire: ClassVar[HttpWire | None] = None
+    # The `timeout` setting's (default, largest allowed) seconds: how long one request of `publish` waits
+    # for an answer. None when `publish` makes no request that can hang (a folder, this site's own feed).
+    read_timeout: ClassVar[tuple[float, float] | None] = None
 
     def __init__(
         self,
@@ -215,6 +219,25 @@ class Channel(abc.ABC):
             raise ChannelConfigError(f"{self.kind}: {', '.join(misplaced)} must be given as a credential, "
                                      "not a plain setting")
         self.split_settings({**self.config, **self.credentials})
+
+    @classmethod
+    def longest_request_seconds(cls, config: Mapping[str, Any]) -> float:
+        """The longest one request of `publish` can be on the wire with these settings: the connect timeout
+        plus the read timeout. A worker that stopped beating may still have such a request in flight,
+        so its claims are not taken from it before this much time (and a grace) has passed.
+
+        Lenient on purpose: a setting the adapter itself would refuse counts as the largest allowed."""
+        if cls.read_timeout is None:
+            return 0.0
+        default, largest = cls.read_timeout
+        value = config.get("timeout")
+        try:
+            read = default if value in (None, "") else float("nan") if isinstance(value, bool) else float(value)
+        except (TypeError, ValueError):
+            read = largest
+        if not 0 <= read <= largest:  # also catches NaN
+            read = largest
+        return CONNECT_TIMEOUT + read
 
     @classmethod
     @abc.abstractmethod

@@ -163,6 +163,7 @@ class BlueskyChannel(Channel):
     # atproto talks httpx, not our session. The record key is fixed per delivery, so a resend collides
     # instead of duplicating: whatever may hide a post is Retryable (module docstring).
     http_wire = HttpWire(client="httpx", resend_safe=True)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     def check_config(self) -> None:
         super().check_config()

@@ -78,6 +78,7 @@ log = logging.getLogger(__name__)
 @register
 class Email(Channel):
     kind = "email"
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
     label = "Press list (e-mail)"
     config_fields = (
         ConfigField("host", "SMTP server name, e.g. smtp.office365.com or the ministry's relay"),

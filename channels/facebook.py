@@ -119,6 +119,7 @@ class FacebookPage(Channel):
     }
     # No idempotency key: a publish whose answer is lost is OutcomeUnknown (module docstring).
     http_wire = HttpWire(client="requests", resend_safe=False)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     def check_config(self) -> None:
         super().check_config()

@@ -160,6 +160,7 @@ class MastodonChannel(Channel):
     }
     # The status carries our Idempotency-Key, so every failure that may hide a post is Retryable (translate).
     http_wire = HttpWire(client="requests", resend_safe=True)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     def check_config(self) -> None:
         super().check_config()

@@ -73,6 +73,7 @@ class StatePortal(Channel):
     # The portal dedups by webhook-id, so every unanswered request is resent (see _transport_failure); and
     # under Standard Webhooks a 2xx alone means "stored", whatever the body says.
     http_wire = HttpWire(client="requests", resend_safe=True, status_is_receipt=True)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     def check_config(self) -> None:
         super().check_config()

@@ -124,6 +124,7 @@ class Telegram(Channel):
     }
     # No idempotency and no search: whatever may have reached Telegram is OutcomeUnknown (module docstring).
     http_wire = HttpWire(client="requests", resend_safe=False)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     def check_config(self) -> None:
         super().check_config()

@@ -187,6 +187,7 @@ class WordPress(Channel):
     # No idempotency key (capabilities().idempotent is False), yet resending is safe: publish looks its
     # slugs up before it creates anything (module docstring), so a 5xx or a lost answer is Retryable.
     http_wire = HttpWire(client="requests", resend_safe=True)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     # --- settings -------------------------------------------------------------------------------------
 

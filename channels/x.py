@@ -116,6 +116,7 @@ class X(Channel):
     }
     # No idempotency key: a post whose fate is unknown is OutcomeUnknown (module docstring).
     http_wire = HttpWire(client="requests", resend_safe=False)
+    read_timeout = (DEFAULT_READ_TIMEOUT, TIMEOUT_RANGE[1])  # longest_request_seconds reads it
 
     # How long publish() waits for X to process a video, and the chunk size of its upload. Instance
     # attributes may override them (the tests do, to stay fast).

@@ -76,7 +76,7 @@ def postgres_database():
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     if request.param == "sqlite":
-        path = tmp_path / "publisher.core.db"
+        path = tmp_path / "publisher.db"
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
     return request.getfixturevalue("postgres_database")

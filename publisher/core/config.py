@@ -36,7 +36,10 @@ class Settings:
     max_form_bytes: int = 512 * 1024  # every other request: sign-in, forms, JSON
     # The worker:
     stale_after_minutes: float = 60.0
-    lease_seconds: float = 300.0
+    lease_seconds: float = 300.0  # the last resort; a silent worker's claims go after the grace below
+    heartbeat_seconds: float = 2.0
+    # A worker silent for its channel's longest request plus this long has its claims reconciled.
+    dead_worker_grace_seconds: float = 15.0
     max_attempts: int = 10
     overdue_alert_minutes: float = 10.0
     worker_threads: int = 64
@@ -66,6 +69,13 @@ class Settings:
         if not keys:
             key_file = paths.credentials_key_file
             keys, key_created = _instance_secret(key_file, lambda: Fernet.generate_key().decode())
+        heartbeat = _number(env, "PUBLISHER_HEARTBEAT_SECONDS", 2.0, 0.1)
+        grace = _number(env, "PUBLISHER_DEAD_WORKER_GRACE_SECONDS", 15.0, 1)
+        if heartbeat > grace / 4:
+            # A worker stops starting sends once its last heartbeat is half the grace old (see
+            # publisher.publishing.worker): two missed beats must not be enough to get there.
+            raise ConfigError(f"PUBLISHER_HEARTBEAT_SECONDS={heartbeat:g} must be at most a quarter of "
+                              f"PUBLISHER_DEAD_WORKER_GRACE_SECONDS={grace:g}")
         return cls(
             database_url=paths.database_url,
             media_dir=paths.media_dir,
@@ -78,6 +88,8 @@ class Settings:
             pg_bin_dir=Path(env["PUBLISHER_PG_BIN_DIR"]) if env.get("PUBLISHER_PG_BIN_DIR") else None,
             stale_after_minutes=_number(env, "PUBLISHER_STALE_AFTER_MINUTES", 60.0, 1),
             lease_seconds=_number(env, "PUBLISHER_LEASE_SECONDS", 300.0, 1),
+            heartbeat_seconds=heartbeat,
+            dead_worker_grace_seconds=grace,
             max_attempts=int(_number(env, "PUBLISHER_MAX_ATTEMPTS", 10, 1)),
             overdue_alert_minutes=_number(env, "PUBLISHER_OVERDUE_ALERT_MINUTES", 10.0, 1),
             worker_threads=int(_number(env, "PUBLISHER_WORKER_THREADS", 64, 1)),
@@ -121,9 +133,16 @@ class InstancePaths:
         instance = Path(env.get("PUBLISHER_INSTANCE_DIR") or instance_dir or "instance").resolve()
         return cls(
             instance_dir=instance,
-            database_url=env.get("PUBLISHER_DATABASE_URL") or f"sqlite:///{instance / 'publisher.core.db'}",
+            database_url=env.get("PUBLISHER_DATABASE_URL") or f"sqlite:///{_default_database(instance)}",
             media_dir=Path(env.get("PUBLISHER_MEDIA_DIR") or instance / "media").resolve(),
         )
+
+
+def _default_database(instance: Path) -> Path:
+    """instance/publisher.db, the name the README gives. A regrouping of the code once renamed it by mistake
+    to publisher.core.db for a day; an instance made then keeps its file rather than starting empty."""
+    mistaken = instance / "publisher.core.db"
+    return mistaken if mistaken.exists() and not (instance / "publisher.db").exists() else instance / "publisher.db"
 
 
 class ConfigError(ValueError):

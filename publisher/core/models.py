@@ -255,6 +255,8 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The claim's fencing token: an outcome is recorded only while the delivery still carries it.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     remote_id: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
@@ -320,6 +322,8 @@ class WorkerBeat(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when another worker took its claims for silence; its next heartbeat sees it and re-registers.
+    declared_dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Alert(Base):

@@ -3,13 +3,18 @@
 "Never twice, never silently missed" rests on three rules kept here:
 - a delivery is claimed in a short transaction committed before any network call, with a lease;
 - an outcome the platform may or may not have acted on becomes `unknown`, never an automatic resend;
-- a lease that expires under a dead worker makes the delivery `unknown` too, for reconciliation.
+- a worker that stopped beating for longer than its channel's longest request plus a grace loses its
+  claims to reconciliation (`unknown`), as does one whose lease expires (the last resort);
+- each claim carries a fencing token, and an outcome is recorded only while the delivery still carries
+  it: a worker that lost its claim (declared dead, or only stalled) writes nothing over its successor.
 Every function takes `now` from the caller (the worker's clock), never from the database.
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -18,11 +23,12 @@ from functools import cache
 from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
+from channels import registry
 from channels.base import Published
 from channels.errors import AuthExpired, ChannelError, OutcomeUnknown, RateLimited, Rejected, Retryable
 from publisher.audit import trail
 from publisher.core.actor import Actor
-from publisher.core.models import Channel, Delivery, DeliveryAttempt, Hold, Post
+from publisher.core.models import Channel, Delivery, DeliveryAttempt, Hold, Post, WorkerBeat
 from publisher.core.states import (
     OPEN_DELIVERY_STATES,
     DeliveryStatus,
@@ -34,7 +40,9 @@ from publisher.publishing import alerts
 
 D, P = DeliveryStatus, PostStatus
 SENDABLE_POST_STATES = (P.SCHEDULED, P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED)
-RECONCILABLE = ("lease_expired", "outcome_unknown", "adapter_error")  # unknowns reconciliation will look at
+# unknowns reconciliation will look at
+RECONCILABLE = ("lease_expired", "worker_lost", "outcome_unknown", "adapter_error")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class Claim:
     attempt: int
     lease_expires_at: datetime
     attempt_id: int | None = None  # its delivery_attempts row, finished by primary key when recorded
+    token: str | None = None  # the fencing token: recording needs the delivery to carry it still
 
 
 def _claimable(now: datetime, status: DeliveryStatus):  # noqa: ANN202
@@ -124,7 +133,8 @@ def _claim_statements() -> tuple:  # noqa: ANN202 - built once: the claim runs h
         .where(deliveries.c.id.in_(bindparam("ids", expanding=True)),
                deliveries.c.status.in_([D.PENDING, D.RETRY_WAIT]))
         .values(status=D.SENDING, lease_owner=bindparam("worker"), lease_expires_at=bindparam("expires"),
-                attempts=deliveries.c.attempts + 1, last_attempt_at=now, next_attempt_at=None, updated_at=now)
+                lease_token=bindparam("token"), attempts=deliveries.c.attempts + 1, last_attempt_at=now,
+                next_attempt_at=None, updated_at=now)
         .returning(deliveries.c.id, deliveries.c.post_id, deliveries.c.idempotency_key, deliveries.c.attempts))
     posts = Post.__table__
     start = (
@@ -144,11 +154,14 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
     other and an officer editing the post at this moment is skipped rather than raced.
     SQLite: the writer lock (BEGIN IMMEDIATE) serialises claims; the status is re-checked on update.
     The delivery attempt row is the record of the claim (who, when); no separate audit event.
+    One fencing token per pass: a delivery is claimed at most once in a pass, so the token is still
+    new for each claim of it (and binding one value costs nothing).
     """
     picks, take, start = _claim_statements()
     conn = session.connection()
     claims: list[Claim] = []
     expires = now + policy.lease
+    token = secrets.token_hex(16)
     for channel_id, free in slots.items():
         ids: list[int] = []
         for status in (D.RETRY_WAIT, D.PENDING):
@@ -159,8 +172,9 @@ def claim_due(session: Session, worker_id: str, now: datetime, slots: Mapping[in
                                                 "channel_id": channel_id, "room": room}).scalars()
         if not ids:
             continue
-        rows = conn.execute(take, {"ids": ids, "now": now, "worker": worker_id, "expires": expires}).all()
-        claims.extend(Claim(r[0], r[1], channel_id, r[2], r[3], expires) for r in rows)
+        rows = conn.execute(take, {"ids": ids, "now": now, "worker": worker_id, "expires": expires,
+                                   "token": token}).all()
+        claims.extend(Claim(r[0], r[1], channel_id, r[2], r[3], expires, token=token) for r in rows)
     if not claims:
         return []
     attempts = DeliveryAttempt.__table__
@@ -203,13 +217,14 @@ def record_outcome(session: Session, claim: Claim, worker_id: str, now: datetime
 def _record_statements() -> tuple:  # noqa: ANN202 - built once, like the claim's
     deliveries, attempts = Delivery.__table__, DeliveryAttempt.__table__
     now = bindparam("now")
-    ours = (select(deliveries.c.id)
-            .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.status == D.SENDING,
-                   deliveries.c.lease_owner == bindparam("worker"))
+    ours = (select(deliveries.c.id, deliveries.c.lease_token)
+            .where(deliveries.c.id.in_(bindparam("ids", expanding=True)), deliveries.c.status == D.SENDING)
             .order_by(deliveries.c.id).with_for_update())
-    sent = deliveries.update().where(deliveries.c.id == bindparam("row_id")).values(
+    # Conditional on the token as well, although the rows are locked: the fence is in the statement.
+    sent = deliveries.update().where(deliveries.c.id == bindparam("row_id"),
+                                     deliveries.c.lease_token == bindparam("b_token")).values(
         status=D.SENT, remote_id=bindparam("b_remote_id"), url=bindparam("b_url"), sent_at=now, error=None,
-        error_kind=None, lease_owner=None, lease_expires_at=None, updated_at=now)
+        error_kind=None, lease_owner=None, lease_expires_at=None, lease_token=None, updated_at=now)
     # One statement for the whole batch: every sent attempt finishes alike.
     finished = (attempts.update().where(attempts.c.id.in_(bindparam("attempt_ids", expanding=True)))
                 .values(finished_at=now, outcome="sent"))
@@ -218,18 +233,18 @@ def _record_statements() -> tuple:  # noqa: ANN202 - built once, like the claim'
 
 def record_outcomes(session: Session, outcomes: list[tuple[Claim, Published | BaseException]], worker_id: str,
                     now: datetime, policy: DispatchPolicy) -> None:
-    """Store many outcomes in one transaction: the common case (sent, lease still ours) as a few
+    """Store many outcomes in one transaction: the common case (sent, claim still ours) as a few
     set-based statements, anything else through the one-by-one path."""
     find_ours, mark_sent, finish_attempt = _record_statements()
     conn = session.connection()
     published = {c.delivery_id: (c, r) for c, r in outcomes if isinstance(r, Published)}
-    ours = set(conn.execute(find_ours, {"ids": sorted(published), "worker": worker_id}).scalars()) \
-        if published else set()
+    rows = conn.execute(find_ours, {"ids": sorted(published)}).all() if published else []
+    ours = {i for i, token in rows if token is not None and token == published[i][0].token}
     sent = [published[i] for i in sorted(ours)]
     slow = [(c, r) for c, r in outcomes if c.delivery_id not in ours]
     if sent:
-        conn.execute(mark_sent, [{"row_id": c.delivery_id, "b_remote_id": r.remote_id, "b_url": r.url, "now": now}
-                                 for c, r in sent])
+        conn.execute(mark_sent, [{"row_id": c.delivery_id, "b_token": c.token, "b_remote_id": r.remote_id,
+                                  "b_url": r.url, "now": now} for c, r in sent])
         conn.execute(finish_attempt, {"attempt_ids": [c.attempt_id for c, _ in sent], "now": now})
         trail.record_batch(conn, Actor.system(f"worker:{worker_id}"), now, [
             {"action": "delivery.sent", "post_id": c.post_id, "subject": f"delivery:{c.delivery_id}",
@@ -244,20 +259,19 @@ def _record_one(session: Session, claim: Claim, worker_id: str, now: datetime,
     delivery = lock_delivery(session, claim.delivery_id)
     if delivery is None:
         return "gone"
+    if delivery.status != D.SENDING or claim.token is None or delivery.lease_token != claim.token:
+        # Fenced: the claim was taken from us (we were declared dead, or our lease expired) and the
+        # delivery is reconciliation's, a person's or another worker's now. Write nothing, not even the
+        # attempt row (it says how the claim ended); the log keeps what we heard, a link included.
+        log.warning("worker %s no longer holds delivery %s (attempt %s; it is %s now): not recording %s",
+                    worker_id, claim.delivery_id, claim.attempt, delivery.status, _describe(result, link=True))
+        return "fenced"
     attempt = session.scalar(select(DeliveryAttempt).where(
         DeliveryAttempt.delivery_id == claim.delivery_id, DeliveryAttempt.number == claim.attempt))
-    if delivery.status != D.SENDING or delivery.lease_owner != worker_id:
-        # Our lease expired and the delivery was handed to reconciliation. A confirmed send is still
-        # the best news it can get; anything else leaves the person's decision alone.
-        if isinstance(result, Published) and delivery.status == D.UNKNOWN:
-            mark_sent(delivery, result, now, action="confirm_sent")
-            alerts.resolve_for_delivery(session, Actor.system("worker"), delivery.id)
-        _finish_attempt(attempt, now, "late", _describe(result))
-        return delivery.status
     before = delivery.status
     outcome, status = _apply(session, delivery, result, now, policy)
     _finish_attempt(attempt, now, outcome, None if status == D.SENT else delivery.error)
-    delivery.lease_owner = delivery.lease_expires_at = None
+    delivery.lease_owner = delivery.lease_expires_at = delivery.lease_token = None
     delivery.updated_at = now
     trail.record(session, Actor.system(f"worker:{worker_id}"), f"delivery.{outcome}", post_id=delivery.post_id,
                  subject=f"delivery:{delivery.id}", before={"status": before},
@@ -353,9 +367,9 @@ def _backoff(attempts: int, policy: DispatchPolicy) -> float:
     return delay * random.uniform(0.8, 1.2)  # jitter: workers that failed together do not retry together
 
 
-def _describe(result: object) -> str:
+def _describe(result: object, *, link: bool = False) -> str:
     if isinstance(result, Published):
-        return f"published as {result.remote_id}"
+        return f"published as {result.remote_id}" + (f" ({result.url})" if link and result.url else "")
     if isinstance(result, ChannelError):
         return result.message
     return f"{type(result).__name__}: {result}"
@@ -437,19 +451,82 @@ def _post_outcome(rows: list[tuple[str, str | None]]) -> tuple[PostStatus, str]:
 
 
 def reap_expired_leases(session: Session, now: datetime) -> list[int]:
-    """A `sending` delivery whose lease ran out lost its worker mid-send: its outcome is unknown."""
+    """A `sending` delivery whose lease ran out lost its worker mid-send: its outcome is unknown.
+
+    The last resort: a worker that stopped beating loses its claims sooner (`reap_dead_workers`)."""
     rows = session.execute(
         update(Delivery).where(Delivery.status == D.SENDING, Delivery.lease_expires_at < now)
-        .values(status=D.UNKNOWN, error_kind="lease_expired", updated_at=now,
+        .values(status=D.UNKNOWN, error_kind="lease_expired", lease_token=None, updated_at=now,
                 error="the worker stopped during the send (its lease expired); checking with the platform")
         .returning(Delivery.id, Delivery.post_id, Delivery.lease_owner, Delivery.attempts)
     ).all()
+    _to_reconciliation(session, rows, now, "lease_expired")
+    return [r[0] for r in rows]
+
+
+def reap_dead_workers(session: Session, now: datetime, grace: timedelta) -> list[int]:
+    """Claims of a worker silent for longer than its channel's longest request plus `grace` go to
+    reconciliation (`unknown`, exactly as an expired lease), and the worker is marked declared dead.
+
+    Why the wait covers the request: a worker that only stalled (a long pause, a lost database
+    connection) may still have a request on the wire, and reconciliation must not look before it
+    has landed, or a platform without our key could get the post twice. The worker itself starts no
+    request once its last heartbeat is half the grace old (publisher.publishing.worker), so anything
+    it still has on the wire started within that time and ended within its timeout.
+
+    The silent workers' rows are locked first (PostgreSQL; SQLite holds the write lock already): a
+    heartbeat landing at this moment either comes first, and the worker is not silent, or comes
+    after, and finds itself declared dead. A claim without a token (made before the upgrade that
+    added them) is left to its lease.
+    """
+    holders = select(Delivery.lease_owner).where(Delivery.status == D.SENDING)  # not every worker that ever ran
+    silent = list(session.scalars(select(WorkerBeat.id).where(WorkerBeat.heartbeat_at < now - grace,
+                                                              WorkerBeat.id.in_(holders))
+                                  .order_by(WorkerBeat.id).with_for_update()))
+    if not silent:
+        return []
+    candidates = session.execute(
+        select(Delivery.id, Delivery.lease_token, Delivery.channel_id, WorkerBeat.heartbeat_at)
+        .join(WorkerBeat, WorkerBeat.id == Delivery.lease_owner)
+        .where(Delivery.status == D.SENDING, Delivery.lease_owner.in_(silent),
+               Delivery.lease_token.is_not(None))).all()
+    if not candidates:
+        return []
+    longest = _longest_requests(session, {cid for _, _, cid, _ in candidates})
+    due = [(did, token) for did, token, cid, beat in candidates
+           if cid in longest and beat < now - timedelta(seconds=longest[cid]) - grace]
+    if not due:
+        return []
+    rows = session.execute(
+        update(Delivery).where(Delivery.id.in_([d for d, _ in due]), Delivery.status == D.SENDING,
+                               Delivery.lease_token.in_({t for _, t in due}))
+        .values(status=D.UNKNOWN, error_kind="worker_lost", lease_token=None, updated_at=now,
+                error="the worker stopped answering during the send; checking with the platform")
+        .returning(Delivery.id, Delivery.post_id, Delivery.lease_owner, Delivery.attempts)
+    ).all()
+    owners = sorted({owner for _, _, owner, _ in rows})
+    if owners:
+        session.execute(update(WorkerBeat).where(WorkerBeat.id.in_(owners), WorkerBeat.declared_dead_at.is_(None))
+                        .values(declared_dead_at=now))
+    _to_reconciliation(session, rows, now, "worker_lost")
+    return [r[0] for r in rows]
+
+
+def _longest_requests(session: Session, channel_ids: set[int]) -> dict[int, float]:
+    """Seconds one request of each channel's adapter can take; a kind this process does not know is
+    left to the lease (it is missing from the answer)."""
+    kinds = registry.kinds()
+    rows = session.execute(select(Channel.id, Channel.kind, Channel.config).where(Channel.id.in_(channel_ids)))
+    return {cid: kinds[kind].longest_request_seconds(config or {}) for cid, kind, config in rows if kind in kinds}
+
+
+def _to_reconciliation(session: Session, rows: list, now: datetime, outcome: str) -> None:
+    """Finish the attempts of deliveries just made `unknown` under a lost worker, with an audit row each."""
     worker = Actor.system("reaper")
     for delivery_id, post_id, owner, attempts in rows:
         session.execute(update(DeliveryAttempt).where(
             DeliveryAttempt.delivery_id == delivery_id, DeliveryAttempt.number == attempts,
-            DeliveryAttempt.finished_at.is_(None)).values(finished_at=now, outcome="lease_expired"))
-        trail.record(session, worker, "delivery.lease_expired", post_id=post_id, subject=f"delivery:{delivery_id}",
+            DeliveryAttempt.finished_at.is_(None)).values(finished_at=now, outcome=outcome))
+        trail.record(session, worker, f"delivery.{outcome}", post_id=post_id, subject=f"delivery:{delivery_id}",
                      before={"status": "sending", "worker": owner}, after={"status": "unknown"})
     _settle_posts(session, {r[1] for r in rows}, now)
-    return [r[0] for r in rows]

@@ -22,6 +22,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from functools import lru_cache
 from typing import Any
@@ -41,9 +42,16 @@ from requests.utils import (
 _PLAIN_ARGUMENTS = ("params", "cookies", "files", "auth", "hooks", "json", "proxies", "cert")
 
 
+class NotSending(requests.exceptions.ConnectTimeout):
+    """The worker may not start a request now (it lost touch with the database for too long: see
+    publisher.publishing.worker). A connect timeout to the adapters: nothing was sent."""
+
+
 class WorkerHttp(requests.Session):
     def __init__(self, pool_size: int) -> None:
         super().__init__()
+        # Called before every request; raises NotSending to refuse it. The worker sets it.
+        self.gate: Callable[[], None] | None = None
         self.trust_env = False  # we apply the environment ourselves, cached, in merge_environment_settings
         for prefix in ("http://", "https://"):
             self.mount(prefix, HTTPAdapter(pool_connections=32, pool_maxsize=pool_size))
@@ -61,6 +69,8 @@ class WorkerHttp(requests.Session):
                                                   cert)
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        if self.gate is not None:
+            self.gate()
         if args or not self._plain(url, kwargs):
             return super().request(method, url, *args, **kwargs)
         return self._send_plain(str(method).upper(), url, kwargs)  # type: ignore[arg-type]

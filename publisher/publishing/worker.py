@@ -4,6 +4,14 @@ Threads: one dispatch loop (claims and hands sends to the pool), a pool of sende
 channel, and APScheduler's clock for the periodic jobs: the dispatch tick, heartbeats, lease reaping
 and reconciliation, the watchdog and the alert mailer. Every job survives a database outage and
 carries on when the database is back; an outcome that could not be stored is kept and stored later.
+
+Fencing: other workers take this worker's claims once its heartbeat is older than the channel's longest
+request plus the grace (dispatch.reap_dead_workers). So this worker starts no request once its last
+heartbeat that reached the database is half the grace old (`may_send`, checked before each send and by
+the HTTP session before each request): whatever it still has on the wire then ends within its timeout,
+before the others look. Each claim carries a token and recording checks it, so an outcome heard after
+the claim was taken writes nothing. A heartbeat that finds the worker declared dead makes it drop the
+sends it had not started and go on under a new id, never touching its old claims.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from channels.base import Channel as Adapter
 from channels.base import Published
-from channels.errors import ChannelConfigError, Rejected
+from channels.errors import ChannelConfigError, Rejected, Retryable
 from publisher.core.config import Settings
 from publisher.core.errors import CredentialKeyError
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
@@ -42,7 +50,7 @@ from publisher.publishing import alerts, dispatch
 from publisher.publishing.alerts import MailSettings
 from publisher.publishing.dispatch import Claim, DispatchPolicy
 from publisher.publishing.health import WORKER_SILENCE
-from publisher.publishing.http import WorkerHttp
+from publisher.publishing.http import NotSending, WorkerHttp
 from publisher.publishing.reconcile import reconcile_unknown
 
 log = logging.getLogger(__name__)
@@ -63,8 +71,9 @@ Send = tuple[Claim, Adapter | BaseException, Any]  # a claim, its adapter (or wh
 class WorkerOptions:
     policy: DispatchPolicy = field(default_factory=DispatchPolicy)
     tick_seconds: float = 1.0  # the dispatch job wakes at least this often
-    heartbeat_seconds: float = 5.0
+    heartbeat_seconds: float = 2.0
     reap_seconds: float = 5.0
+    dead_worker_grace: timedelta = timedelta(seconds=15)  # see dispatch.reap_dead_workers
     watchdog_seconds: float = 30.0
     mail_seconds: float = 15.0
     housekeeping_seconds: float = 3600.0
@@ -81,6 +90,9 @@ def options_from(settings: Settings) -> WorkerOptions:
                               stale_after=timedelta(minutes=settings.stale_after_minutes),
                               max_attempts=settings.max_attempts),
         overdue_alert=timedelta(minutes=settings.overdue_alert_minutes),
+        heartbeat_seconds=settings.heartbeat_seconds,
+        dead_worker_grace=timedelta(seconds=settings.dead_worker_grace_seconds),
+        reap_seconds=min(5.0, settings.dead_worker_grace_seconds / 3),  # at least three looks per grace
         threads=settings.worker_threads,
         mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
                           password=settings.smtp_password, starttls=settings.smtp_starttls,
@@ -121,7 +133,9 @@ class Worker:
         self._write_turn = threading.Lock() if rt.engine.dialect.name == "sqlite" else contextlib.nullcontext()
         self._recorder = threading.Thread(target=self._record_loop, name="record", daemon=True)
         self._recorder.start()
+        self._beat_at: float | None = None  # time.monotonic() of the last heartbeat stored; None: none yet
         self.http = WorkerHttp(pool_size=self.options.threads)
+        self.http.gate = self._gate
 
     # -- life cycle -------------------------------------------------------------------------------
 
@@ -178,6 +192,32 @@ class Worker:
     def wake(self) -> None:
         self._wake.set()
 
+    # -- fencing ----------------------------------------------------------------------------------
+
+    def may_send(self) -> bool:
+        """Whether a request started now surely ends before others may take our claims: our last stored
+        heartbeat is less than half the grace old (the other half covers clocks that differ between
+        machines). A worker that never beat has no row, so nobody takes its claims for silence."""
+        beat = self._beat_at
+        return beat is None or time.monotonic() - beat < self.options.dead_worker_grace.total_seconds() / 2
+
+    def _gate(self) -> None:
+        if not self.may_send():
+            raise NotSending(f"worker {self.id} has not reached the database for too long to start a request")
+
+    def _reincarnate(self) -> None:
+        """We were declared dead: our claims are reconciliation's. Drop the sends not started yet (their
+        outcome "not sent" is recorded only where the claim is still ours) and go on under a new id."""
+        old, self.id = self.id, new_worker_id()
+        with self._lock:
+            dropped = [send for waiting in self._waiting.values() for send in waiting]
+            for waiting in self._waiting.values():
+                waiting.clear()
+        for claim, _, _ in dropped:
+            self._outcomes.put((claim, Retryable("not sent: the worker was declared dead before it began"), False))
+        log.error("worker %s was declared dead (its heartbeats stopped reaching the database) and its claims "
+                  "went to reconciliation; it records nothing for them and goes on as %s", old, self.id)
+
     # -- dispatching ------------------------------------------------------------------------------
 
     def _loop(self) -> None:
@@ -210,6 +250,8 @@ class Worker:
         policy = self.options.policy
         now = self.rt.clock()
         tick = self.options.tick_seconds
+        if not self.may_send():  # nothing is claimed that could not start at once
+            return tick
         if probe:
             with self.rt.read_sessions() as session:
                 upcoming = dispatch.next_due(session, now)
@@ -299,6 +341,8 @@ class Worker:
             claim, adapter, content = next_send
             result: Any
             try:
+                if not self.may_send():
+                    raise Retryable("not sent: the worker had lost touch with the database")
                 result = adapter.publish(content, key=claim.key)
             except Exception as exc:  # noqa: BLE001 - recorded as what the adapter said
                 result = exc
@@ -388,20 +432,33 @@ class Worker:
     # -- periodic jobs ----------------------------------------------------------------------------
 
     def heartbeat(self, started: bool = False) -> None:
-        now = self.rt.clock()
-        with self.rt.sessions() as session:
-            row = session.get(WorkerBeat, self.id)
+        """Say we are alive; or learn that we were declared dead, and start again under a new id.
+
+        The row is locked (PostgreSQL) as dispatch.reap_dead_workers locks it: either this beat lands
+        first and we are not silent, or the reaper's verdict does and this beat sees it."""
+        now, beat_at = self.rt.clock(), time.monotonic()  # the stored time and ours agree, however late the commit
+        with self._write_turn, self.rt.sessions() as session:
+            row = session.scalar(select(WorkerBeat).where(WorkerBeat.id == self.id).with_for_update())
+            dead = row is not None and row.declared_dead_at is not None
             if row is None:
                 session.add(WorkerBeat(id=self.id, host=socket.gethostname(), pid=os.getpid(), started_at=now,
                                        heartbeat_at=now))
-            else:
+            elif not dead:
                 row.heartbeat_at = now
             session.commit()
+        if dead:
+            self._reincarnate()
+            self.heartbeat(started=True)
+            return
+        self._beat_at = beat_at
 
     def reap_and_reconcile(self) -> None:
         now = self.rt.clock()
-        with self.rt.sessions() as session:
-            reaped = dispatch.reap_expired_leases(session, now)
+        # Its turn at SQLite's write lock like the dispatch loop's: on SQLite's busy handler alone a busy
+        # loop kept the reaper waiting for seconds.
+        with self._write_turn, self.rt.sessions() as session:
+            reaped = dispatch.reap_dead_workers(session, now, self.options.dead_worker_grace)
+            reaped += dispatch.reap_expired_leases(session, now)
             session.commit()
         if reaped:
             log.warning("deliveries %s lost their worker mid-send; reconciling", reaped)

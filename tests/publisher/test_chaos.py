@@ -6,6 +6,11 @@ The portal is a loopback `PortalReceiver` that answers each stored post a little
 between "the portal stored it" and "the worker recorded it") and, now and then, drops the connection
 after storing, fails with 500, or hangs past the channel's 2 s timeout.
 
+A killed worker's deliveries leave `sending` because its heartbeats stop, not because a lease runs out:
+the lease is long here, and every claim a killed worker left must be out of `sending` within
+RECOVERY_BOUND seconds of the last kill (its channel's longest request, the grace, a reaper's round
+and some slack), and no lease may expire at all.
+
 Reproduce a run with its seed (printed first): PUBLISHER_CHAOS_SEED=<seed>. Kill times and victims follow
 the seed; which request meets which scripted fault also depends on timing, so a replay is close, not exact.
 PUBLISHER_CHAOS_POSTS changes the number of posts (default 300).
@@ -39,8 +44,14 @@ from tests.support.worker_process import WorkerProcess
 POSTS = int(os.environ.get("PUBLISHER_CHAOS_POSTS") or 300)
 ROUNDS = 12
 PAUSE = (0.1, 1.2)  # seconds a round lets the workers run before it kills one
-LEASE_SECONDS = 3.0  # short, so that a killed worker's deliveries are reaped within seconds
+LEASE_SECONDS = 120.0  # the last resort, longer than the whole run: recovery must come from the heartbeats
+HEARTBEAT_SECONDS = 0.5
+GRACE_SECONDS = 3.0  # a killed worker's claims go after READ_TIMEOUT + CONNECT_TIMEOUT + this
 READ_TIMEOUT = 2  # the channel's "timeout": every send is bounded
+# From the last kill until no claim of a killed worker is `sending`: the 2 + 5 + 3 s above, the reaper's
+# round (a third of the grace), and slack for a busy machine (up to 17.7 s seen with the machine's two
+# cores shared with other test runs). The issue's target is 60 s; the lease here is 120 s.
+RECOVERY_BOUND = 30.0
 CONCURRENCY = 8  # sends at once per worker on the portal channel
 # Two thirds of the posts fall due over this many seconds once the workers run, to last about as long as
 # the twelve rounds do. PostgreSQL's rounds are longer: with three busy workers on two cores, a restarted
@@ -144,9 +155,9 @@ def overlapping_attempts(attempts: list[DeliveryAttempt], lease: timedelta) -> l
     """Pairs of attempts of one delivery that ran at once although the earlier one's lease still held.
 
     The claim that starts an attempt sets started_at and lease_expires_at = started_at + lease from the
-    same `now`, and only an expired lease lets the delivery go to someone else (reap, reconcile, claim).
-    So a later attempt may start before an earlier one finished only after started_at + lease of the
-    earlier. Checked for every pair, whichever workers ran them (the same worker must not overlap either).
+    same `now`, and only an expired lease lets the delivery go to someone else (reap, reconcile, claim),
+    or its worker's silence, and that reaper finishes the earlier attempt first. So a later attempt may
+    start before an earlier one finished only after started_at + lease of the earlier. Checked for every pair, whichever workers ran them (the same worker must not overlap either).
     """
     problems = []
     by_delivery: dict[int, list[DeliveryAttempt]] = defaultdict(list)
@@ -180,7 +191,8 @@ def test_killed_and_restarted_workers_send_everything_once(rt, session, tmp_path
           f"reproduce with PUBLISHER_CHAOS_SEED={seed}")
     rng = random.Random(seed)
     lease = timedelta(seconds=LEASE_SECONDS)
-    worker_settings = replace(settings, lease_seconds=LEASE_SECONDS, max_attempts=25)
+    worker_settings = replace(settings, lease_seconds=LEASE_SECONDS, max_attempts=25,
+                              heartbeat_seconds=HEARTBEAT_SECONDS, dead_worker_grace_seconds=GRACE_SECONDS)
     where = f"[seed {seed}, {dialect}]"
 
     with contextlib.ExitStack() as stack:
@@ -204,14 +216,19 @@ def test_killed_and_restarted_workers_send_everything_once(rt, session, tmp_path
             stack.enter_context(w)  # started and ready; SIGKILLed on the way out whatever happens
 
         kills = []
+        killed: set[str] = set()  # the ids of the killed incarnations
+        last_kill = time.monotonic()
         for round_no in range(1, ROUNDS + 1):
             time.sleep(rng.uniform(*PAUSE))
             dead = [w for w in workers if not w.is_alive()]
             assert not dead, f"{where} a worker died on its own before round {round_no}: " + \
                 "\n".join(f"{w!r}:\n{w.log_tail(30)}" for w in dead)
             victim = rng.choice(workers)
-            sending = _sending_by(rt, victim.worker_ids.get(victim.starts))
+            victim_id = victim.worker_ids.get(victim.starts)
+            sending = _sending_by(rt, victim_id)
             victim.kill()
+            last_kill = time.monotonic()
+            killed.add(victim_id)
             restarted = time.monotonic()
             victim.start()  # waits (bounded) until the new process is dispatching
             kills.append((round_no, victim.name, sending, round(time.monotonic() - restarted, 1)))
@@ -220,12 +237,17 @@ def test_killed_and_restarted_workers_send_everything_once(rt, session, tmp_path
         t = time.monotonic()
         deadline = t + SETTLE_TIMEOUT
         counts, busy = status_counts(rt)
-        while busy and time.monotonic() < deadline:
+        left = _sending_by(rt, *killed)
+        recovered_in = None if left else time.monotonic() - last_kill
+        while (busy or left) and time.monotonic() < deadline:
             dead = [w for w in workers if not w.is_alive()]
             assert not dead, f"{where} a worker died on its own: " + \
                 "\n".join(f"{w!r}:\n{w.log_tail(30)}" for w in dead)
             time.sleep(0.25)
             counts, busy = status_counts(rt)
+            left = _sending_by(rt, *killed)
+            if not left and recovered_in is None:
+                recovered_in = time.monotonic() - last_kill
         settled_in = time.monotonic() - t
         if busy:
             pytest.fail(f"{where} {busy} deliveries still with the workers {SETTLE_TIMEOUT:g} s after the last "
@@ -251,7 +273,7 @@ def test_killed_and_restarted_workers_send_everything_once(rt, session, tmp_path
     repeats = Counter(msg_id for msg_id, status, _ in answers if status == 409)
     crashed_at = {}  # delivery id -> number of its first attempt that a killed worker left behind
     for a in attempts:
-        if a.outcome == "lease_expired":
+        if a.outcome in ("lease_expired", "worker_lost"):
             crashed_at[a.delivery_id] = min(a.number, crashed_at.get(a.delivery_id, a.number))
     resent_after_crash = {a.delivery_id for a in attempts
                           if a.delivery_id in crashed_at and a.number > crashed_at[a.delivery_id]}
@@ -270,9 +292,17 @@ def test_killed_and_restarted_workers_send_everything_once(rt, session, tmp_path
           f"{max((d.attempts for d in deliveries), default=0)}\n"
           f"  kills {len(kills)} (round, worker, deliveries it was sending, seconds until its successor was "
           f"ready): {kills}\n  deliveries a killed worker left in `sending`: {len(crashed_at)}, of which resent: "
-          f"{len(resent_after_crash)}\n  the last one sent: {last_story}\n"
+          f"{len(resent_after_crash)}; the killed workers' claims were all out of `sending` "
+          f"{recovered_in if recovered_in is None else round(recovered_in, 1)} s after the last kill\n"
+          f"  the last one sent: {last_story}\n"
           f"  time: create {created_in:.1f} s, chaos {chaos_in:.1f} s, settle {settled_in:.1f} s, "
           f"total {time.monotonic() - began:.1f} s")
+
+    # -- a killed worker's claims were taken for its silence, in seconds, never by the lease --------------
+    assert recovered_in is not None and recovered_in <= RECOVERY_BOUND, \
+        f"{where} the killed workers' claims were out of `sending` only {recovered_in} s after the last kill " \
+        f"(bound {RECOVERY_BOUND:g} s)"
+    assert outcomes.get("lease_expired", 0) == 0, f"{where} leases expired: {outcomes['lease_expired']}"
 
     # -- every delivery ended where a person can see it ------------------------------------------------
     assert len(deliveries) == POSTS, f"{where} expected one delivery per post, got {len(deliveries)}"
@@ -330,12 +360,13 @@ def test_killed_and_restarted_workers_send_everything_once(rt, session, tmp_path
     assert not off, f"{where} posts whose status does not follow their delivery: {_sample(off)}"
 
 
-def _sending_by(rt, worker_id: str | None) -> int:
-    if worker_id is None:
+def _sending_by(rt, *worker_ids: str | None) -> int:
+    ids = [w for w in worker_ids if w is not None]
+    if not ids:
         return 0
     with rt.read_sessions() as s:
         return len(s.scalars(select(Delivery.id).where(Delivery.status == "sending",
-                                                       Delivery.lease_owner == worker_id)).all())
+                                                       Delivery.lease_owner.in_(ids))).all())
 
 
 def _stuck(rt) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,12 +13,13 @@ from sqlalchemy import func, select
 from channels.base import Published
 from channels.errors import OutcomeUnknown, Rejected, Retryable
 from publisher.core.errors import Conflict
-from publisher.core.models import Alert, Delivery, DeliveryAttempt, Post
+from publisher.core.models import Alert, AuditEvent, Delivery, DeliveryAttempt, Post, WorkerBeat
 from publisher.destinations import channel_store
 from publisher.posts import workflow
 from publisher.publishing import dispatch, holds
 from publisher.publishing.deliveries import decide
 from publisher.publishing.dispatch import DispatchPolicy
+from publisher.publishing.http import NotSending
 from publisher.publishing.reconcile import reconcile_unknown
 from publisher.publishing.worker import Worker, WorkerOptions
 from tests.factories import posts as factories
@@ -165,22 +167,6 @@ def test_a_worker_killed_mid_send_leaves_an_unknown_that_reconciliation_settles(
     attempts = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == delivery.id)
                                .order_by(DeliveryAttempt.number)).all()
     assert [(a.worker_id, a.outcome) for a in attempts] == [("dead-worker", "lease_expired"), ("survivor", "sent")]
-
-
-def test_a_late_success_from_a_worker_that_lost_its_lease_is_still_recorded(rt, session, office, clock):
-    post_id = approve(session, rt, office)
-    with rt.sessions() as s:
-        [claim] = dispatch.claim_due(s, "slow", clock(), {channel_id(office, "scripted"): 1}, POLICY)
-        s.commit()
-    clock.advance(minutes=1)
-    with rt.sessions() as s:
-        dispatch.reap_expired_leases(s, clock())
-        s.commit()
-    with rt.sessions() as s:
-        status = dispatch.record_outcome(s, claim, "slow", clock(), Published("r1", "https://x.test/1"), POLICY)
-        s.commit()
-    assert status == "sent"
-    assert post_status(session, post_id) == "published"
 
 
 # --- permanent, retryable, and per-channel isolation ---------------------------------------------------------
@@ -494,3 +480,161 @@ def test_a_fraction_of_a_second_never_lets_a_post_leave_before_its_time(rt, sess
     clock.now = datetime(2031, 6, 15, 8, 0, 1, tzinfo=UTC)
     worker.run_until_idle()
     assert state(session, post_id).status == "sent"
+
+
+# --- dead workers and fencing ----------------------------------------------------------------------------
+
+GRACE = timedelta(seconds=15)  # WorkerOptions' default, as new_worker uses it
+
+
+def claim_one(rt, worker_id, office, channel, clock) -> dispatch.Claim:
+    with rt.sessions() as s:
+        [claim] = dispatch.claim_due(s, worker_id, clock(), {channel_id(office, channel): 1}, POLICY)
+        s.commit()
+    return claim
+
+
+def reap_dead(rt, clock) -> list[int]:
+    with rt.sessions() as s:
+        reaped = dispatch.reap_dead_workers(s, clock(), GRACE)
+        s.commit()
+    return reaped
+
+
+@pytest.mark.parametrize(("channel", "silence"), [
+    ("scripted", 15.0),  # no network: the grace alone
+    ("portal2", 1.0 + 5.0 + 15.0),  # its read timeout (1 s) + the connect timeout (5 s) + the grace
+])
+def test_a_silent_workers_claim_goes_to_reconciliation_after_its_longest_request_and_the_grace_not_before(
+        rt, session, office, clock, channel, silence):
+    silent, alive = new_worker(rt, "silent"), new_worker(rt, "alive")
+    silent.heartbeat()
+    alive.heartbeat()
+    approve(session, rt, office, channels=(channel,))
+    lost = claim_one(rt, silent.id, office, channel, clock)
+    approve(session, rt, office, channels=(channel,))
+    kept = claim_one(rt, alive.id, office, channel, clock)
+    clock.advance(seconds=silence - 0.5)
+    alive.heartbeat()  # the one that keeps beating keeps its claim, however long its send takes
+    assert reap_dead(rt, clock) == []
+    assert state(session, lost.post_id, channel).status == "sending"
+    clock.advance(seconds=1)
+    assert reap_dead(rt, clock) == [lost.delivery_id]  # well within the 30 s lease: not the lease's doing
+    delivery = state(session, lost.post_id, channel)
+    assert (delivery.status, delivery.error_kind, delivery.lease_token) == ("unknown", "worker_lost", None)
+    assert state(session, kept.post_id, channel).status == "sending"
+    attempt = session.scalar(select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == lost.delivery_id))
+    assert (attempt.worker_id, attempt.outcome) == ("silent", "worker_lost")
+    assert session.get(WorkerBeat, "silent").declared_dead_at == clock()
+    assert session.get(WorkerBeat, "alive").declared_dead_at is None
+    session.commit()
+    assert post_status(session, lost.post_id) == "publishing"  # reconciliation decides, as after a lease
+    # Exactly as after an expired lease: the portal dedups by our key, so it goes again with the same
+    # key; the scripted platform cannot tell, so a person decides.
+    expected = "send again" if channel == "portal2" else "ask a person"
+    assert reconcile_unknown(rt, clock()) == {lost.delivery_id: expected}
+    for w in (silent, alive):
+        w.close()
+
+
+def test_an_outcome_heard_after_the_claim_was_taken_writes_nothing(rt, session, office, scripted, clock):
+    """Even the same worker id claiming the delivery again does not let the old claim's outcome in: the
+    token is the claim's, not the worker's."""
+    post_id = approve(session, rt, office)
+    w = new_worker(rt, "w1")
+    w.heartbeat()
+    old = claim_one(rt, "w1", office, "scripted", clock)
+    clock.advance(seconds=16)
+    assert reap_dead(rt, clock) == [old.delivery_id]
+    scripted.found = None  # the platform says it does not have it: send again
+    assert reconcile_unknown(rt, clock()) == {old.delivery_id: "send again"}
+    new = claim_one(rt, "w1", office, "scripted", clock)
+    assert new.token != old.token
+
+    def snapshot() -> tuple:
+        session.expire_all()
+        d = session.get(Delivery, old.delivery_id)
+        attempts = [(a.number, a.worker_id, a.finished_at, a.outcome, a.error) for a in session.scalars(
+            select(DeliveryAttempt).where(DeliveryAttempt.delivery_id == d.id).order_by(DeliveryAttempt.id))]
+        audit = session.scalar(select(func.count()).select_from(AuditEvent))
+        alerts = session.scalar(select(func.count()).select_from(Alert))
+        row = (d.status, d.error_kind, d.remote_id, d.url, d.sent_at, d.lease_owner, d.lease_token, d.attempts,
+               d.next_attempt_at, attempts, audit, alerts, post_status(session, post_id))
+        session.commit()
+        return row
+
+    before = snapshot()
+    with rt.sessions() as s:
+        for result in (Published("late-1", "https://example.test/late"), Rejected("no"), Retryable("later"),
+                       OutcomeUnknown("maybe")):
+            assert dispatch.record_outcome(s, old, "w1", clock(), result, POLICY) == "fenced"
+            dispatch.record_outcomes(s, [(old, result)], "w1", clock(), POLICY)
+        s.commit()
+    assert snapshot() == before
+    with rt.sessions() as s:  # the live claim records as ever
+        assert dispatch.record_outcome(s, new, "w1", clock(), Published("r2", "https://example.test/2"),
+                                       POLICY) == "sent"
+        s.commit()
+    delivery = state(session, post_id)
+    assert (delivery.status, delivery.remote_id, delivery.lease_token) == ("sent", "r2", None)
+
+
+def test_a_worker_declared_dead_mid_send_records_nothing_resends_nothing_and_goes_on_as_another(
+        rt, session, office, gated, clock):
+    sends = gated(1, idempotent=False)
+    post_id = approve(session, rt, office)
+    worker = new_worker(rt, "w1")
+    try:
+        worker.heartbeat()
+        worker.dispatch_pass(probe=False)
+        sends.wait_running(1)  # on the wire, and then the worker falls silent
+        clock.advance(seconds=16)
+        reaper = new_worker(rt, "reaper")
+        reaper.heartbeat()
+        reaper.reap_and_reconcile()  # taken; the scripted platform cannot tell: a person decides
+        reaper.close()
+        taken = state(session, post_id)
+        assert (taken.status, taken.error_kind) == ("unknown", "needs_person")
+        sends.gate.set()  # the platform answers the dead worker: "published"
+        deadline = time.monotonic() + 10
+        while worker._unrecorded and time.monotonic() < deadline:
+            time.sleep(0.01)
+        after = state(session, post_id)
+        assert (after.status, after.error_kind, after.remote_id, after.error) == \
+            ("unknown", "needs_person", None, taken.error)
+        worker.heartbeat()  # learns that it was declared dead
+        assert worker.id != "w1"
+        assert session.get(WorkerBeat, worker.id).declared_dead_at is None
+        session.commit()
+        worker.run_until_idle(timeout=10)  # the new incarnation goes on, and leaves the old claim alone
+        assert sends.peak == 1
+        assert state(session, post_id).status == "unknown"
+        assert session.scalar(select(func.count()).select_from(DeliveryAttempt)) == 1
+        session.commit()
+    finally:
+        sends.gate.set()
+        worker.close()
+
+
+def test_a_worker_that_cannot_beat_starts_no_send(rt, session, office, portal, clock):
+    """Half the grace after its last stored heartbeat, a worker claims nothing and its HTTP session
+    refuses to start a request: whatever it has on the wire then ends before the others look."""
+    post_id = approve(session, rt, office, channels=("portal2",))
+    worker = Worker(rt, WorkerOptions(policy=POLICY, threads=4, dead_worker_grace=timedelta(seconds=2)),
+                    worker_id="w1")
+    try:
+        worker.heartbeat()
+        assert worker.may_send()
+        time.sleep(1.1)
+        assert not worker.may_send()
+        worker.dispatch_pass(probe=False)
+        assert state(session, post_id, "portal2").status == "pending"
+        with pytest.raises(NotSending):
+            worker.http.post(portal.url, data=b"{}", allow_redirects=False)
+        assert portal.requests == []
+        worker.options = replace(worker.options, dead_worker_grace=timedelta(minutes=1))  # no race with a slow run
+        worker.heartbeat()
+        worker.run_until_idle(timeout=10)
+        assert state(session, post_id, "portal2").status == "sent"
+    finally:
+        worker.close()

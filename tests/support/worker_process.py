@@ -56,6 +56,8 @@ def worker_env(settings: Settings, base: dict[str, str] | None = None) -> dict[s
         "PUBLISHER_MEDIA_DIR": str(settings.media_dir),
         "PUBLISHER_TIMEZONE": settings.timezone,
         "PUBLISHER_LEASE_SECONDS": repr(float(settings.lease_seconds)),
+        "PUBLISHER_HEARTBEAT_SECONDS": repr(float(settings.heartbeat_seconds)),
+        "PUBLISHER_DEAD_WORKER_GRACE_SECONDS": repr(float(settings.dead_worker_grace_seconds)),
         "PUBLISHER_STALE_AFTER_MINUTES": repr(float(settings.stale_after_minutes)),
         "PUBLISHER_MAX_ATTEMPTS": str(int(settings.max_attempts)),
         "PUBLISHER_OVERDUE_ALERT_MINUTES": repr(float(settings.overdue_alert_minutes)),

@@ -219,6 +219,38 @@ def cmd_hold(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from publisher.audit import chain, verify
+
+    try:
+        expect = chain.Head.parse(args.expect) if args.expect else None
+    except ValueError as exc:
+        raise PublisherError(f"--expect: {exc}") from None
+    rt = _runtime()
+    _require_schema(rt)
+    if not args.no_seal:
+        with rt.sessions() as session:
+            chain.seal(session, rt.clock())
+            session.commit()
+    with rt.read_sessions() as session:
+        report = verify.verify(session, expect=expect)
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_audit_head(args: argparse.Namespace) -> int:
+    from publisher.audit import chain
+
+    rt = _runtime()
+    _require_schema(rt)
+    with rt.sessions() as session:
+        chain.seal(session, rt.clock())
+        session.commit()
+        found = chain.head(session)
+    print(found if found else "nothing sealed yet")
+    return 0
+
+
 class _RoutineToDebug(logging.Filter):
     """APScheduler says "Running job …" and "… executed successfully" at INFO for every job run (about
     170,000 lines a day with a tick a second), and a line per job added at start. They are routine, so they
@@ -313,6 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
     hold.add_argument("--channel", help="channel name or id; without it, all publishing")
     hold.add_argument("--reason", help="why (required for on); shown to everyone while it lasts")
     hold.set_defaults(func=cmd_hold)
+    audit = sub.add_parser("audit", help="the audit log's chain").add_subparsers(dest="audit_command",
+                                                                              required=True)
+    check = audit.add_parser("verify", help="seal new rows, then check the whole chain; exit 1 naming the first "
+                                            "row changed, removed or inserted out of order")
+    check.add_argument("--expect", metavar="ID:HASH",
+                       help="a head recorded earlier (backup manifest, alert): fail if the chain no longer has it")
+    check.add_argument("--no-seal", action="store_true", help="only read: leave new rows unsealed")
+    check.set_defaults(func=cmd_audit_verify)
+    audit.add_parser("head", help="seal new rows and print the head (ID:HASH) to record elsewhere").set_defaults(
+        func=cmd_audit_head)
     return parser
 
 

@@ -352,6 +352,18 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
 
 
+class AuditLink(Base):
+    """One audit event sealed into the chain (publisher.audit.chain): the hash of the event's canonical
+    content and the chain hash over it and the previous link. Append-only, like the events."""
+
+    __tablename__ = "audit_chain"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # no FK: see chain
+    row_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class WebSession(Base):
     """A signed-in browser. The cookie carries only a random token whose hash is the key here, so signing
     out or going idle ends the session for every copy of the cookie (a signed cookie alone cannot)."""

@@ -30,6 +30,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from channels.base import Channel as Adapter
 from channels.base import Published
 from channels.errors import ChannelConfigError, Rejected
+from publisher.audit import chain as audit_chain
+from publisher.audit import verify as audit_verify
+from publisher.audit.chain import Head
 from publisher.core.config import Settings
 from publisher.core.errors import CredentialKeyError
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
@@ -68,6 +71,8 @@ class WorkerOptions:
     watchdog_seconds: float = 30.0
     mail_seconds: float = 15.0
     housekeeping_seconds: float = 3600.0
+    audit_check_seconds: float = 60.0
+    audit_full_check: timedelta = timedelta(hours=24)
     overdue_alert: timedelta = timedelta(minutes=10)
     silent_worker: timedelta = WORKER_SILENCE
     threads: int = 64
@@ -82,6 +87,8 @@ def options_from(settings: Settings) -> WorkerOptions:
                               max_attempts=settings.max_attempts),
         overdue_alert=timedelta(minutes=settings.overdue_alert_minutes),
         threads=settings.worker_threads,
+        audit_check_seconds=settings.audit_check_seconds,
+        audit_full_check=timedelta(hours=settings.audit_full_check_hours),
         mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
                           password=settings.smtp_password, starttls=settings.smtp_starttls,
                           sender=settings.mail_from),
@@ -116,6 +123,8 @@ class Worker:
         self._outcomes: queue.Queue[tuple[Claim, Any, bool]] = queue.Queue()  # (claim, result, slot freed)
         self._unrecorded = 0  # claimed and not yet recorded; guarded by _lock
         self._last_stale_sweep: datetime | None = None
+        self._audit_verified: Head | None = None  # the chain is known intact up to here
+        self._audit_full_at: datetime | None = None  # when the whole chain was last walked
         # SQLite has one writer at a time. The dispatch loop and the recorder take turns on a lock here
         # rather than on SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between tries.
         self._write_turn = threading.Lock() if rt.engine.dialect.name == "sqlite" else contextlib.nullcontext()
@@ -133,7 +142,8 @@ class Worker:
         o = self.options
         for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
-                             (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds)):
+                             (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds),
+                             (self.audit_check, o.audit_check_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               name=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
@@ -444,6 +454,28 @@ class Worker:
             session.commit()
         if any(removed):
             log.info("housekeeping removed %d old browser session(s) and %d old sign-in failure(s)", *removed)
+
+    def audit_check(self) -> None:
+        """Seal new audit rows, then verify the chain from the head verified last time (the whole chain once
+        per `audit_full_check`); a break raises an alert that names the row and the last intact head."""
+        now = self.rt.clock()
+        with self._write_turn, self.rt.sessions() as session:
+            audit_chain.seal(session, now)
+            session.commit()
+        full = self._audit_full_at is None or now - self._audit_full_at >= self.options.audit_full_check
+        with self.rt.read_sessions() as session:
+            report = audit_verify.verify(session, start=None if full else self._audit_verified)
+        if report.ok:
+            self._audit_verified = report.head or self._audit_verified
+            self._audit_full_at = now if full else self._audit_full_at
+            return
+        problem = report.problem
+        log.error("%s", report.summary())
+        with self.rt.sessions() as session:
+            alerts.raise_alert(session, f"audit-chain:{problem.event_id}:{problem.kind}", "audit_chain",
+                               f"The audit log's chain is broken at row {problem.event_id}: {problem.message}. "
+                               f"Last intact head: {report.head or self._audit_verified or 'none'}.")
+            session.commit()
 
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:

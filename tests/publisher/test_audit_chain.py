@@ -26,7 +26,9 @@ def _events(session, count: int, **fields) -> list[int]:
         trail.record(session, SYSTEM, "test.event", subject=f"thing:{n}", detail={"n": n, "b": [1, 2.5, None]},
                      **fields)
     session.commit()
-    return list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+    ids = list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+    session.rollback()  # a read must not keep SQLite's write lock from the writers the tests start
+    return ids
 
 
 def _tamper(session, rt, statement: str, **params) -> None:
@@ -217,3 +219,32 @@ def test_the_command_line_verifies_and_names_the_first_broken_row(cli, session, 
 def test_the_command_line_refuses_a_malformed_head(cli):
     code, _, err = cli("audit", "verify", "--expect", "12:nothex")
     assert code == 1 and "--expect" in err and "ROW_ID:SHA256_HEX" in err
+
+
+def test_the_worker_seals_verifies_from_where_it_left_and_alerts_on_a_break(session, rt):
+    from datetime import timedelta
+
+    from publisher.core.models import Alert
+    from publisher.publishing.worker import Worker, WorkerOptions
+
+    now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    rt.clock = lambda: now
+    ids = _events(session, 3)
+    worker = Worker(rt, WorkerOptions(audit_full_check=timedelta(hours=1)), worker_id="auditor")
+    try:
+        worker.audit_check()
+        newer = _events(session, 2)[-1]
+        worker.audit_check()  # from the head it verified: only the two new rows
+        assert worker._audit_verified.event_id == newer
+        _tamper(session, rt, "UPDATE audit_events SET subject = 'forged' WHERE id = :id", id=ids[0])
+        worker.audit_check()
+        assert session.scalar(select(func.count()).select_from(Alert)) == 0  # an old row waits for the full walk
+        session.rollback()
+        now += timedelta(hours=1)
+        worker.audit_check()
+    finally:
+        worker.close()
+    alert = session.scalar(select(Alert))
+    assert alert.kind == "audit_chain"
+    assert f"broken at row {ids[0]}" in alert.message
+    assert f"Last intact head: {newer}:" in alert.message

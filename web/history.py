@@ -4,11 +4,8 @@ attempts, the decisions a person takes about a delivery the worker could not set
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -30,7 +27,7 @@ from flask_login import current_user, login_required
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.states import DELIVERY_MOVES
 from publisher.publishing import deliveries, history
-from web import labels
+from web import labels, spreadsheet
 from web.context import db, runtime
 from web.roles import permission_required
 
@@ -75,7 +72,6 @@ AUDIT_ACTIONS = {
     "delivery.reconcile": _l("found on the channel afterwards"),
 }
 MAX_URL = 2000
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would run as a formula
 
 
 def available_decisions(status: str) -> list[str]:
@@ -141,22 +137,8 @@ def history_page() -> tuple[str, int]:
                            first_page=cursor is None, timezone=f.timezone), 422 if problems else 200
 
 
-def neutralise(value: Any) -> str:
-    """A cell as text; one a spreadsheet would take for a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
-
-
 def _csv_lines(f: history.HistoryFilter, zone: ZoneInfo) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells: list[Any]) -> str:
-        writer.writerow([neutralise(c) for c in cells])
-        out = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return out
+    line = spreadsheet.line_writer()
 
     yield codecs.BOM_UTF8.decode("utf-8")  # Excel reads UTF-8 (Cyrillic, č, ë) only with the mark
     yield line([gettext("Time"), gettext("Channel"), gettext("State"), gettext("Post"), gettext("Title"),

@@ -15,7 +15,7 @@ from publisher.core.states import DeliveryStatus
 from publisher.publishing import history
 from tests.factories.publishing import BASE, post_with_deliveries
 from tests.web.history_data import EVIL, history_mix
-from web.history import neutralise
+from web.spreadsheet import neutralise
 
 D = DeliveryStatus
 READERS = ["ana", "marko", "jelena", "admin"]

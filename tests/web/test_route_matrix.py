@@ -26,6 +26,7 @@ CONTENT = ("officer", "approver", "manager")
 HISTORY_READERS = ("officer", "approver", "manager", "admin")
 DECIDERS = ("officer", "approver", "admin")
 UPLOADERS = ("officer", "admin")
+AUDIT_READERS = ("manager", "admin")
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -56,6 +57,8 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("history.history_csv", "GET"): HISTORY_READERS,
     ("history.post_detail", "GET"): HISTORY_READERS,
     ("history.decide", "POST"): DECIDERS,
+    ("audit.audit_page", "GET"): AUDIT_READERS,
+    ("audit.audit_csv", "GET"): AUDIT_READERS,
     ("library.index", "GET"): SIGNED_IN,
     ("library.show", "GET"): SIGNED_IN,
     ("library.preview", "GET"): SIGNED_IN,

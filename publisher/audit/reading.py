@@ -55,8 +55,7 @@ class AuditPage:
 
 
 def _query(f: AuditFilter) -> Select[Any]:
-    query = (select(AuditEvent, User.name, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
-             .order_by(AuditEvent.id.desc()))
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if f.actor_id is not None:
         query = query.where(AuditEvent.actor_id == f.actor_id)
     if f.action:
@@ -72,9 +71,8 @@ def _query(f: AuditFilter) -> Select[Any]:
     return query
 
 
-def _row(event: AuditEvent, name: str | None, display: str | None) -> AuditRow:
-    who = (display or name) if event.actor_id is not None and (display or name) else event.actor_name or event.via
-    return AuditRow(event.id, event.at, event.actor_id, who, event.via, event.action, event.post_id, event.subject,
+def _row(event: AuditEvent) -> AuditRow:
+    return AuditRow(event.id, event.at, event.actor_id, event.who or event.via, event.via, event.action, event.post_id, event.subject,
                     event.before, event.after, event.detail, event.ip)
 
 
@@ -86,7 +84,7 @@ def page(session: Session, actor: Actor, f: AuditFilter, *, before: int | None =
     query = _query(f)
     if before is not None:
         query = query.where(AuditEvent.id < before)
-    found = [_row(*r) for r in session.execute(query.limit(limit + 1))]
+    found = [_row(e) for e in session.scalars(query.limit(limit + 1)).unique()]
     more = len(found) > limit
     return AuditPage(found[:limit], found[limit - 1].id if more else None)
 
@@ -99,7 +97,7 @@ def all_rows(session: Session, actor: Actor, f: AuditFilter, *, chunk: int = 100
         query = _query(f)
         if before is not None:
             query = query.where(AuditEvent.id < before)
-        found = [_row(*r) for r in session.execute(query.limit(chunk))]
+        found = [_row(e) for e in session.scalars(query.limit(chunk)).unique()]
         yield from found
         if len(found) < chunk:
             return

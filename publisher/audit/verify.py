@@ -3,7 +3,7 @@ was slipped in among sealed ids, and the chain still reaches a head recorded ear
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +56,8 @@ def verify(session: Session, *, start: Head | None = None, expect: Head | None =
     last_link = session.scalar(select(func.max(AuditLink.event_id))) or 0
     checked = 0
     tip: Head | None = start
-    events = _stream(session, events_query(previous_id))
-    links = _stream(session, select(AuditLink.event_id, AuditLink.row_hash, AuditLink.chain_hash)
-                    .where(AuditLink.event_id > previous_id).order_by(AuditLink.event_id))
+    events = _stream(session, events_query, previous_id)
+    links = _stream(session, _links_query, previous_id)
     event, link = next(events, None), next(links, None)
     while link is not None:
         if event is None or link.event_id < event.id:
@@ -95,15 +94,16 @@ def _broken(checked: int, tip: Head | None, problem: Break) -> Report:
     return Report(checked, tip, 0, problem)
 
 
-def _stream(session: Session, query: Any) -> Iterator[Any]:
-    """Rows in pages by key, so that 100,000 rows never sit in memory at once on either database."""
-    after = None
+def _links_query(after_id: int) -> Any:
+    return (select(AuditLink.event_id, AuditLink.row_hash, AuditLink.chain_hash)
+            .where(AuditLink.event_id > after_id).order_by(AuditLink.event_id))
+
+
+def _stream(session: Session, query: Callable[[int], Any], after: int) -> Iterator[Any]:
+    """Rows in pages by key (one lower bound per page, which both databases seek to), so that 100,000 rows
+    never sit in memory at once."""
     while True:
-        page_query = query.limit(_STREAM)
-        if after is not None:
-            key = query.selected_columns[0]
-            page_query = page_query.where(key > after)
-        rows = session.execute(page_query).all()
+        rows = session.execute(query(after).limit(_STREAM)).all()
         yield from rows
         if len(rows) < _STREAM:
             return

@@ -351,6 +351,13 @@ class AuditEvent(Base):
     detail: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(64))
 
+    actor: Mapped[User | None] = relationship(lazy="joined", viewonly=True)
+
+    @property
+    def who(self) -> str:
+        """The person's account name as it is now (rows keep only the id), else the process's name."""
+        return self.actor.name if self.actor is not None else self.actor_name
+
 
 class AuditLink(Base):
     """One audit event sealed into the chain (publisher.audit.chain): the hash of the event's canonical

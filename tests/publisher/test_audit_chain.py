@@ -248,3 +248,21 @@ def test_the_worker_seals_verifies_from_where_it_left_and_alerts_on_a_break(sess
     assert alert.kind == "audit_chain"
     assert f"broken at row {ids[0]}" in alert.message
     assert f"Last intact head: {newer}:" in alert.message
+
+
+def test_postgresql_never_seals_past_a_writer_still_in_flight(session, rt):
+    """A transaction that took a lower id commits after a higher one: the sealer waits for it, or seals
+    nothing this round, and never leaves it behind as a row 'inserted out of order'."""
+    if rt.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the sealer holds the write lock")
+    with rt.sessions() as slow, rt.sessions() as fast:
+        trail.record(slow, SYSTEM, "test.slow")
+        slow.flush()  # has its id and the table's lock, not committed
+        trail.record(fast, SYSTEM, "test.fast")
+        fast.commit()
+        with rt.sessions() as sealer:
+            assert chain.seal(sealer, rt.clock(), wait_seconds=0.2) == 0
+            sealer.commit()
+        slow.commit()
+    assert _sealed(session, rt).event_id == 2
+    assert verify(session).ok

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, text
+from sqlalchemy import Connection, Row, insert, select, text
 from sqlalchemy.orm import Session
 
 from publisher.core.models import AuditEvent, AuditLink
@@ -78,8 +78,9 @@ def events_query(after_id: int) -> Any:
     return select(*_EVENT_COLUMNS).where(AuditEvent.id > after_id).order_by(AuditEvent.id)
 
 
-def head(session: Session) -> Head | None:
-    """The newest link (None before anything was sealed). Call `seal` first to cover the newest events."""
+def head(session: Session | Connection) -> Head | None:
+    """The newest link (None before anything was sealed): for a backup manifest (a Connection in its
+    snapshot will do) and the alerts. Call `seal` first to cover the newest events."""
     row = session.execute(select(AuditLink.event_id, AuditLink.chain_hash)
                           .order_by(AuditLink.event_id.desc()).limit(1)).first()
     return Head(row.event_id, row.chain_hash) if row else None

@@ -266,3 +266,11 @@ def test_postgresql_never_seals_past_a_writer_still_in_flight(session, rt):
         slow.commit()
     assert _sealed(session, rt).event_id == 2
     assert verify(session).ok
+
+
+def test_the_head_reads_from_a_plain_connection_as_a_backup_does(session, rt):
+    _events(session, 2)
+    recorded = _sealed(session, rt)
+    session.rollback()
+    with rt.engine.connect() as conn:
+        assert chain.head(conn) == recorded

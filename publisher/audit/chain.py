@@ -86,9 +86,10 @@ def head(session: Session | Connection) -> Head | None:
     return Head(row.event_id, row.chain_hash) if row else None
 
 
-def seal(session: Session, now: datetime, *, wait_seconds: float = 5.0) -> int:
-    """Link every committed event after the last link, in id order; returns how many were linked. The
-    caller commits. On PostgreSQL, gives up (links nothing) if writers are still busy after `wait_seconds`."""
+def seal(session: Session, now: datetime, *, wait_seconds: float = 5.0, max_rows: int | None = None) -> int:
+    """Link every committed event after the last link (at most about `max_rows`), in id order; returns how
+    many were linked. The caller commits. On PostgreSQL, gives up (links nothing) if writers are still busy
+    after `wait_seconds`."""
     limit = _pg_settled_id(session, wait_seconds) if session.get_bind().dialect.name == "postgresql" else None
     if limit == 0:
         return 0
@@ -110,6 +111,8 @@ def seal(session: Session, now: datetime, *, wait_seconds: float = 5.0) -> int:
         session.execute(insert(AuditLink), links)
         previous_id = rows[-1].id
         sealed += len(rows)
+        if max_rows is not None and sealed >= max_rows:
+            return sealed
 
 
 def _pg_settled_id(session: Session, wait_seconds: float) -> int:

@@ -459,9 +459,12 @@ class Worker:
         """Seal new audit rows, then verify the chain from the head verified last time (the whole chain once
         per `audit_full_check`); a break raises an alert that names the row and the last intact head."""
         now = self.rt.clock()
-        with self._write_turn, self.rt.sessions() as session:
-            audit_chain.seal(session, now)
-            session.commit()
+        while True:  # a batch per transaction: a long backlog never holds SQLite's write lock for long
+            with self._write_turn, self.rt.sessions() as session:
+                sealed = audit_chain.seal(session, now, max_rows=audit_chain.SEAL_BATCH)
+                session.commit()
+            if sealed < audit_chain.SEAL_BATCH:
+                break
         full = self._audit_full_at is None or now - self._audit_full_at >= self.options.audit_full_check
         with self.rt.read_sessions() as session:
             report = audit_verify.verify(session, start=None if full else self._audit_verified)

@@ -274,3 +274,11 @@ def test_the_head_reads_from_a_plain_connection_as_a_backup_does(session, rt):
     session.rollback()
     with rt.engine.connect() as conn:
         assert chain.head(conn) == recorded
+
+
+def test_sealing_in_bounded_batches_makes_the_same_chain(session, rt, monkeypatch):
+    monkeypatch.setattr(chain, "SEAL_BATCH", 3)
+    _events(session, 7)
+    assert [chain.seal(session, rt.clock(), max_rows=3) for _ in range(4)] == [3, 3, 1, 0]
+    session.commit()
+    assert verify(session).checked == 7

@@ -73,6 +73,7 @@ class WorkerOptions:
     housekeeping_seconds: float = 3600.0
     audit_check_seconds: float = 60.0
     audit_full_check: timedelta = timedelta(hours=24)
+    audit_max_lag: timedelta = timedelta(minutes=10)  # sealing yields to sends in flight, at most this long
     overdue_alert: timedelta = timedelta(minutes=10)
     silent_worker: timedelta = WORKER_SILENCE
     threads: int = 64
@@ -125,6 +126,7 @@ class Worker:
         self._last_stale_sweep: datetime | None = None
         self._audit_verified: Head | None = None  # the chain is known intact up to here
         self._audit_full_at: datetime | None = None  # when the whole chain was last walked
+        self._audit_checked_at: datetime | None = None  # when audit_check last sealed and verified
         # SQLite has one writer at a time. The dispatch loop and the recorder take turns on a lock here
         # rather than on SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between tries.
         self._write_turn = threading.Lock() if rt.engine.dialect.name == "sqlite" else contextlib.nullcontext()
@@ -457,8 +459,14 @@ class Worker:
 
     def audit_check(self) -> None:
         """Seal new audit rows, then verify the chain from the head verified last time (the whole chain once
-        per `audit_full_check`); a break raises an alert that names the row and the last intact head."""
+        per `audit_full_check`); a break raises an alert that names the row and the last intact head. While
+        sends are in flight it waits (up to `audit_max_lag`): hashing shares this process with dispatch."""
         now = self.rt.clock()
+        with self._lock:
+            dispatching = self._unrecorded > 0
+        if dispatching and self._audit_checked_at is not None \
+                and now - self._audit_checked_at < self.options.audit_max_lag:
+            return
         while True:  # a batch per transaction: a long backlog never holds SQLite's write lock for long
             with self._write_turn, self.rt.sessions() as session:
                 sealed = audit_chain.seal(session, now, max_rows=audit_chain.SEAL_BATCH)
@@ -468,6 +476,7 @@ class Worker:
         full = self._audit_full_at is None or now - self._audit_full_at >= self.options.audit_full_check
         with self.rt.read_sessions() as session:
             report = audit_verify.verify(session, start=None if full else self._audit_verified)
+        self._audit_checked_at = now
         if report.ok:
             self._audit_verified = report.head or self._audit_verified
             self._audit_full_at = now if full else self._audit_full_at

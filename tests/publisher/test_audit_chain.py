@@ -282,3 +282,29 @@ def test_sealing_in_bounded_batches_makes_the_same_chain(session, rt, monkeypatc
     assert [chain.seal(session, rt.clock(), max_rows=3) for _ in range(4)] == [3, 3, 1, 0]
     session.commit()
     assert verify(session).checked == 7
+
+
+def test_the_worker_seals_after_a_burst_not_during_it(session, rt):
+    from datetime import timedelta
+
+    from publisher.publishing.worker import Worker, WorkerOptions
+
+    now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    rt.clock = lambda: now
+    worker = Worker(rt, WorkerOptions(audit_max_lag=timedelta(minutes=10)), worker_id="busy")
+    _events(session, 1)
+    try:
+        worker.audit_check()  # the first check always runs
+        ids = _events(session, 2)
+        worker._unrecorded = 5  # sends in flight
+        now += timedelta(minutes=1)
+        worker.audit_check()
+        assert chain.head(session).event_id < ids[-1]  # waited
+        session.rollback()
+        now += timedelta(minutes=10)
+        worker.audit_check()  # but never longer than the lag
+        assert chain.head(session).event_id == ids[-1]
+        session.rollback()
+        worker._unrecorded = 0
+    finally:
+        worker.close()

@@ -245,9 +245,14 @@ def cmd_hold(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from publisher.audit import chain
     from publisher.backup.take import take_backup
 
     rt = _runtime()
+    if schema.current_revision(rt.engine) == schema.head_revision():  # seal what is written: the manifest carries the chain head
+        with rt.sessions() as session:
+            chain.seal(session, rt.clock())
+            session.commit()
     rt.dispose()
     manifest = take_backup(rt.settings, args.dir, with_keys=not args.no_keys)
     counts = manifest.counts
@@ -282,6 +287,38 @@ def cmd_restore(args: argparse.Namespace) -> int:
           f"{counts.get('media', 0)} media and {counts.get('audit_events', 0)} audit rows into "
           f"{make_url(paths.database_url).render_as_string(hide_password=True)} (media in {paths.media_dir}); "
           "every count matches the backup's manifest")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from publisher.audit import chain, verify
+
+    try:
+        expect = chain.Head.parse(args.expect) if args.expect else None
+    except ValueError as exc:
+        raise PublisherError(f"--expect: {exc}") from None
+    rt = _runtime()
+    _require_schema(rt)
+    if not args.no_seal:
+        with rt.sessions() as session:
+            chain.seal(session, rt.clock())
+            session.commit()
+    with rt.read_sessions() as session:
+        report = verify.verify(session, expect=expect)
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_audit_head(args: argparse.Namespace) -> int:
+    from publisher.audit import chain
+
+    rt = _runtime()
+    _require_schema(rt)
+    with rt.sessions() as session:
+        chain.seal(session, rt.clock())
+        session.commit()
+        found = chain.head(session)
+    print(found if found else "nothing sealed yet")
     return 0
 
 
@@ -419,6 +456,16 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true",
                          help="replace a database that is not empty and key files that differ")
     restore.set_defaults(func=cmd_restore)
+    audit = sub.add_parser("audit", help="the audit log's chain").add_subparsers(dest="audit_command",
+                                                                              required=True)
+    check = audit.add_parser("verify", help="seal new rows, then check the whole chain; exit 1 naming the first "
+                                            "row changed, removed or inserted out of order")
+    check.add_argument("--expect", metavar="ID:HASH",
+                       help="a head recorded earlier (backup manifest, alert): fail if the chain no longer has it")
+    check.add_argument("--no-seal", action="store_true", help="only read: leave new rows unsealed")
+    check.set_defaults(func=cmd_audit_verify)
+    audit.add_parser("head", help="seal new rows and print the head (ID:HASH) to record elsewhere").set_defaults(
+        func=cmd_audit_head)
     return parser
 
 

@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.admin import bp as admin_bp
     from web.api import bp as api_bp
     from web.approvals import bp as approvals_bp
+    from web.audit import bp as audit_bp
     from web.compose import bp as compose_bp
     from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)
+    app.register_blueprint(audit_bp)
     app.before_request(_page_request_user)
     app.teardown_appcontext(close_session)
     app.after_request(_security_headers)

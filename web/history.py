@@ -4,12 +4,9 @@ attempts, the decisions a person takes about a delivery the worker could not set
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import os
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -31,7 +28,7 @@ from flask_login import current_user, login_required
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.states import DELIVERY_MOVES
 from publisher.publishing import deliveries, history
-from web import history_export, labels
+from web import history_export, labels, spreadsheet
 from web.context import db, runtime
 from web.roles import permission_required
 
@@ -142,15 +139,7 @@ def history_page() -> tuple[str, int]:
 
 
 def _csv_lines(f: history.HistoryFilter, zone: ZoneInfo) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(cells: list[Any]) -> str:
-        writer.writerow([history_export.neutralise(c) for c in cells])
-        out = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return out
+    line = spreadsheet.line_writer()
 
     yield codecs.BOM_UTF8.decode("utf-8")  # Excel reads UTF-8 (Cyrillic, č, ë) only with the mark
     yield line(history_export.header())

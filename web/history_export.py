@@ -1,9 +1,4 @@
-"""The history's rows for download: the columns, CSV cells no spreadsheet runs as formulas, and XLSX.
-
-CSV: a spreadsheet may split a cell wherever it sees its own separator (`;` in Serbian Excel, `,` elsewhere,
-tab, a line break), so a formula may start in the middle of a cell. Every place where a split piece would
-start with `=`, `+`, `-` or `@` gets an apostrophe before that character, and a cell that starts with a tab
-or carriage return gets one in front.
+"""The history's rows for download: the columns and XLSX (the CSV's cells: web.spreadsheet).
 
 XLSX (openpyxl, write-only: rows go to a temporary file as they come, so memory stays flat for any history):
 text cells are written as text, never as formulas; times as Excel date-times in the office's zone.
@@ -12,7 +7,6 @@ text cells are written as text, never as formulas; times as Excel date-times in 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -27,19 +21,11 @@ from sqlalchemy import Row
 
 from web import labels
 
-_FORMULA_AT_SPLIT = re.compile(r"(^|[;,\t\r\n])(\s*)([=+\-@])")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_CHUNK = 64 * 1024
 EXCEL_FIRST_YEAR = 1900  # Excel has no dates before 1900: such a time is written as text
 COLUMN_WIDTHS = (20, 16, 14, 8, 50, 20, 20, 40, 50)
-
-
-def neutralise(value: Any) -> str:
-    """A CSV cell as text, with an apostrophe wherever a spreadsheet could find a formula in it."""
-    text = "" if value is None else str(value)
-    text = _FORMULA_AT_SPLIT.sub(r"\1\2'\3", text)
-    return "'" + text if text.startswith(("\t", "\r")) else text
 
 
 def header() -> list[str]:

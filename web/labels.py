@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 ROLES = {
@@ -48,3 +49,62 @@ def sent_back_reason(reason: dict | None) -> str:
         return str(_l("The alt text of “%(file)s” in the media library changed after approval, so the post "
                       "waits for approval again with the new text.", file=params.get("file", "")))
     return str(_l("Something this post uses changed after approval, so it waits for approval again."))
+# The audit log's actions as the audit page names them (the log stores the keys).
+AUDIT_ACTIONS = {
+    "alert.resolve": _l("alert resolved"),
+    "auth.lockout": _l("account locked after failed sign-ins"),
+    "auth.login": _l("signed in"),
+    "auth.rate_limited": _l("API requests from one address held back: too many bad tokens"),
+    "auth.refused": _l("API request refused: bad token"),
+    "auth.session_ended": _l("session ended"),
+    "auth.sign_in": _l("signed in"),
+    "auth.sign_in_failed": _l("sign-in failed"),
+    "auth.sign_in_refused": _l("sign-in refused"),
+    "auth.sign_out": _l("signed out"),
+    "channel.add": _l("channel added"),
+    "channel.check": _l("channel checked"),
+    "channel.disable": _l("channel switched off"),
+    "channel.edit": _l("channel settings changed"),
+    "channel.enable": _l("channel switched on"),
+    "credentials.rotate": _l("channel credentials re-encrypted"),
+    "delivery.cancel": _l("delivery cancelled by a person"),
+    "delivery.failed": _l("delivery refused by the channel"),
+    "delivery.lease_expired": _l("delivery lost its worker"),
+    "delivery.reconcile": _l("delivery found on the channel afterwards"),
+    "delivery.retry": _l("delivery will be retried"),
+    "delivery.retry_now": _l("delivery retried now by a person"),
+    "delivery.send_again": _l("delivery sent again by a person"),
+    "delivery.sent": _l("delivery went out"),
+    "delivery.stale": _l("delivery too late to send unasked"),
+    "delivery.unknown": _l("delivery outcome unknown"),
+    "delivery.worker_lost": _l("delivery's worker stopped answering"),
+    "delivery.went_out": _l("a person recorded that a delivery went out"),
+    "hold.off": _l("publishing released"),
+    "hold.on": _l("publishing held"),
+    "media.describe": _l("media description changed"),
+    "media.upload": _l("media uploaded"),
+    "post.approve": _l("post approved"),
+    "post.cancel": _l("post cancelled"),
+    "post.create": _l("post written"),
+    "post.edit": _l("post edited"),
+    "post.failed": _l("post failed"),
+    "post.partially_published": _l("post partly published"),
+    "post.published": _l("post published"),
+    "post.publishing": _l("post publishing started"),
+    "post.reject": _l("post sent back"),
+    "post.sent_back": _l("post back for approval: something it uses changed"),
+    "post.submit": _l("post sent for approval"),
+    "token.create": _l("API token created"),
+    "token.revoke": _l("API token revoked"),
+    "user.add": _l("person added"),
+    "user.edit": _l("person changed"),
+    "user.locale": _l("language changed"),
+    "user.password": _l("password changed"),
+    "user.password_refused": _l("password change refused"),
+    "user.password_reset": _l("password reset"),
+}
+
+
+def audit_action(key: str) -> str:
+    """An action's name in the person's language; one this table does not know yet is named as "other"."""
+    return str(AUDIT_ACTIONS[key]) if key in AUDIT_ACTIONS else gettext("other action (%(key)s)", key=key)

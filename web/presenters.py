@@ -58,7 +58,7 @@ def alert(a: Alert) -> dict[str, Any]:
 
 
 def event(e: AuditEvent) -> dict[str, Any]:
-    return {"action": e.action, "actor": e.actor_name, "via": e.via, "at": when(e.at),
+    return {"action": e.action, "actor": e.who, "via": e.via, "at": when(e.at),
             "before": e.before, "after": e.after, "detail": e.detail}
 
 

@@ -1,4 +1,7 @@
-"""Who did what, when: one append-only event per login, change, state move and refusal."""
+"""Who did what, when: one append-only event per login, change, state move and refusal.
+
+Rows name people and objects by id and carry no personal data (names, e-mail addresses, what the public
+typed): see docs/architecture.md, "The audit log"."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ def record(
 ) -> AuditEvent:
     event = AuditEvent(
         actor_id=actor.user.id if actor.user else None,
-        actor_name=actor.name,
+        actor_name=_name(actor),
         via=actor.via,
         action=action,
         post_id=post_id,
@@ -45,7 +48,7 @@ def record_batch(conn: Connection, actor: Actor, at: datetime, events: Iterable[
 
     Each event is a dict of `action` and any of `post_id`, `subject`, `before`, `after`, `detail`; the
     rows say the same as `record` would have written one by one."""
-    rows = [{"at": at, "actor_id": actor.user.id if actor.user else None, "actor_name": actor.name,
+    rows = [{"at": at, "actor_id": actor.user.id if actor.user else None, "actor_name": _name(actor),
              "via": actor.via, "ip": actor.ip, "post_id": None, "subject": "", "before": None, "after": None,
              "detail": None, **event} for event in events]
     unknown = {key for row in rows for key in row} - _COLUMNS
@@ -53,6 +56,12 @@ def record_batch(conn: Connection, actor: Actor, at: datetime, events: Iterable[
         raise TypeError(f"audit events have no field(s) {', '.join(sorted(unknown))}")
     if rows:
         conn.execute(insert(AuditEvent.__table__), rows)
+
+
+def _name(actor: Actor) -> str:
+    """A process by its name ("worker:…", "cli:…"); a person only by actor_id, so that erasing a person's data
+    later never touches the (chained) log. Pages show the account's name as it is then (AuditEvent.who)."""
+    return "" if actor.user else actor.name
 
 
 _COLUMNS = frozenset({"at", "actor_id", "actor_name", "via", "ip", "action", "post_id", "subject", "before", "after",

@@ -13,6 +13,7 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, func, inspect, select, table
 
+from publisher.audit import chain
 from publisher.backup.errors import BackupError
 from publisher.core.files import PRIVATE_FILE
 from publisher.core.models import AuditEvent
@@ -94,16 +95,17 @@ def verify_files(folder: Path, manifest: Manifest) -> None:
 
 
 def audit_head(conn: Connection) -> dict[str, Any] | None:
-    """What the backup says about the end of the audit log, so that a restore with its tail cut off is noticed.
-
-    For now: the last row's id and a SHA-256 of that row's canonical JSON. When the audit rows are chained,
-    this is the one function to replace with the chain's head hash."""
+    """What the backup says about the end of the audit log, so that a restore with its tail cut off is noticed:
+    the last row's id and a SHA-256 of that row's canonical JSON, and the audit chain's head (`ID:HASH`, as
+    `publisher audit verify --expect` takes it; `publisher backup` seals the chain first)."""
     columns = inspect(AuditEvent).columns  # read only: rows are written by publisher.audit.trail alone
     row = conn.execute(select(*columns).order_by(AuditEvent.id.desc()).limit(1)).mappings().first()
     if row is None:
         return None
     canonical = json.dumps(dict(row), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return {"last_id": row["id"], "sha256": hashlib.sha256(canonical.encode()).hexdigest()}
+    sealed = chain.head(conn)
+    return {"last_id": row["id"], "sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+            "chain": str(sealed) if sealed else None}
 
 
 @dataclass(frozen=True)

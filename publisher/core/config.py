@@ -43,6 +43,8 @@ class Settings:
     max_attempts: int = 10
     overdue_alert_minutes: float = 10.0
     worker_threads: int = 64
+    audit_check_seconds: float = 60.0  # seal new audit rows and verify the chain this often
+    audit_full_check_hours: float = 24.0  # and walk the whole chain again this often
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None
@@ -93,6 +95,8 @@ class Settings:
             max_attempts=int(_number(env, "PUBLISHER_MAX_ATTEMPTS", 10, 1)),
             overdue_alert_minutes=_number(env, "PUBLISHER_OVERDUE_ALERT_MINUTES", 10.0, 1),
             worker_threads=int(_number(env, "PUBLISHER_WORKER_THREADS", 64, 1)),
+            audit_check_seconds=_number(env, "PUBLISHER_AUDIT_CHECK_SECONDS", 60.0, 1),
+            audit_full_check_hours=_number(env, "PUBLISHER_AUDIT_FULL_CHECK_HOURS", 24.0, 0.1),
             smtp_host=env.get("PUBLISHER_SMTP_HOST") or None,
             smtp_port=int(_number(env, "PUBLISHER_SMTP_PORT", 25, 1)),
             smtp_user=env.get("PUBLISHER_SMTP_USER") or None,

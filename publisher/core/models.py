@@ -363,6 +363,25 @@ class AuditEvent(Base):
     detail: Mapped[dict | None] = mapped_column(JSON)
     ip: Mapped[str | None] = mapped_column(String(64))
 
+    actor: Mapped[User | None] = relationship(lazy="joined", viewonly=True)
+
+    @property
+    def who(self) -> str:
+        """The person's account name as it is now (rows keep only the id), else the process's name."""
+        return self.actor.name if self.actor is not None else self.actor_name
+
+
+class AuditLink(Base):
+    """One audit event sealed into the chain (publisher.audit.chain): the hash of the event's canonical
+    content and the chain hash over it and the previous link. Append-only, like the events."""
+
+    __tablename__ = "audit_chain"
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # no FK: see chain
+    row_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
 
 class WebSession(Base):
     """A signed-in browser. The cookie carries only a random token whose hash is the key here, so signing

@@ -58,6 +58,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("media", "upload"): _rule("officer admin", "uploading media", refusal="only officers and admins upload media"),
     ("media", "describe"): _rule("officer admin", "describing media",
                                  refusal="only officers and admins describe media"),
+    # the audit log
+    ("audit", "read"): _rule("manager admin", "reading the audit log"),
     # people
     ("people", "manage"): _rule("admin", "managing people"),
     # the administration pages (people and channels)

@@ -48,7 +48,7 @@ def add_user(
         user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
-    trail.record(session, actor, "user.add", subject=f"user:{user.id}", after={"name": name, "roles": sorted(roles)})
+    trail.record(session, actor, "user.add", subject=f"user:{user.id}", after={"roles": sorted(roles)})
     return user
 
 
@@ -88,7 +88,7 @@ def create_token(session: Session, user: User, *, actor: Actor, name: str = "") 
     token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), prefix=plain[:10])
     session.add(token)
     session.flush()
-    trail.record(session, actor, "token.create", subject=f"token:{token.id}", detail={"user": user.name})
+    trail.record(session, actor, "token.create", subject=f"token:{token.id}", detail={"user_id": user.id})
     return token, plain
 
 
@@ -114,7 +114,7 @@ def revoke_token(session: Session, token_id: int, *, actor: Actor) -> ApiToken:
         raise NotFound(f"no token with id {token_id}")
     if token.revoked_at is None:
         token.revoked_at = clock.now(session)
-        trail.record(session, actor, "token.revoke", subject=f"token:{token.id}", detail={"user": token.user.name})
+        trail.record(session, actor, "token.revoke", subject=f"token:{token.id}", detail={"user_id": token.user_id})
     return token
 
 

@@ -106,7 +106,7 @@ def sign_in(session: Session, name: str, password: str, *, ip: str | None, now: 
     until = _lock_of(session, keys, now)
     if until is not None:
         trail.record(session, anonymous, "auth.sign_in_refused",
-                     detail={"name": typed, "reason": "locked", "until": until.isoformat()})
+                     detail={"reason": "locked", "until": until.isoformat()})
         return SignInResult(LOCKED, locked_until=until)
     user = session.scalar(select(User).where(User.name == typed.lower())) if typed else None
     if user is None:
@@ -130,7 +130,7 @@ def sign_in(session: Session, name: str, password: str, *, ip: str | None, now: 
 def _fail(session: Session, actor: Actor, keys: list[tuple[str, str]], typed: str, reason: str,
           user: User | None, now: datetime) -> SignInResult:
     trail.record(session, actor, "auth.sign_in_failed", subject=f"user:{user.id}" if user else "",
-                 detail={"name": typed, "reason": reason})
+                 detail={"reason": reason})  # not the name typed: it may be anything a stranger wrote
     until = record_failures(session, actor, keys, now)
     return SignInResult(LOCKED if until else BAD_CREDENTIALS, locked_until=until)
 
@@ -146,7 +146,8 @@ def record_failures(session: Session, actor: Actor, keys: list[tuple[str, str]],
         locked = locked_until(session, scope, key, now)
         if locked is not None:
             trail.record(session, actor, "auth.lockout", detail={
-                "scope": scope, "key": key, "until": locked.isoformat(), "failures": LIMITS[scope]})
+                "scope": scope, **({"key": key} if scope == "address" else {}), "until": locked.isoformat(),
+                "failures": LIMITS[scope]})
             until = max(until or locked, locked)
     return until
 

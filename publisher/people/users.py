@@ -20,6 +20,7 @@ from publisher.core.models import ApiToken, User, UserRole
 from publisher.people import accounts, signin
 from publisher.people.profile import INTERFACE_LANGUAGES
 
+PERSONAL = ("display_name", "email")  # a person's data: its changes are logged, never its values
 MAX_DISPLAY_NAME = 200
 MAX_EMAIL = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # a typo guard, not validation: the mail server decides
@@ -79,7 +80,12 @@ def update(session: Session, actor: Actor, user: User, *, display_name: str, ema
         keep = {r.role: r for r in user.role_rows if r.role in wanted}
         user.role_rows = [keep.get(role) or UserRole(role=role) for role in sorted(wanted)]
     user.display_name, user.email, user.active, user.locale = after["display_name"], email, active, locale
-    trail.record(session, actor, "user.edit", subject=f"user:{user.id}", before=before, after=after)
+    # Which personal fields changed, never their values: the log keeps no personal data.
+    personal = sorted(k for k in PERSONAL if before[k] != after[k])
+    trail.record(session, actor, "user.edit", subject=f"user:{user.id}",
+                 before={k: v for k, v in before.items() if k not in PERSONAL},
+                 after={k: v for k, v in after.items() if k not in PERSONAL},
+                 detail={"personal_fields_changed": personal} if personal else None)
     if before["active"] and not active:
         signin.end_other_sessions(session, actor, user.id, None, now=now, reason="inactive")
     return user

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from publisher.audit import trail
+from publisher.audit import chain, trail
 from publisher.core import clock
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, NotFound
@@ -85,6 +85,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
     if not mail.host:
         return 0
     sent = 0
+    head = chain.head(session)  # in every mail: a copy outside the database shows a cut tail later
     for alert in session.scalars(select(Alert).where(Alert.notified_at.is_(None), Alert.resolved_at.is_(None))
                                  .order_by(Alert.id).limit(limit)):
         to = recipients(session, alert)
@@ -92,7 +93,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
             alert.notified_at, alert.notify_error = clock.now(session), "nobody to notify: no approver has an e-mail address"
             continue
         try:
-            _send(mail, alert, to)
+            _send(mail, alert, to, head)
         except (OSError, smtplib.SMTPException) as exc:
             alert.notify_error = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("alert %s not mailed: %s", alert.id, alert.notify_error)
@@ -102,7 +103,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
     return sent
 
 
-def _send(mail: MailSettings, alert: Alert, to: list[str]) -> None:
+def _send(mail: MailSettings, alert: Alert, to: list[str], head: chain.Head | None) -> None:
     msg = EmailMessage()
     msg["Subject"] = f"[publisher] {alert.kind}: {alert.message[:120]}"
     msg["From"] = mail.sender
@@ -111,7 +112,8 @@ def _send(mail: MailSettings, alert: Alert, to: list[str]) -> None:
     msg["Message-ID"] = make_msgid(idstring=f"alert-{alert.id}", domain="publisher.local")
     where = f"Post {alert.post_id}" if alert.post_id else "The office's publishing"
     msg.set_content(f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
-                    f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n")
+                    f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
+                    f"Audit log head: {head or 'nothing sealed yet'}\n")
     with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout) as smtp:
         if mail.starttls:
             smtp.starttls()

@@ -70,7 +70,7 @@ def last_check(session: Session, channel: Channel) -> LastCheck | None:
     expires = event.detail.get("expires_at")
     return LastCheck(ok=bool(event.detail.get("ok")), message=str(event.detail.get("message", "")),
                      expires_at=datetime.fromisoformat(expires) if expires else None, at=event.at,
-                     by=event.actor_name)
+                     by=event.who)
 
 
 def last_error(session: Session, channel: Channel, now: datetime) -> Delivery | None:

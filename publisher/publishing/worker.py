@@ -38,6 +38,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from channels.base import Channel as Adapter
 from channels.base import Published
 from channels.errors import ChannelConfigError, Rejected, Retryable
+from publisher.audit import chain as audit_chain
+from publisher.audit import verify as audit_verify
+from publisher.audit.chain import Head
 from publisher.core.config import Settings
 from publisher.core.errors import CredentialKeyError
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
@@ -77,6 +80,9 @@ class WorkerOptions:
     watchdog_seconds: float = 30.0
     mail_seconds: float = 15.0
     housekeeping_seconds: float = 3600.0
+    audit_check_seconds: float = 60.0
+    audit_full_check: timedelta = timedelta(hours=24)
+    audit_max_lag: timedelta = timedelta(minutes=10)  # sealing yields to sends in flight, at most this long
     overdue_alert: timedelta = timedelta(minutes=10)
     silent_worker: timedelta = WORKER_SILENCE
     threads: int = 64
@@ -94,6 +100,8 @@ def options_from(settings: Settings) -> WorkerOptions:
         dead_worker_grace=timedelta(seconds=settings.dead_worker_grace_seconds),
         reap_seconds=min(5.0, settings.dead_worker_grace_seconds / 3),  # at least three looks per grace
         threads=settings.worker_threads,
+        audit_check_seconds=settings.audit_check_seconds,
+        audit_full_check=timedelta(hours=settings.audit_full_check_hours),
         mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
                           password=settings.smtp_password, starttls=settings.smtp_starttls,
                           sender=settings.mail_from),
@@ -128,6 +136,9 @@ class Worker:
         self._outcomes: queue.Queue[tuple[Claim, Any, bool]] = queue.Queue()  # (claim, result, slot freed)
         self._unrecorded = 0  # claimed and not yet recorded; guarded by _lock
         self._last_stale_sweep: datetime | None = None
+        self._audit_verified: Head | None = None  # the chain is known intact up to here
+        self._audit_full_at: datetime | None = None  # when the whole chain was last walked
+        self._audit_checked_at: datetime | None = None  # when audit_check last sealed and verified
         # SQLite has one writer at a time. The dispatch loop and the recorder take turns on a lock here
         # rather than on SQLite's busy handler, which sleeps 1, 2, 5, 10... ms between tries.
         self._write_turn = threading.Lock() if rt.engine.dialect.name == "sqlite" else contextlib.nullcontext()
@@ -147,7 +158,8 @@ class Worker:
         o = self.options
         for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
-                             (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds)):
+                             (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds),
+                             (self.audit_check, o.audit_check_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               name=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
@@ -503,6 +515,38 @@ class Worker:
         if any(removed):
             log.info("housekeeping removed %d old browser session(s), %d old sign-in failure(s) and %d old "
                      "request counter(s)", *removed)
+
+    def audit_check(self) -> None:
+        """Seal new audit rows, then verify the chain from the head verified last time (the whole chain once
+        per `audit_full_check`); a break raises an alert that names the row and the last intact head. While
+        sends are in flight it waits (up to `audit_max_lag`): hashing shares this process with dispatch."""
+        now = self.rt.clock()
+        with self._lock:
+            dispatching = self._unrecorded > 0
+        if dispatching and self._audit_checked_at is not None \
+                and now - self._audit_checked_at < self.options.audit_max_lag:
+            return
+        while True:  # a batch per transaction: a long backlog never holds SQLite's write lock for long
+            with self._write_turn, self.rt.sessions() as session:
+                sealed = audit_chain.seal(session, now, max_rows=audit_chain.SEAL_BATCH)
+                session.commit()
+            if sealed < audit_chain.SEAL_BATCH:
+                break
+        full = self._audit_full_at is None or now - self._audit_full_at >= self.options.audit_full_check
+        with self.rt.read_sessions() as session:
+            report = audit_verify.verify(session, start=None if full else self._audit_verified)
+        self._audit_checked_at = now
+        if report.ok:
+            self._audit_verified = report.head or self._audit_verified
+            self._audit_full_at = now if full else self._audit_full_at
+            return
+        problem = report.problem
+        log.error("%s", report.summary())
+        with self.rt.sessions() as session:
+            alerts.raise_alert(session, f"audit-chain:{problem.event_id}:{problem.kind}", "audit_chain",
+                               f"The audit log's chain is broken at row {problem.event_id}: {problem.message}. "
+                               f"Last intact head: {report.head or self._audit_verified or 'none'}.")
+            session.commit()
 
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:

@@ -64,3 +64,17 @@ def test_an_unreachable_mail_server_keeps_the_alert_for_later(session, office):
         assert alerts.send_pending(session, MailSettings(host="127.0.0.1", port=sink.port)) == 1
     session.commit()
     assert session.scalar(select(Alert)).notify_error is None
+
+
+def test_every_alert_mail_carries_the_audit_head(session, office, rt):
+    from publisher.audit import chain
+
+    chain.seal(session, rt.clock())
+    session.commit()
+    head = chain.head(session)
+    assert head is not None  # the office's people were added through the trail
+    alerts.raise_alert(session, "auth:1", "auth", "Channel 'portal' is paused")
+    session.commit()
+    with SmtpSink() as sink:
+        alerts.send_pending(session, MailSettings(host="127.0.0.1", port=sink.port))
+    assert f"Audit log head: {head}" in sink.messages[0][1].get_payload(decode=True).decode()

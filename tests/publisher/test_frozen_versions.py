@@ -115,6 +115,7 @@ def test_a_post_with_its_own_alt_text_or_already_publishing_is_left_alone(rt, se
     library.describe(session, office.actor("bojan"), photo.id, alt_text="Нови опис", credit="")
     assert workflow.media_described(session, rt, office.actor("bojan"), photo.id) == []
     session.commit()
+    session.expire_all()  # the claim moved the post in SQL, behind this session's back
     assert workflow.get_post(session, own_text).status == PostStatus.SCHEDULED
     assert workflow.get_post(session, publishing).status == PostStatus.PUBLISHING
     [delivery] = session.scalars(select(Delivery).where(Delivery.post_id == publishing))

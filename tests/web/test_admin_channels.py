@@ -76,7 +76,7 @@ def test_adding_a_channel_from_the_adapters_own_fields(admin, people, rt, tmp_pa
     assert rt.box.decrypt(channel.credentials) == {"secret": "s3cret-value-1234567890"}
     event = read(rt, select(AuditEvent).where(AuditEvent.action == "channel.add",
                                               AuditEvent.subject == f"channel:{channel.id}"))[0]
-    assert event.actor_name == "admin" and "s3cret-value-1234567890" not in str(event.after)
+    assert event.who == "admin" and "s3cret-value-1234567890" not in str(event.after)
 
 
 @pytest.mark.parametrize(("form", "said"), [

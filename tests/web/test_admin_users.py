@@ -52,7 +52,7 @@ def test_adding_a_person_who_can_then_sign_in(admin, people, rt, app):
     assert (nina.display_name, nina.email, nina.roles, nina.locale) == (
         "Nina Nikolić", "nina@ministarstvo.gov.rs", frozenset({"officer"}), "sr-Cyrl")
     assert nina.password_hash.startswith("$argon2")
-    assert read(rt, select(AuditEvent).where(AuditEvent.action == "user.add"))[-1].actor_name == "admin"
+    assert read(rt, select(AuditEvent).where(AuditEvent.action == "user.add"))[-1].who == "admin"
     browser = Visitor(app.test_client())
     assert browser.sign_in("nina", "dugacka-lozinka-1").status_code == 302
 
@@ -136,7 +136,7 @@ def test_resetting_a_password_signs_the_person_out(admin, people, rt, app, signe
     assert ana_browser.get("/").status_code == 302
     assert Visitor(app.test_client()).sign_in("ana", PASSWORD).status_code == 422
     assert Visitor(app.test_client()).sign_in("ana", "sasvim-nova-123").status_code == 302
-    assert read(rt, select(AuditEvent).where(AuditEvent.action == "user.password_reset"))[0].actor_name == "admin"
+    assert read(rt, select(AuditEvent).where(AuditEvent.action == "user.password_reset"))[0].who == "admin"
 
 
 def test_revoking_a_token(admin, people, rt, client):
@@ -147,7 +147,7 @@ def test_revoking_a_token(admin, people, rt, client):
     assert admin.post(f"/admin/users/{ana.id}/tokens/{token.id}/revoke").status_code == 302
     assert read(rt, select(ApiToken).where(ApiToken.id == token.id))[0].revoked_at is not None
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {people.tokens['ana']}"}).status_code == 401
-    assert read(rt, select(AuditEvent).where(AuditEvent.action == "token.revoke"))[0].actor_name == "admin"
+    assert read(rt, select(AuditEvent).where(AuditEvent.action == "token.revoke"))[0].who == "admin"
 
 
 def test_a_token_is_revoked_only_through_its_owner(admin, people, rt):

@@ -45,7 +45,7 @@ def test_tokens_are_stored_hashed(office, session):
 def test_a_change_made_with_a_token_names_the_token(api, session):
     api("ana").post("/api/v1/posts", json={"body": "Tekst", "channels": ["archive"], "language": "sr-Latn"})
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "post.create"))
-    assert event.actor_name == "ana"
+    assert event.who == "ana"
     assert event.via.startswith("api-token:")
 
 

@@ -17,7 +17,7 @@ from publisher.publishing import history
 from tests.factories.publishing import BASE, post_with_deliveries
 from tests.web.history_data import EVIL, history_mix
 from web import history_export
-from web.history_export import neutralise
+from web.spreadsheet import neutralise
 
 D = DeliveryStatus
 READERS = ["ana", "marko", "jelena", "admin"]

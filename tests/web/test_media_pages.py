@@ -63,7 +63,7 @@ def test_an_officer_uploads_an_image_with_alt_text_and_credit(signed_in, people,
         media = reader.scalar(select(Media))
         assert (media.content_type, media.alt_text, media.credit) == ("image/jpeg", "Ministarka govori", "Foto: Tanjug")
         assert response.headers["Location"] == f"/media/{media.id}"
-        assert reader.scalar(select(AuditEvent).where(AuditEvent.action == "media.upload")).actor_name == "ana"
+        assert reader.scalar(select(AuditEvent).where(AuditEvent.action == "media.upload")).who == "ana"
     page = browser.get(f"/media/{media.id}").get_data(as_text=True)
     assert "Ministarka govori" in page and "Foto: Tanjug" in page and "Fajl je u biblioteci." in page
     assert len(files_in(rt.settings.media_dir)) == 1
@@ -155,7 +155,7 @@ def test_alt_text_and_credit_are_edited_and_audited(signed_in, people, session, 
         saved = reader.get(Media, media.id)
         assert (saved.alt_text, saved.credit) == ("Grb Republike Srbije", "Vlada")
         event = reader.scalar(select(AuditEvent).where(AuditEvent.action == "media.describe"))
-        assert (event.actor_name, event.before["alt_text"], event.after["credit"]) == ("bojan", "staro", "Vlada")
+        assert (event.who, event.before["alt_text"], event.after["credit"]) == ("bojan", "staro", "Vlada")
 
 
 def test_a_new_alt_text_sends_approved_posts_that_use_it_back_and_says_why(signed_in, people, session, rt, api):

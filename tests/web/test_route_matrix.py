@@ -27,6 +27,7 @@ CONTENT = ("officer", "approver", "manager")
 HISTORY_READERS = ("officer", "approver", "manager", "admin")
 DECIDERS = ("officer", "approver", "admin")
 UPLOADERS = ("officer", "admin")
+AUDIT_READERS = ("manager", "admin")
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -58,6 +59,8 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("history.history_xlsx", "GET"): HISTORY_READERS,
     ("history.post_detail", "GET"): HISTORY_READERS,
     ("history.decide", "POST"): DECIDERS,
+    ("audit.audit_page", "GET"): AUDIT_READERS,
+    ("audit.audit_csv", "GET"): AUDIT_READERS,
     ("library.index", "GET"): SIGNED_IN,
     ("library.show", "GET"): SIGNED_IN,
     ("library.preview", "GET"): SIGNED_IN,

@@ -1,7 +1,7 @@
 """request counters: refusals counted per (scope, address, window) in one row each, not one row per request
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-04 05:30:00.000000
 
 Every request with a bad API token used to write an audit row: 300 anonymous requests, 300 permanent rows.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

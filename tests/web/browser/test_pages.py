@@ -86,6 +86,9 @@ PAGES = [
     DashboardPage("history-filtered-ana", "/history?status=unknown", "ana", prepare=history_mix),
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
     DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
+    DashboardPage("audit-jelena", "/audit", "jelena", prepare=history_mix),
+    DashboardPage("audit-filtered-admin", "/audit?action=post.approve&post=x", "admin", prepare=history_mix,
+                  status=422),  # a filter that cannot be read
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

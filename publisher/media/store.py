@@ -19,11 +19,12 @@ from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, MediaRejected, NotFound, TooLarge, UnsupportedMedia
+from publisher.core.limits import ALT_TEXT, CREDIT, check_length
 from publisher.core.models import Media
 from publisher.media.inspection import MediaLimits, inspect_file
 
 CHUNK = 1024 * 1024
-MAX_ALT_TEXT = 2000
+MAX_ALT_TEXT = ALT_TEXT
 _NEW_FILES = "publisher.media.store.new_files"
 
 
@@ -42,6 +43,7 @@ def store_upload(
     permissions.require(actor, "media", "upload")
     if len(alt_text) > MAX_ALT_TEXT:
         raise Invalid(f"alt text is {len(alt_text)} characters; at most {MAX_ALT_TEXT}")
+    check_length(credit, "credit", CREDIT)
     limits = limits or MediaLimits()
     ceiling = max(limits.max_image_bytes, limits.max_video_bytes, limits.max_document_bytes)
     incoming = media_dir / ".incoming"

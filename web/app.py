@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from publisher.core import schema
 from publisher.core.config import Settings
@@ -22,6 +22,7 @@ from publisher.core.errors import Conflict, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.publishing import health
 from web.context import VERSION, close_session, is_page_request, runtime
+from web.params import IdConverter, refuse_unstorable_text
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         config.pop("SETTINGS", None) or Settings.from_env()
     )
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter  # ids: ASCII digits within 64 bits, else 404 (web/params.py)
     secure = runtime.settings.cookie_secure
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
@@ -67,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.library import bp as library_bp
     from web.queue import bp as queue_bp
 
+    app.before_request(refuse_unstorable_text)  # NUL and lone surrogates: 400 before any view
     csrf = CSRFProtect(app)
     csrf.exempt(api_bp)  # token-authenticated, no cookies: nothing for a forged request to ride on
     csrf.exempt(feed_bp)
@@ -87,6 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(PublisherError, _publisher_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
     app.register_error_handler(StaleDataError, lambda e: _publisher_error(
         Conflict("someone else changed this record at the same moment; reload and try again")))
     app.register_error_handler(IntegrityError, lambda e: _publisher_error(
@@ -154,12 +158,19 @@ def _csrf_error(exc: CSRFError) -> tuple[Response | str, int]:
 
 def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
     if is_page_request():
-        return _error_page(exc.code or 500)
+        custom = exc.description if exc.description != type(exc).description else None
+        return _error_page(exc.code or 500, custom)  # abort(400, "what was wrong") shows its words
     code = (exc.name or "error").lower().replace(" ", "_")
     if exc.code == 413:
         limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return _error_response(413, "too_large", f"the request is larger than {limit} MB")
     return _error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+def _method_not_allowed(exc: MethodNotAllowed) -> tuple[Response | str, int, dict[str, str]]:
+    """405 with `Allow`, the methods the address does take (RFC 9110 requires it)."""
+    body, status = _http_error(exc)
+    return body, status, {"Allow": ", ".join(sorted(exc.valid_methods or ()))}
 
 
 def _unexpected_error(exc: Exception) -> tuple[Response | str, int]:

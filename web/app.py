@@ -11,14 +11,14 @@ from flask import Flask, Response, current_app, g, jsonify, render_template, req
 from flask_babel import Babel, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from publisher.core import schema
 from publisher.core.config import Settings
 from publisher.core.db import ping
-from publisher.core.errors import Conflict, PublisherError
+from publisher.core.errors import Conflict, Malformed, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.publishing import health
 from web.context import VERSION, close_session, is_page_request, runtime
@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         config.pop("SETTINGS", None) or Settings.from_env()
     )
     app = Flask(__name__)
-    app.url_map.converters["int"] = IdConverter  # ids: ASCII digits within 64 bits, else 404 (web/params.py)
+    app.url_map.converters["int"] = IdConverter  # ids: ASCII digits that fit the id columns, else 404 (web/params.py)
     secure = runtime.settings.cookie_secure
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
@@ -95,6 +95,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Conflict("someone else changed this record at the same moment; reload and try again")))
     app.register_error_handler(IntegrityError, lambda e: _publisher_error(
         Conflict("the change conflicts with another one made at the same moment; reload and try again")))
+    app.register_error_handler(DataError, lambda e: _publisher_error(Malformed(
+        "a value does not fit the database (a number out of range, or text it cannot store)")))  # a net
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app

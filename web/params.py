@@ -2,7 +2,7 @@
 database can store, JSON of a sane depth. Python and Werkzeug accept more than the database or the clock can
 take (int('٣') is 3, an id may have 40 digits, '\\x00' is a fine str, JSON may nest 10,000 deep); here such
 input becomes a 4xx that names the problem instead of a 500 later. The rules themselves (ASCII digits,
-64 bits, years) live in publisher.core.parse."""
+the largest id, years) live in publisher.core.parse."""
 
 from __future__ import annotations
 
@@ -21,11 +21,23 @@ MAX_JSON_DEPTH = 32  # the deepest real body (a post with media objects) is 4 le
 _SHOWN = 40  # characters of a field's name shown in a message
 
 
-class IdConverter(BaseConverter):
-    """Replaces Werkzeug's `int` converter: ASCII digits and at most 2**63-1, else the route does not match
-    (404), where `int` takes Unicode digits and ids that overflow the database."""
+def up_to(limit: int) -> str:
+    """A regular expression for the numbers 1..limit in ASCII digits without leading zeros."""
+    text = str(limit)
+    options = [f"[1-9][0-9]{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for i, digit in enumerate(text):
+        low = 1 if i == 0 else 0
+        if int(digit) - 1 >= low:
+            options.append(f"{text[:i]}[{low}-{int(digit) - 1}][0-9]{{{len(text) - i - 1}}}")
+    return "(?:" + "|".join([*options, text]) + ")"
 
-    regex = r"[0-9]{1,19}"
+
+class IdConverter(BaseConverter):
+    """Replaces Werkzeug's `int` converter: 1..parse.MAX_ID in ASCII digits, else the route does not match
+    (404), where `int` takes Unicode digits and ids that overflow the database. The range is in the regex:
+    a value the converter refused after matching would answer 405 to other methods of the same path."""
+
+    regex = up_to(parse.MAX_ID)
     weight = 50
     part_isolating = True
 
@@ -34,7 +46,7 @@ class IdConverter(BaseConverter):
 
     def to_python(self, value: str) -> int:
         found = parse.record_id(value)
-        if found is None:
+        if found is None:  # the regex lets nothing else through; kept as a guard
             raise ValidationError()
         return found
 
@@ -96,7 +108,8 @@ def refuse_unstorable_text() -> None:
 
 def json_body() -> Any:
     """The request's JSON, or None when it is not JSON; Malformed when it nests deeper than MAX_JSON_DEPTH,
-    holds text that cannot be stored or an integer beyond 64 bits."""
+    holds text that cannot be stored or an integer beyond parse.MAX_ID (every integer the API takes is an
+    id or a small count)."""
     try:
         data = request.get_json(silent=True)
     except RecursionError:
@@ -122,7 +135,7 @@ def json_problem(data: Any) -> tuple[str, str] | None:
             if problem:
                 return "unstorable_text", f"the text {where} {problem}"
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > parse.MAX_ID:
-            return "number_too_large", f"the number {where} does not fit in 64 bits (at most {parse.MAX_ID})"
+            return "number_too_large", f"the number {where} is too large; at most {parse.MAX_ID}"
         elif isinstance(value, dict):
             for key, item in value.items():
                 problem = text_problem(key)

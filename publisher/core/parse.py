@@ -1,5 +1,5 @@
-"""Reading numbers and days typed by people or sent by programs: ASCII digits only, ids that fit a 64-bit
-column, days whose local midnight exists in every time zone. Python's own int() and date.fromisoformat()
+"""Reading numbers and days typed by people or sent by programs: ASCII digits only, ids that fit the id
+column (32 bits), days whose local midnight exists in every time zone. Python's own int() and date.fromisoformat()
 take Unicode digits ("٣" is 3) and every year from 1 to 9999, which databases and time-zone arithmetic
 refuse later, as an error page instead of a clear answer. Everything that turns request text into an id,
 a whole number or a day goes through here."""
@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-MAX_ID = 2**63 - 1  # the largest value of a signed 64-bit column (PostgreSQL BIGINT, SQLite INTEGER)
+# The largest id: ids are INTEGER columns, 32 bits on PostgreSQL (SQLite's take 64); a larger number names
+# nothing and would overflow the column ("integer out of range") instead of finding no row.
+MAX_ID = 2**31 - 1
 MIN_YEAR, MAX_YEAR = 1900, 2999  # far enough for any filter; away from the ends where UTC offsets overflow
-_DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)
+_DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)  # whole numbers stay within 64 bits; ids within MAX_ID
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
@@ -20,7 +22,7 @@ class ParseError(ValueError):
 
 
 def whole_number(raw: str, low: int = 0, high: int = MAX_ID) -> int:
-    """A whole number written in ASCII digits, low <= n <= high (never beyond 64 bits)."""
+    """A whole number written in ASCII digits, low <= n <= min(high, MAX_ID)."""
     if not _DIGITS.fullmatch(raw):
         raise ParseError(f"a whole number written with the digits 0-9 is expected, from {low} to {high}")
     value = int(raw)

@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 
 from channels import registry
-from publisher.core import permissions
+from publisher.core import limits, permissions
 from publisher.core.errors import Conflict, Invalid
 from publisher.destinations.channel_store import add_channel, get_channel
 from publisher.people import accounts, users
@@ -44,8 +44,8 @@ from web.forms import MAX_PASSWORD
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-MAX_REASON = 500
-MAX_SETTING = 4000
+MAX_REASON = limits.HOLD_REASON
+MAX_SETTING = limits.CHANNEL_SETTING
 SETTING_PREFIX = "setting_"  # keeps a setting called "name" apart from the channel's own name
 
 
@@ -83,8 +83,8 @@ def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[s
     if not editing:
         attrs["name"] = StringField(_l("Channel name"), validators=[
             InputRequired(_l("Give the channel a name.")),
-            Length(max=100, message=_l("A channel name is at most %(max)d characters.")),
-            Regexp(r"^[\w][\w .-]*$", message=_l("Use letters, digits, spaces, '.', '_' or '-'."))],
+            Length(max=limits.CHANNEL_NAME, message=_l("A channel name is at most %(max)d characters.")),
+            Regexp(r"^[\w][\w .-]*\Z", message=_l("Use letters, digits, spaces, '.', '_' or '-'."))],
             description=_l("How officers find it when they write a post, e.g. “Website” or “X (ministry)”."))
     for setting in channel_admin.fields_of(kind):
         validators: list[Any] = [Length(max=MAX_SETTING, message=_l("At most %(max)d characters."))]
@@ -276,7 +276,7 @@ class UserDetails(FlaskForm):
         Length(max=users.MAX_DISPLAY_NAME, message=_l("A display name is at most %(max)d characters."))])
     email = StringField(_l("E-mail"), validators=[
         Optional(), Length(max=users.MAX_EMAIL, message=_l("An e-mail address is at most %(max)d characters.")),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Enter an e-mail address such as name@example.rs."))],
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message=_l("Enter an e-mail address such as name@example.rs."))],
         render_kw={"autocomplete": "off", "type": "email"})
     roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(role, labels.ROLES[role]) for role in permissions.ROLES],
                                 validate_choice=False, validators=[InputRequired(_l("Choose at least one role."))])
@@ -293,7 +293,7 @@ class UserDetails(FlaskForm):
 class NewUserForm(UserDetails):
     name = StringField(_l("User name"), validators=[
         InputRequired(_l("Enter a user name.")),
-        Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}$",
+        Regexp(r"^[a-z0-9][a-z0-9._-]{0,63}\Z",
                message=_l("Use up to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."))],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField(_l("Initial password"), validators=[

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import (
     Conflict,
@@ -26,7 +26,7 @@ from publisher.posts import browse, workflow
 from publisher.publishing import alerts, deliveries, holds
 from publisher.publishing.deliveries import DECISIONS
 from publisher.text import translit
-from web import presenters
+from web import params, presenters
 from web.context import VERSION, db, runtime
 from web.endpoints import endpoint
 from web.files import send_media
@@ -36,21 +36,21 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC = {"api.openapi"}
 
 _TIME_FIELDS = {
-    "scheduled_at": {"type": ["string", "null"],
+    "scheduled_at": {"type": ["string", "null"], "maxLength": 64,
                      "description": "ISO 8601 with an offset, or a local time with `timezone`; null: once approved"},
-    "timezone": {"type": "string", "description": "IANA zone, e.g. Europe/Belgrade"},
+    "timezone": {"type": "string", "maxLength": 64, "description": "IANA zone, e.g. Europe/Belgrade"},
     "dst_choice": {"enum": ["earlier", "later"], "description": "for a local time that happens twice"},
 }
 _MEDIA_REF = {"oneOf": [{"type": "integer"}, {
     "type": "object", "required": ["id"], "additionalProperties": False,
-    "properties": {"id": {"type": "integer"}, "alt_text": {"type": "string"}}}]}
+    "properties": {"id": {"type": "integer"}, "alt_text": {"type": "string", "maxLength": limits.ALT_TEXT}}}]}
 _POST_FIELDS = {
-    "title": {"type": "string"},
-    "body": {"type": "string"},
+    "title": {"type": "string", "maxLength": limits.TITLE},
+    "body": {"type": "string", "maxLength": limits.BODY},
     "language": {"enum": list(workflow.LANGUAGES)},
-    "channels": {"type": "array", "items": {"type": ["string", "integer"]}},
-    "media": {"type": "array", "items": _MEDIA_REF},
-    "variants": {"type": "object", "additionalProperties": {"type": "string"}},
+    "channels": {"type": "array", "maxItems": 100, "items": {"type": ["string", "integer"]}},
+    "media": {"type": "array", "maxItems": workflow.MAX_MEDIA, "items": _MEDIA_REF},
+    "variants": {"type": "object", "additionalProperties": {"type": "string", "maxLength": limits.BODY}},
     **_TIME_FIELDS,
 }
 POST_CREATE = {"type": "object", "required": ["body", "channels"], "additionalProperties": False,
@@ -61,12 +61,14 @@ APPROVE = {"type": "object", "required": ["content_hash"], "additionalProperties
                                            "description": "the content_hash of the version the approver read "
                                                           "(GET /posts/{id}); exactly that version goes out"}}}
 REJECT = {"type": "object", "required": ["comment"], "additionalProperties": False,
-          "properties": {"comment": {"type": "string"}}}
+          "properties": {"comment": {"type": "string", "maxLength": limits.COMMENT}}}
 CHANNEL_CREATE = {"type": "object", "required": ["kind", "name", "config"], "additionalProperties": False,
-                  "properties": {"kind": {"type": "string"}, "name": {"type": "string"},
+                  "properties": {"kind": {"type": "string", "maxLength": 100},
+                                 "name": {"type": "string", "maxLength": limits.CHANNEL_NAME},
                                  "config": {"type": "object"}}}
+LIST = {"type": "array", "items": {"type": "object"}}
 TRANSLITERATE = {"type": "object", "required": ["text", "to"], "additionalProperties": False,
-                 "properties": {"text": {"type": "string"}, "to": {"enum": ["sr-Latn", "sr-Cyrl"]}}}
+                 "properties": {"text": {"type": "string", "maxLength": limits.TRANSLITERATE}, "to": {"enum": ["sr-Latn", "sr-Cyrl"]}}}
 
 
 @bp.before_request
@@ -139,7 +141,8 @@ def me() -> tuple[Response, int]:
     return _done(presenters.user(g.actor.user))
 
 
-@endpoint(bp, "/channels", "GET", "The configured channels", tag="channels", responses={200: ""})
+@endpoint(bp, "/channels", "GET", "The configured channels", tag="channels", responses={200: ""},
+          response_schema=LIST)
 def channels_list() -> tuple[Response, int]:
     return _done([presenters.channel(c) for c in list_channels(db())])
 
@@ -156,7 +159,7 @@ def channels_create(body: dict[str, Any]) -> tuple[Response, int]:
 @endpoint(bp, "/media", "POST", "Upload an image, video or PDF", tag="media",
           multipart={"type": "object", "required": ["file"], "properties": {
               "file": {"type": "string", "format": "binary"}, "alt_text": {"type": "string"},
-              "credit": {"type": "string"}}},
+              "credit": {"type": "string", "maxLength": limits.CREDIT}}},
           responses={200: "The same file was uploaded before", 201: "", 400: "", 403: "", 413: "", 415: "", 422: ""})
 def media_upload() -> tuple[Response, int]:
     upload = request.files.get("file")
@@ -177,7 +180,7 @@ def media_show(media_id: int) -> tuple[Response, int]:
 
 
 @endpoint(bp, "/media/<int:media_id>/file", "GET", "The media file's bytes", tag="media",
-          responses={200: "", 404: ""})
+          responses={200: "", 404: ""}, response_type="*/*")
 def media_file(media_id: int) -> Response:
     return send_media(get_media(db(), media_id), inline=False)
 
@@ -189,28 +192,19 @@ def posts_create(body: dict[str, Any]) -> tuple[Response, int]:
     return _done(presenters.post(post, runtime()), 201)
 
 
-@endpoint(bp, "/posts", "GET", "Posts, newest first", tag="posts", responses={200: "", 400: ""},
+@endpoint(bp, "/posts", "GET", "Posts, newest first", tag="posts",
+          responses={200: "", 400: "", 404: "No channel of that name or id"},
           query={"status": {"enum": [str(s) for s in PostStatus]},
                  "channel": {"type": "string", "description": "channel name or id"},
                  "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
                  "before": {"type": "integer", "description": "the id from `next_before` of the previous page"}})
 def posts_list() -> tuple[Response, int]:
-    limit = _int_arg("limit", 50, 1, 200)
-    before = _int_arg("before", None, 1, None)
+    limit = params.query_number("limit", 50, 1, 200)
+    before = params.query_number("before", None, 1)
     page, next_before = browse.newest_posts(db(), limit=limit, before=before, status=request.args.get("status"),
                                             channel=request.args.get("channel"))
     return _done({"items": [presenters.post(p, runtime(), brief=True) for p in page],
                   "next_before": next_before})
-
-def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
-        bounds = f"{low}..{high}" if high else f">= {low}"
-        raise Malformed(f"query parameter {name!r} must be a whole number {bounds}; got {raw!r}")
-    return int(raw)
-
 
 @endpoint(bp, "/posts/<int:post_id>", "GET", "One post with its deliveries and history; its ETag is the "
           "content hash that PATCH needs in If-Match", tag="posts", responses={200: "", 404: ""})
@@ -281,22 +275,24 @@ def posts_cancel(post_id: int) -> tuple[Response, int]:
 
 
 HOLD = {"type": "object", "required": ["on"], "additionalProperties": False,
-        "properties": {"on": {"type": "boolean"}, "reason": {"type": "string"},
+        "properties": {"on": {"type": "boolean"}, "reason": {"type": "string", "maxLength": limits.HOLD_REASON},
                        "channel": {"type": ["string", "integer"], "description": "one channel; else everything"}}}
 DECIDE = {"type": "object", "required": ["decision"], "additionalProperties": False,
           "properties": {"decision": {"enum": list(DECISIONS)},
-                         "url": {"type": "string", "description": "with went_out: the live post's link"},
-                         "remote_id": {"type": "string"}}}
+                         "url": {"type": "string", "maxLength": limits.URL,
+                                 "description": "with went_out: the live post's link"},
+                         "remote_id": {"type": "string", "maxLength": limits.REMOTE_ID}}}
 
 
 @endpoint(bp, "/holds", "GET", "Active holds: everything, or single channels", tag="publishing",
-          responses={200: ""})
+          responses={200: ""}, response_schema=LIST)
 def holds_list() -> tuple[Response, int]:
     return _done([presenters.hold(h) for h in holds.active_holds(db())])
 
 
 @endpoint(bp, "/holds", "POST", "Hold (on) or release (off) publishing, everywhere or on one channel",
-          tag="publishing", body=HOLD, responses={200: "", 400: "", 403: "", 404: "", 409: "", 422: ""})
+          tag="publishing", body=HOLD, responses={200: "The active holds", 400: "", 403: "", 404: "", 409: "", 422: ""},
+          response_schema=LIST)
 def holds_set(body: dict[str, Any]) -> tuple[Response, int]:
     channel = get_channel(db(), body["channel"]) if body.get("channel") is not None else None
     if body["on"]:
@@ -306,7 +302,8 @@ def holds_set(body: dict[str, Any]) -> tuple[Response, int]:
     return _done([presenters.hold(h) for h in holds.active_holds(db())])
 
 
-@endpoint(bp, "/alerts", "GET", "Open alerts, newest first", tag="publishing", responses={200: ""})
+@endpoint(bp, "/alerts", "GET", "Open alerts, newest first", tag="publishing", responses={200: ""},
+          response_schema=LIST)
 def alerts_list() -> tuple[Response, int]:
     return _done([presenters.alert(a) for a in alerts.open_alerts(db())])
 

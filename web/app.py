@@ -12,18 +12,19 @@ from flask_babel import Babel, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from publisher.core import schema
 from publisher.core.config import Settings
 from publisher.core.db import ping
-from publisher.core.errors import Conflict, PublisherError
+from publisher.core.errors import Conflict, Malformed, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.publishing import health
 from web import guards
 from web.context import VERSION, close_session, is_page_request, runtime
+from web.params import IdConverter, refuse_unstorable_text
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         config.pop("SETTINGS", None) or Settings.from_env()
     )
     app = Flask(__name__)
+    app.url_map.converters["int"] = IdConverter  # ids: ASCII digits that fit the id columns, else 404 (web/params.py)
     secure = runtime.settings.cookie_secure
     app.config.update(
         SECRET_KEY=runtime.settings.secret_key,
@@ -74,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Before CSRFProtect's own hook, which reads the form: nothing reads a body before these checks.
     app.before_request(guards.limit_body)
     app.before_request(guards.same_origin)
+    app.before_request(refuse_unstorable_text)  # NUL and lone surrogates: 400 before any view
     csrf = CSRFProtect(app)
     csrf.exempt(api_bp)  # token-authenticated, no cookies: nothing for a forged request to ride on
     csrf.exempt(feed_bp)
@@ -96,10 +99,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(guards.ForeignOrigin, _foreign_origin)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
     app.register_error_handler(StaleDataError, lambda e: _publisher_error(
         Conflict("someone else changed this record at the same moment; reload and try again")))
     app.register_error_handler(IntegrityError, lambda e: _publisher_error(
         Conflict("the change conflicts with another one made at the same moment; reload and try again")))
+    app.register_error_handler(DataError, lambda e: _publisher_error(Malformed(
+        "a value does not fit the database (a number out of range, or text it cannot store)")))  # a net
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
@@ -179,9 +185,16 @@ def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
             return _error_page(413, gettext("At most %(size)s can be sent here. Nothing was saved.", size=size))
         return _error_response(413, "too_large", f"the request is larger than {size}, the most this route accepts")
     if is_page_request():
-        return _error_page(exc.code or 500)
+        custom = exc.description if exc.description != type(exc).description else None
+        return _error_page(exc.code or 500, custom)  # abort(400, "what was wrong") shows its words
     code = (exc.name or "error").lower().replace(" ", "_")
     return _error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+def _method_not_allowed(exc: MethodNotAllowed) -> tuple[Response | str, int, dict[str, str]]:
+    """405 with `Allow`, the methods the address does take (RFC 9110 requires it)."""
+    body, status = _http_error(exc)
+    return body, status, {"Allow": ", ".join(sorted(exc.valid_methods or ()))}
 
 
 def _unexpected_error(exc: Exception) -> tuple[Response | str, int]:

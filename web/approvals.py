@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from publisher.core import limits
 from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransition
 from publisher.core.models import Post
 from publisher.core.states import PostStatus
@@ -23,7 +24,7 @@ from web.labels import POST_STATES
 from web.roles import permission_required
 
 bp = Blueprint("approvals", __name__, url_prefix="/approvals")
-MAX_COMMENT = 2000
+MAX_COMMENT = limits.COMMENT
 
 
 class ApproveForm(FlaskForm):

@@ -28,12 +28,15 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms.form import BaseForm
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import DateInput, TimeInput
 
 from channels.base import Problem
+from publisher.core import limits
 from publisher.core.errors import Conflict, Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
+from publisher.core.parse import record_id
 from publisher.core.states import PostStatus
 from publisher.destinations.content import file_label
 from publisher.media.inspection import ACCEPTED_DESCRIPTION
@@ -57,8 +60,8 @@ bp = Blueprint("compose", __name__)
 EDITABLE = frozenset({PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.SCHEDULED, PostStatus.REJECTED})
 ACTIONS = ("save", "submit", "check", "to-cyrl", "to-latn")
 WHEN_APPROVED, WHEN_AT = "approved", "at"
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"\d{2}:\d{2}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # ASCII: "\d" also takes "٣"
+_TIME = re.compile(r"\d{2}:\d{2}", re.ASCII)
 
 
 class ComposeForm(FlaskForm):
@@ -95,13 +98,16 @@ def compose_form(channels: list[Channel], media: list[Media], post: Post | None,
             gettext("Own text for %(channel)s", channel=channel.name), render_kw={"rows": 4},
             validators=[Length(max=workflow.MAX_BODY, message=_l("The text is at most %(max)d characters."))])
     for item in media:
-        attrs[f"alt_{item.id}"] = StringField(
-            gettext("Alt text for %(file)s", file=_media_name(item)),
-            validators=[Length(max=MAX_ALT_TEXT, message=_l("Alt text is at most %(max)d characters."))])
+        attrs[f"alt_{item.id}"] = _alt_field(item)
     form_class = type("PageComposeForm", (ComposeForm,), attrs)
     if post is None or request.method == "POST":
         return form_class(**kw)
     return form_class(data=_post_data(post, channels))
+
+
+def _alt_field(item: Media) -> Any:
+    return StringField(gettext("Alt text for %(file)s", file=_media_name(item)),
+                       validators=[Length(max=MAX_ALT_TEXT, message=_l("Alt text is at most %(max)d characters."))])
 
 
 def _media_name(item: Media) -> str:
@@ -233,7 +239,7 @@ class Page:
 
 
 def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    return [found for v in values if (found := record_id(v)) is not None]
 
 
 def _page(post: Post | None, page: Page | None = None, status: int = 200,
@@ -350,6 +356,12 @@ def _store_upload(page: Page) -> tuple[tuple[int, str], ...]:
         workflow.media_described(db(), runtime(), current_user.actor(), media.id)  # it may have had no alt text
     if all(m.id != media.id for m in page.media):
         page.media.insert(0, media)
+    if f"alt_{media.id}" not in page.form:
+        # The same bytes as an older library item the form was built without: it joins the chosen items
+        # with the alt text typed for the upload, so a refusal shows it with its own field (was a KeyError).
+        BaseForm.__setitem__(page.form, f"alt_{media.id}", _alt_field(media))  # Form refuses new fields
+        page.form[f"alt_{media.id}"].process(None, alt)
+        page.form.media.data = [*(page.form.media.data or []), media.id]
     if media.id in (page.form.media.data or []):
         return ()  # the same bytes as an item already attached: once is enough
     return ((media.id, alt or media.alt_text),)
@@ -542,6 +554,9 @@ def transliterate() -> tuple[Response, int]:
     target = request.args.get("to", "")
     if target not in (translit.LATIN, translit.CYRILLIC):
         return jsonify({"error": "to must be sr-Latn or sr-Cyrl"}), 400
+    if any(len(v) > limits.TRANSLITERATE for v in request.form.values()):
+        return jsonify({"error": gettext("The text is too long to convert: at most %(max)d characters.",
+                                         max=limits.TRANSLITERATE)}), 413
     page = Page(None)
     _transliterate_form(page, target)
     return jsonify({"language": target, "fields": {f.id: f.data for f in _text_fields(page)}}), 200

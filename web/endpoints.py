@@ -11,6 +11,7 @@ from flask import Blueprint, request
 from jsonschema import Draft202012Validator
 
 from publisher.core.errors import Malformed
+from web.params import json_body
 
 
 @dataclass
@@ -22,12 +23,14 @@ class Endpoint:
     body: dict[str, Any] | None = None
     query: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: dict[int, str] = field(default_factory=dict)
-    response_schema: dict[str, Any] | None = None
+    response_schema: dict[str, Any] | None = None  # of a 2xx answer; default: a JSON object
+    response_type: str = "application/json"  # anything else is described as bytes of that type
     multipart: dict[str, Any] | None = None
     auth: bool = True
 
 
 ENDPOINTS: list[Endpoint] = []
+_MAX_MESSAGE = 200
 
 
 def endpoint(bp: Blueprint, rule: str, method: str, summary: str, *, tag: str, **kw: Any) -> Callable:
@@ -51,18 +54,27 @@ def endpoint(bp: Blueprint, rule: str, method: str, summary: str, *, tag: str, *
 def _validated_json(validator: Draft202012Validator) -> dict[str, Any]:
     if not request.get_data(cache=True) and not validator.schema.get("required"):
         return {}  # an optional body may be left out entirely
-    data = request.get_json(silent=True)
+    data = json_body()
     if data is None:
         raise Malformed("the request body must be JSON (Content-Type: application/json)")
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         raise Malformed(
             "the request body does not match the expected shape: " + "; ".join(_describe(e) for e in errors[:5]),
-            details=[{"path": "/".join(str(p) for p in e.absolute_path), "message": e.message} for e in errors],
+            details=[{"path": "/".join(str(p) for p in e.absolute_path), "message": _message(e)} for e in errors[:20]],
         )
     return data
 
 
+def _message(error: Any) -> str:
+    """jsonschema's words, without echoing a huge value back (a 5 MB text would come back in the error)."""
+    if error.validator == "maxLength":
+        return f"is {len(error.instance)} characters; at most {error.validator_value}"
+    if error.validator == "maxItems":
+        return f"has {len(error.instance)} items; at most {error.validator_value}"
+    return error.message if len(error.message) <= _MAX_MESSAGE else error.message[:_MAX_MESSAGE] + "…"
+
+
 def _describe(error: Any) -> str:
     where = "/".join(str(p) for p in error.absolute_path)
-    return f"{where}: {error.message}" if where else error.message
+    return f"{where}: {_message(error)}" if where else _message(error)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, EqualTo, InputRequired, Length
 
+from publisher.core import limits
 from publisher.people.profile import INTERFACE_LANGUAGES
 
 MAX_PASSWORD = 1024  # argon2 takes any length; this keeps one request from hashing megabytes
@@ -14,7 +15,7 @@ MAX_PASSWORD = 1024  # argon2 takes any length; this keeps one request from hash
 
 class SignInForm(FlaskForm):
     name = StringField(_l("User name"), validators=[
-        InputRequired(_l("Enter your user name.")), Length(max=64, message=_l("A user name is at most 64 characters."))],
+        InputRequired(_l("Enter your user name.")), Length(max=limits.USER_NAME, message=_l("A user name is at most 64 characters."))],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
     password = PasswordField(_l("Password"), validators=[
         InputRequired(_l("Enter your password.")),

@@ -25,10 +25,12 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from publisher.core import limits
 from publisher.core.errors import Conflict, Invalid
+from publisher.core.parse import MAX_YEAR, MIN_YEAR, ParseError, record_id
 from publisher.core.states import DELIVERY_MOVES
 from publisher.publishing import deliveries, history
-from web import history_export, labels, spreadsheet
+from web import history_export, labels, params, spreadsheet
 from web.context import db, runtime
 from web.roles import permission_required
 
@@ -72,7 +74,7 @@ AUDIT_ACTIONS = {
     "delivery.stale": _l("too late to send unasked"),
     "delivery.reconcile": _l("found on the channel afterwards"),
 }
-MAX_URL = 2000
+MAX_URL = limits.URL
 
 
 def available_decisions(status: str) -> list[str]:
@@ -82,13 +84,11 @@ def available_decisions(status: str) -> list[str]:
 # --- the history list ---------------------------------------------------------------------------------------
 
 def _parse_date(name: str, problems: dict[str, str]) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        problems[name] = gettext("Enter a date as year-month-day, for example 2025-03-31.")
+        return params.query_day(name)
+    except ParseError:
+        problems[name] = gettext("Enter a date as year-month-day between the years %(low)d and %(high)d, "
+                                 "for example 2025-03-31.", low=MIN_YEAR, high=MAX_YEAR)
         return None
 
 
@@ -98,9 +98,8 @@ def _filters() -> tuple[history.HistoryFilter, dict[str, str]]:
     args = request.args
     channel_id = None
     if args.get("channel", "").strip():
-        if args["channel"].strip().isdigit():
-            channel_id = int(args["channel"])
-        else:
+        channel_id = record_id(args["channel"].strip())
+        if channel_id is None:
             problems["channel"] = gettext("Choose one of the channels listed.")
     status = args.get("status", "").strip() or None
     if status is not None and status not in history.HISTORY_STATES:
@@ -158,8 +157,8 @@ def _csv_lines(f: history.HistoryFilter, zone: ZoneInfo) -> Iterator[str]:
 def _export_filters(extension: str) -> tuple[history.HistoryFilter, dict[str, str]]:
     """The filter of an export (a filter that cannot be read is a 422), and the download's headers."""
     f, problems = _filters()
-    if problems:
-        abort(422)
+    if problems:  # told before the download starts: a stream cannot turn into an error page halfway
+        abort(422, " ".join(problems.values()))
     stamp = runtime().clock().astimezone(ZoneInfo(f.timezone)).strftime("%Y-%m-%d")
     return f, {"Content-Disposition": f'attachment; filename="history-{stamp}.{extension}"',
                "Cache-Control": "no-store"}

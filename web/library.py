@@ -12,6 +12,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
+from publisher.core import parse
 from publisher.core.errors import PublisherError
 from publisher.media import library
 from publisher.media.inspection import MediaLimits
@@ -80,8 +81,10 @@ def can_upload() -> bool:
 
 
 def _int_arg(name: str) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    try:
+        return parse.whole_number(request.args.get(name, ""), 1, 999_999)
+    except parse.ParseError:
+        return 1
 
 
 def _index_page(form: UploadForm, status: int = 200) -> tuple[str, int]:

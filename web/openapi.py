@@ -20,9 +20,16 @@ ERROR = {
 }
 STATUS_TEXT = {200: "OK", 201: "Created", 400: "Malformed request", 401: "No or bad token",
                403: "Not allowed", 404: "Not found", 409: "Wrong state or a conflicting change",
-               413: "Too large", 415: "Unsupported media type", 422: "Invalid content",
-               429: "Too many requests without a valid token from this address; see Retry-After",
-               503: "Unavailable"}
+               412: "The version you read has changed since", 413: "Too large", 415: "Unsupported media type",
+               422: "Invalid content", 428: "Say which version you change (If-Match)", 429: "Too many requests; try again later", 503: "Unavailable"}
+# Answers any operation of a kind can give, whatever it declares: a path id may name nothing (404); a query or
+# body may be malformed (400) or too large (413); any token may be refused or rate-limited (401, 429); the
+# database may be out of reach (503).
+_PATH_STATUSES = (404,)
+_INPUT_STATUSES = (400,)
+_BODY_STATUSES = (400, 413)
+_AUTH_STATUSES = (401, 429)
+_ALWAYS = (503,)
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -65,18 +72,18 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     if spec.multipart:
         op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": spec.multipart}}}
     statuses = dict(spec.responses)
-    if spec.auth:
-        statuses.setdefault(401, "")
-        statuses.setdefault(429, "")  # web.api: an address over PUBLISHER_API_REFUSALS_PER_MINUTE
-    if spec.body:
-        statuses.setdefault(413, "")  # web.guards: over PUBLISHER_MAX_FORM_KB
+    implied = [*_ALWAYS, *(_PATH_STATUSES if _PARAM.search(spec.rule) else ()),
+               *(_INPUT_STATUSES if spec.query else ()), *(_BODY_STATUSES if spec.body or spec.multipart else ()),
+               *(_AUTH_STATUSES if spec.auth else ())]
+    for status in implied:
+        statuses.setdefault(status, "")
     for status, text in sorted(statuses.items()):
         entry: dict[str, Any] = {"description": text or STATUS_TEXT.get(status, "")}
         if status >= 400:
             entry["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-        elif spec.response_schema:
-            entry["content"] = {"application/json": {"schema": spec.response_schema}}
+        elif spec.response_type != "application/json":
+            entry["content"] = {spec.response_type: {"schema": {"type": "string", "format": "binary"}}}
         else:
-            entry["content"] = {"application/json": {"schema": {"type": "object"}}}
+            entry["content"] = {"application/json": {"schema": spec.response_schema or {"type": "object"}}}
         op["responses"][str(status)] = entry
     return op

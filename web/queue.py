@@ -17,8 +17,10 @@ from wtforms import StringField
 from wtforms.fields import DateField, TimeField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
+from publisher.core import parse
 from publisher.core.errors import Invalid, InvalidTransition
 from publisher.core.models import Post
+from publisher.core.parse import record_id
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
@@ -46,9 +48,10 @@ def _filters() -> Filters:
     if status is not None and status not in {str(s) for s in PostStatus}:
         abort(400)
     raw = request.args.get("channel") or None
-    if raw is not None and not raw.isdigit():
-        abort(400)
-    return Filters(status, int(raw) if raw else None)
+    channel_id = record_id(raw) if raw is not None else None
+    if raw is not None and channel_id is None:
+        abort(400, gettext("Choose one of the channels listed."))
+    return Filters(status, channel_id)
 
 
 def _day_arg(name: str) -> date:
@@ -58,9 +61,10 @@ def _day_arg(name: str) -> date:
         rt = runtime()
         return calendar.today(rt.clock(), rt.settings.timezone)
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400)
+        return parse.day(raw)
+    except parse.ParseError:
+        abort(400, gettext("Enter a date as year-month-day between the years %(low)d and %(high)d, "
+                           "for example 2025-03-31.", low=parse.MIN_YEAR, high=parse.MAX_YEAR))
 
 
 def _page(template: str, **context: Any) -> str:

@@ -14,12 +14,13 @@ from channels import registry
 from channels.base import Channel as Adapter
 from channels.errors import ChannelConfigError
 from publisher.audit import trail
+from publisher.core import limits, parse
 from publisher.core.actor import Actor
 from publisher.core.credentials import CredentialBox
 from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.models import Channel
 
-_NAME = re.compile(r"^[\w][\w .-]{0,99}$")
+_NAME = re.compile(rf"[\w][\w .-]{{0,{limits.CHANNEL_NAME - 1}}}")  # with fullmatch: "$" lets "x\n" in
 
 
 MAX_CONCURRENCY = 64
@@ -33,7 +34,7 @@ def add_channel(
         raise Invalid("the channel configuration must be a JSON object")
     if not 1 <= max_concurrency <= MAX_CONCURRENCY:
         raise Invalid(f"concurrency must be 1-{MAX_CONCURRENCY} sends at once; got {max_concurrency}")
-    if not _NAME.match(name) or name.isdigit():
+    if not _NAME.fullmatch(name) or name.isdigit():
         raise Invalid(f"channel name {name!r}: use letters, digits, spaces, '.', '_' or '-' (not only digits)")
     if session.scalar(select(Channel.id).where(Channel.name == name)) is not None:
         raise Conflict(f"a channel named {name!r} already exists")
@@ -81,8 +82,11 @@ def resolve_targets(session: Session, refs: Sequence[str | int]) -> list[Channel
 
 
 def _lookup(session: Session, ref: str | int) -> Channel | None:
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        return session.get(Channel, int(ref))
+    if isinstance(ref, int):
+        return session.get(Channel, ref) if parse.fits_id(ref) else None
+    found_id = parse.record_id(ref)
+    if found_id is not None:
+        return session.get(Channel, found_id)
     return session.scalar(select(Channel).where(Channel.name == ref))
 
 

@@ -33,12 +33,13 @@ from publisher.core.errors import (
     UnsupportedMedia,
 )
 from publisher.core.files import private_dir
+from publisher.core.limits import ALT_TEXT, CREDIT, check_length
 from publisher.core.models import Media, storage_name
 from publisher.media import placement, scrub
 from publisher.media.inspection import MediaInfo, MediaLimits, inspect_file
 
 CHUNK = 1024 * 1024
-MAX_ALT_TEXT = 2000
+MAX_ALT_TEXT = ALT_TEXT
 _CLAIMS = "publisher.media.store.claims"
 
 
@@ -60,6 +61,7 @@ def store_upload(
     permissions.require(actor, "media", "upload")
     if len(alt_text) > MAX_ALT_TEXT:
         raise Invalid(f"alt text is {len(alt_text)} characters; at most {MAX_ALT_TEXT}")
+    check_length(credit, "credit", CREDIT)
     limits = limits or MediaLimits()
     ceiling = max(limits.max_image_bytes, limits.max_video_bytes, limits.max_document_bytes)
     incoming = media_dir / ".incoming"

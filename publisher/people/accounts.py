@@ -21,7 +21,7 @@ from publisher.core.models import ApiToken, User, UserRole
 TOKEN_PREFIX = "pub_"
 MIN_PASSWORD_LENGTH = 10
 TOKEN_USE_INTERVAL = timedelta(minutes=5)
-_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")  # always with fullmatch: "$" lets "ana\n" in
 _hasher = PasswordHasher()
 
 
@@ -35,7 +35,7 @@ def add_user(
     email: str | None = None,
     display_name: str = "",
 ) -> User:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise Invalid(f"user name {name!r}: use 1-64 lower-case letters, digits, '.', '_' or '-'")
     unknown = sorted(set(roles) - set(permissions.ROLES))
     if unknown or not roles:

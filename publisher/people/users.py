@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import ApiToken, User, UserRole
@@ -21,15 +21,15 @@ from publisher.people import accounts, signin
 from publisher.people.profile import INTERFACE_LANGUAGES
 
 PERSONAL = ("display_name", "email")  # a person's data: its changes are logged, never its values
-MAX_DISPLAY_NAME = 200
-MAX_EMAIL = 254
+MAX_DISPLAY_NAME = limits.DISPLAY_NAME
+MAX_EMAIL = limits.EMAIL
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # a typo guard, not validation: the mail server decides
 
 
 def _check_details(display_name: str, email: str | None, locale: str) -> None:
     if len(display_name) > MAX_DISPLAY_NAME:
         raise Invalid(f"a display name is at most {MAX_DISPLAY_NAME} characters", code="display_name_too_long")
-    if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
+    if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
         raise Invalid(f"{email!r} is not an e-mail address", code="bad_email")
     if locale not in INTERFACE_LANGUAGES:
         raise Invalid(f"language {locale!r} is not one of {', '.join(INTERFACE_LANGUAGES)}", code="bad_locale")

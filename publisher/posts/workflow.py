@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from channels.base import Problem
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound, Unpublishable
 from publisher.core.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia, User
@@ -28,8 +28,8 @@ from publisher.posts.approvals import record_approval
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
 
 LANGUAGES = ("sr-Cyrl", "sr-Latn", "sq", "en")
-MAX_TITLE = 500
-MAX_BODY = 100_000
+MAX_TITLE = limits.TITLE
+MAX_BODY = limits.BODY
 MAX_MEDIA = 20
 EDITABLE_FIELDS = ("title", "body", "language", "channels", "media", "variants", "scheduled_at",
                    "timezone", "dst_choice")
@@ -181,6 +181,7 @@ def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: s
     next_status = next_post_status(post.status, "reject", record=f"post {post.id}")
     if not comment or not comment.strip():
         raise Invalid("a rejection needs a comment telling the author what to change", code="comment_required")
+    limits.check_length(comment, "comment", limits.COMMENT)
     return _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
                  rejected_by=_own(session, actor), rejection_comment=comment.strip())
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Row, Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from publisher.audit import trail
+from publisher.core import limits
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Post, User
 from publisher.core.states import OPEN_DELIVERY_STATES, DeliveryStatus
@@ -29,7 +30,7 @@ HISTORY_STATES = (D.SENT, D.FAILED, D.UNKNOWN, D.STALE, D.CANCELLED)
 assert set(HISTORY_STATES) == set(D) - OPEN_DELIVERY_STATES  # the query below excludes the open ones
 PAGE_SIZE = 50
 EXPORT_BATCH = 2_000
-MAX_SEARCH = 200
+MAX_SEARCH = limits.SEARCH
 
 
 def moment() -> ColumnElement[datetime]:
@@ -49,7 +50,7 @@ class Cursor:
 
     @classmethod
     def decode(cls, raw: str) -> Cursor:
-        found = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})Z_(\d{1,18})", raw.strip())
+        found = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})Z_(\d{1,18})", raw.strip(), re.ASCII)
         if not found:
             raise Invalid("the page link is damaged; start again from the newest page", code="bad_cursor")
         try:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
-from publisher.core import clock, permissions
+from publisher.core import clock, limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.models import Channel, Hold
@@ -28,6 +28,7 @@ def hold(session: Session, actor: Actor, reason: str, channel: Channel | None = 
     permissions.require(actor, "publishing", "hold")
     if not reason or not reason.strip():
         raise Invalid("a hold needs a reason; it is shown to everyone while the hold lasts")
+    limits.check_length(reason, "reason", limits.HOLD_REASON)  # shown on every page to everyone
     existing = session.scalar(select(Hold).where(
         Hold.released_at.is_(None),
         Hold.channel_id.is_(None) if channel is None else Hold.channel_id == channel.id))

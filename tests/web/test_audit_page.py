@@ -83,13 +83,20 @@ def test_the_pages_go_back_in_time(signed_in, log, session, monkeypatch):
 
 @pytest.mark.parametrize("query", ["person=abc", "person=99999999999999999999999", "post=-1", "post=１２",
                                    "from=0001-01-01", "to=9999-12-31", "from=2031-03-05&to=2031-03-01",
-                                   "subject=" + "x" * 101, "subject=a%00b", "before=x"])
+                                   "subject=" + "x" * 101, "before=x"])
 def test_a_filter_that_cannot_be_read_is_named_never_a_500(signed_in, log, query):
     browser = signed_in("jelena")
     response = browser.get(f"/audit?{query}")
     assert response.status_code == 422
     assert 'class="error-summary"' in response.get_data(as_text=True)
     assert browser.get(f"/audit.csv?{query}").status_code in (200, 422)
+
+
+def test_a_nul_in_a_filter_is_refused_before_the_page_naming_the_field(signed_in, log):
+    browser = signed_in("jelena")
+    for path in ("/audit?subject=a%00b", "/audit.csv?subject=a%00b"):
+        response = browser.get(path)  # web.params refuses it for every page: text the database cannot store
+        assert response.status_code == 400 and "subject" in response.get_data(as_text=True)
 
 
 def test_the_export_is_the_filtered_set_with_formulas_neutralised(signed_in, log):

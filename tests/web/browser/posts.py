@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from publisher.core.models import Post, PostChannel, PostContributor
 from publisher.core.states import PostStatus
-from publisher.destinations.content import content_hash
+from publisher.destinations.content import content_hash, freeze, frozen_hash
 from publisher.posts.approvals import record_approval
 from tests.factories.office import Office
 from tests.factories.posts import post_row
@@ -31,7 +31,9 @@ def approval_queue(session: Session, office: Office) -> None:
     edited = add_post(session, office, "bojan", "Konferencija za medije",
                       "Ministarka će u ponedeljak održati konferenciju za medije.\nPočetak je u 10 časova.",
                       PostStatus.PENDING_APPROVAL, WEEK)
-    record_approval(session, edited, office.users["marko"], datetime.now(UTC) - timedelta(hours=2))
+    frozen = freeze(edited)
+    record_approval(session, edited, office.users["marko"], datetime.now(UTC) - timedelta(hours=2), frozen,
+                    frozen_hash(frozen))
     edited.title = "Konferencija za medije pomerena"
     edited.body = "Ministarka će u utorak održati konferenciju za medije.\nPočetak je u 11 časova."
     edited.scheduled_at = WEEK + timedelta(days=1, hours=1)

@@ -1,0 +1,31 @@
+"""The one table of maximum lengths (in characters) of what people type. The dashboard's forms, the API's
+JSON schemas (and so its OpenAPI document) and the services all read their limits from here, so a text the
+page refuses is refused by the API too."""
+
+from __future__ import annotations
+
+from publisher.core.errors import Invalid
+
+TITLE = 500
+BODY = 100_000  # also a channel's own text
+ALT_TEXT = 2_000
+CREDIT = 500
+HOLD_REASON = 500
+COMMENT = 2_000  # an approver's comment when sending a post back
+CHANNEL_NAME = 100
+CHANNEL_SETTING = 4_000
+USER_NAME = 64
+DISPLAY_NAME = 200
+EMAIL = 254
+URL = 2_000
+REMOTE_ID = 500
+TRANSLITERATE = 100_000  # the transliteration endpoint: as much as a post's text
+SEARCH = 200
+
+
+def check_length(value: str, field: str, limit: int) -> str:
+    """`value` unchanged, or Invalid naming the field and its limit."""
+    if len(value) > limit:
+        raise Invalid(f"{field} is {len(value)} characters; at most {limit}", code="too_long",
+                      details={"field": field, "limit": limit, "length": len(value)})
+    return value

@@ -65,6 +65,10 @@ def test_the_demo_starts_quietly_and_ends_with_the_logins(settings, rt):
         assert out.wait_for(lambda line: line.startswith("(also in "), START_TIMEOUT), (out.lines, err.lines)
         time.sleep(QUIET_WATCH)
         feed = requests.get(f"http://127.0.0.1:{port}/feed/vesti.atom", timeout=10)
+        started = len(err.lines)
+        for _ in range(3):  # a monitor probing health says nothing in the log
+            assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
+        time.sleep(0.5)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -86,6 +90,7 @@ def test_the_demo_starts_quietly_and_ends_with_the_logins(settings, rt):
 
     routine = [line for line in err.lines if "apscheduler" in line]
     assert routine == []
+    assert [line for line in err.lines[started:] if "alembic" in line] == []
     assert err.lines, "the worker's own start is still logged"
 
     assert feed.status_code == 200 and "vesti" in feed.text

@@ -62,6 +62,9 @@ APPROVE = {"type": "object", "required": ["content_hash"], "additionalProperties
                                                           "(GET /posts/{id}); exactly that version goes out"}}}
 REJECT = {"type": "object", "required": ["comment"], "additionalProperties": False,
           "properties": {"comment": {"type": "string", "maxLength": limits.COMMENT}}}
+RESOLVE = {"type": "object", "required": ["comment"], "additionalProperties": False,
+           "properties": {"comment": {"type": "string", "maxLength": limits.COMMENT,
+                                      "description": "what was done about it, for the next reader"}}}
 CHANNEL_CREATE = {"type": "object", "required": ["kind", "name", "config"], "additionalProperties": False,
                   "properties": {"kind": {"type": "string", "maxLength": 100},
                                  "name": {"type": "string", "maxLength": limits.CHANNEL_NAME},
@@ -308,11 +311,10 @@ def alerts_list() -> tuple[Response, int]:
     return _done([presenters.alert(a) for a in alerts.open_alerts(db())])
 
 
-@endpoint(bp, "/alerts/<int:alert_id>/resolve", "POST", "Mark an alert as handled", tag="publishing",
-          responses={200: "", 403: "", 404: "", 409: ""})
-def alerts_resolve(alert_id: int) -> tuple[Response, int]:
-    permissions.require(g.actor, "alerts", "resolve")
-    return _done(presenters.alert(alerts.resolve(db(), g.actor, alert_id)))
+@endpoint(bp, "/alerts/<int:alert_id>/resolve", "POST", "Mark an alert as handled, saying what was done",
+          tag="publishing", body=RESOLVE, responses={200: "", 403: "", 404: "", 409: "", 422: ""})
+def alerts_resolve(alert_id: int, body: dict[str, Any]) -> tuple[Response, int]:
+    return _done(presenters.alert(alerts.resolve(db(), g.actor, alert_id, body["comment"])))
 
 
 @endpoint(bp, "/deliveries/<int:delivery_id>", "GET", "One delivery with its attempts", tag="publishing",

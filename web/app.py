@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web import auth
     from web.admin import bp as admin_bp
+    from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
     from web.approvals import bp as approvals_bp
     from web.audit import bp as audit_bp
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(alerts_bp)
     app.before_request(_page_request_user)
     app.teardown_appcontext(close_session)
     app.after_request(_security_headers)

@@ -41,6 +41,7 @@ NAV = (
     NavItem("queue.index", _l("Queue"), ("posts", "plan")),
     NavItem("library.index", _l("Media library")),
     NavItem("history.history_page", _l("History"), ("posts", "history")),
+    NavItem("alerts.index", _l("Alerts"), ("alerts", "read")),
     NavItem("audit.audit_page", _l("Audit log"), ("audit", "read")),
     NavItem("admin.channels", _l("Channels"), ("channels", "manage")),
     NavItem("admin.user_list", _l("Users"), ("people", "manage")),

@@ -54,7 +54,8 @@ def hold(h: Hold) -> dict[str, Any]:
 def alert(a: Alert) -> dict[str, Any]:
     return {"id": a.id, "kind": a.kind, "message": a.message, "post_id": a.post_id, "delivery_id": a.delivery_id,
             "channel_id": a.channel_id, "created_at": when(a.created_at), "notified_at": when(a.notified_at),
-            "notify_error": a.notify_error, "resolved_at": when(a.resolved_at), "resolved_by": a.resolved_by}
+            "notify_error": a.notify_error, "resolved_at": when(a.resolved_at), "resolved_by": a.resolved_by,
+            "resolution_comment": a.resolution_comment}
 
 
 def event(e: AuditEvent) -> dict[str, Any]:

@@ -343,6 +343,7 @@ class Alert(Base):
     notify_error: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     resolved_by: Mapped[str | None] = mapped_column(String(64))
+    resolution_comment: Mapped[str | None] = mapped_column(Text)  # what the person who resolved it did
 
 
 class AuditEvent(Base):

@@ -47,6 +47,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("posts", "history"): _rule(EVERYONE, "reading the history"),
     # publishing: what the worker could not settle, alerts, holds
     ("deliveries", "decide"): _rule("officer approver admin", "deciding about a delivery"),
+    ("alerts", "read"): _rule(EVERYONE, "reading the alerts"),
     ("alerts", "resolve"): _rule("officer approver admin", "resolving an alert"),
     # A hold stops every channel: part of running the channels, as the pages always said. An approver stops
     # one post by cancelling it.

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from publisher.audit import chain, trail
-from publisher.core import clock
+from publisher.core import clock, limits, permissions
 from publisher.core.actor import Actor
-from publisher.core.errors import Conflict, NotFound
+from publisher.core.errors import Conflict, Invalid, NotFound
+from publisher.core.limits import check_length
 from publisher.core.models import Alert, Post, User, UserRole
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,22 @@ def open_alerts(session: Session, limit: int = 100) -> list[Alert]:
                                 .limit(limit)))
 
 
-def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
+def recently_resolved(session: Session, limit: int = 50) -> list[Alert]:
+    return list(session.scalars(select(Alert).where(Alert.resolved_at.is_not(None))
+                                .order_by(Alert.resolved_at.desc(), Alert.id.desc()).limit(limit)))
+
+
+def count_open(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Alert).where(Alert.resolved_at.is_(None))) or 0
+
+
+def resolve(session: Session, actor: Actor, alert_id: int, comment: str) -> Alert:
+    """A person says what was done about it: the comment stays with the alert for the next reader."""
+    permissions.require(actor, "alerts", "resolve")
+    comment = comment.strip() if isinstance(comment, str) else ""
+    if not comment:
+        raise Invalid("resolving an alert needs a comment saying what was done", code="comment_required")
+    check_length(comment, "comment", limits.COMMENT)
     alert = session.get(Alert, alert_id)
     if alert is None:
         raise NotFound(f"no alert with id {alert_id}")
@@ -45,6 +61,7 @@ def resolve(session: Session, actor: Actor, alert_id: int) -> Alert:
         raise Conflict(f"alert {alert_id} was already resolved by {alert.resolved_by}")
     alert.resolved_at = clock.now(session)
     alert.resolved_by = actor.name
+    alert.resolution_comment = comment
     trail.record(session, actor, "alert.resolve", post_id=alert.post_id, subject=f"alert:{alert.id}",
                  detail={"kind": alert.kind})
     return alert
@@ -69,15 +86,20 @@ class MailSettings:
     timeout: float = 15.0
 
 
-def recipients(session: Session, alert: Alert) -> list[str]:
-    """The post's author and every approver; for channel and worker alerts the admins too."""
+def concerned(session: Session, alert: Alert) -> list[User]:
+    """The people an alert is mailed to: the post's author and every approver; for channel and worker alerts
+    the admins too. Those without an e-mail address are not told by mail (the alerts page shows it)."""
     roles = ["approver"] if alert.post_id else ["approver", "admin"]
     users = list(session.scalars(select(User).join(UserRole).where(UserRole.role.in_(roles), User.active)))
     if alert.post_id:
         post = session.get(Post, alert.post_id)
         if post is not None:
             users.append(post.author)
-    return sorted({u.email for u in users if u.email})
+    return sorted({u.id: u for u in users}.values(), key=lambda u: (u.display_name or u.name).casefold())
+
+
+def recipients(session: Session, alert: Alert) -> list[str]:
+    return sorted({u.email for u in concerned(session, alert) if u.email})
 
 
 def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> int:

@@ -82,7 +82,10 @@ def test_alerts_are_listed_and_resolved(api, rt, session):
     session.commit()
     [alert] = api("jelena").get("/api/v1/alerts").json
     assert alert["kind"] == "stale"
-    assert api("jelena").post(f"/api/v1/alerts/{alert['id']}/resolve").status_code == 403
-    assert api("marko").post(f"/api/v1/alerts/{alert['id']}/resolve").json["resolved_by"] == "marko"
+    done = {"comment": "Objavljeno ručno na portalu."}
+    assert api("jelena").post(f"/api/v1/alerts/{alert['id']}/resolve", json=done).status_code == 403
+    assert api("marko").post(f"/api/v1/alerts/{alert['id']}/resolve", json={"comment": "  "}).status_code == 422
+    resolved = api("marko").post(f"/api/v1/alerts/{alert['id']}/resolve", json=done).json
+    assert (resolved["resolved_by"], resolved["resolution_comment"]) == ("marko", "Objavljeno ručno na portalu.")
     assert api("jelena").get("/api/v1/alerts").json == []
-    assert api("marko").post(f"/api/v1/alerts/{alert['id']}/resolve").status_code == 409
+    assert api("marko").post(f"/api/v1/alerts/{alert['id']}/resolve", json=done).status_code == 409

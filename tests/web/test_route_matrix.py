@@ -11,11 +11,14 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from publisher.core.models import Alert
 from publisher.media.store import store_upload
 from publisher.people import accounts
 from publisher.posts import workflow
+from publisher.publishing import alerts
 from tests.factories.media import png_bytes
 from tests.factories.posts import approve_as_read
 from tests.web.conftest import Visitor
@@ -59,6 +62,8 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("history.history_xlsx", "GET"): HISTORY_READERS,
     ("history.post_detail", "GET"): HISTORY_READERS,
     ("history.decide", "POST"): DECIDERS,
+    ("alerts.index", "GET"): SIGNED_IN,
+    ("alerts.resolve", "POST"): DECIDERS,
     ("audit.audit_page", "GET"): AUDIT_READERS,
     ("audit.audit_csv", "GET"): AUDIT_READERS,
     ("library.index", "GET"): SIGNED_IN,
@@ -129,12 +134,15 @@ def world(people, session, rt) -> World:
     media, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=people.actor("ana"),
                             filename="slika.png", alt_text="Slika")
     token, _ = accounts.create_token(session, people.users["bojan"], actor=people.actor("admin"), name="matrix")
+    alerts.raise_alert(session, "matrix", "overdue", "A delivery is overdue.", post_id=scheduled.id)
+    session.commit()
+    alert_id = session.scalar(select(Alert.id).where(Alert.key == "matrix"))
     session.commit()
     post_for = {"approvals": waiting.id, "compose": waiting.id, "queue": scheduled.id, "history": scheduled.id}
     return World({
         "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
-        "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css"})
+        "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from publisher.publishing import holds
+from publisher.core.models import Alert
+from publisher.publishing import alerts, holds
 from tests.factories.office import Office
 from tests.support.browser import (
     PASSWORD_FIELD,
@@ -34,6 +36,15 @@ def a_written_post(session: Session, office: Office) -> None:
     from tests.web.browser.test_compose_browser import a_written_post as prepare  # noqa: PLC0415 (a cycle)
 
     prepare(session, office)
+
+
+def open_and_resolved_alerts(session: Session, office: Office) -> None:
+    alerts.raise_alert(session, "auth:portal", "auth", "The portal refused the credentials: 401 Unauthorized",
+                       channel_id=office.channels["portal"].id)
+    alerts.raise_alert(session, "worker", "worker_silent", "Worker w1 stopped sending heartbeats.")
+    session.flush()
+    done = session.scalar(select(Alert.id).where(Alert.key == "worker"))
+    alerts.resolve(session, office.actor("admin"), done, "Radni proces je ponovo pokrenut.")
 
 
 def on_hold(session: Session, office: Office) -> None:
@@ -89,6 +100,8 @@ PAGES = [
     DashboardPage("audit-jelena", "/audit", "jelena", prepare=history_mix),
     DashboardPage("audit-filtered-admin", "/audit?action=post.approve&post=x", "admin", prepare=history_mix,
                   status=422),  # a filter that cannot be read
+    DashboardPage("alerts-marko", "/alerts", "marko", prepare=open_and_resolved_alerts),  # resolve forms
+    DashboardPage("alerts-jelena", "/alerts", "jelena", prepare=open_and_resolved_alerts),  # reads only
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

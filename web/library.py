@@ -14,6 +14,7 @@ from wtforms.validators import Length
 
 from publisher.core import parse
 from publisher.core.errors import PublisherError
+from publisher.core.models import Media
 from publisher.media import library
 from publisher.media.inspection import MediaLimits
 from publisher.media.store import MAX_ALT_TEXT, get_media, store_upload
@@ -73,6 +74,14 @@ def file_size(size: int) -> str:
         if size >= scale:
             return f"{format_decimal(size / scale, format='#,##0.#')} {unit}"
     return gettext("%(num)d B", num=size)
+
+
+@bp.app_template_global()
+def media_kind(media: Media) -> str:
+    """How a page shows a file: "image" (a preview), "video" (a player) or "file" (a link only)."""
+    if media.content_type in library.PREVIEWABLE:
+        return "image"
+    return "video" if media.content_type.startswith("video/") else "file"
 
 
 @bp.app_template_global()

@@ -7,7 +7,7 @@ approved version instead of the whole post again.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
@@ -119,6 +119,7 @@ class ContentDiff:
     media: list[Item]
     alt_texts: list[TextChange]
     time: tuple[datetime | None, datetime | None]  # before, after (UTC; None: as soon as approved)
+    alt_changed: frozenset[int] = field(default_factory=frozenset)  # media ids: alt text not as last approved
 
     @property
     def time_changed(self) -> bool:
@@ -207,6 +208,8 @@ def content_diff(session: Session, post: Post) -> ContentDiff:
     old, new = (since.content if since else EMPTY), approved_content(post)
     variant_names = list(new["variants"]) + [k for k in old["variants"] if k not in new["variants"]]
     old_media = {m["sha256"]: m for m in old["media"]}
+    alt_texts = [_text_change(m["name"] or m["sha256"][:12], old_media.get(m["sha256"], {}).get("alt_text"),
+                              m["alt_text"]) for m in new["media"]]
     return ContentDiff(
         since=since,
         title=_text_change("", old["title"], new["title"]),
@@ -218,7 +221,9 @@ def content_diff(session: Session, post: Post) -> ContentDiff:
                         {str(c["id"]): c["name"] for c in new["channels"]}),
         media=_items({m["sha256"]: m["name"] or m["sha256"][:12] for m in old["media"]},
                      {m["sha256"]: m["name"] or m["sha256"][:12] for m in new["media"]}),
-        alt_texts=[_text_change(m["name"] or m["sha256"][:12], old_media.get(m["sha256"], {}).get("alt_text"),
-                                m["alt_text"]) for m in new["media"]],
+        alt_texts=alt_texts,
         time=(_when(old["scheduled_at"]), _when(new["scheduled_at"])),
+        # Only against an approved version: on a never approved post everything is new, nothing "changed".
+        alt_changed=frozenset(m["id"] for m, change in zip(new["media"], alt_texts, strict=True)
+                              if since is not None and change.changed),
     )

@@ -4,6 +4,7 @@ predictable: each test starts with an empty database."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -39,6 +40,30 @@ def library_files(session: Session, office: Office) -> None:
         post = add_post(session, office, "ana", title, "Ministarstvo obaveštava javnost.", status, WEEK)
         post.media_links = [PostMedia(media_id=photo.id, media=photo, position=0)]
     session.flush()
+
+
+def approval_with_media(locale: str) -> Callable[[Session, Office], None]:
+    """1: Ana's post waiting for approval with a photo (the library's alt text and credit), the same kind of image
+    with the post's own alt text, and an image without alt text (flagged); Marko reads it in `locale`."""
+
+    def prepare(session: Session, office: Office) -> None:
+        actor = office.actor("ana")
+        photo, _ = store_upload(session, media_dir(office), io.BytesIO(jpeg_bytes(640, 480)), actor=actor,
+                                filename="konferencija.jpg", alt_text="Ministarka govori na konferenciji za medije",
+                                credit="Foto: Tanjug")
+        coat, _ = store_upload(session, media_dir(office), io.BytesIO(png_bytes(300, 200)), actor=actor,
+                               filename="grb.png", alt_text="Grb")
+        bare, _ = store_upload(session, media_dir(office), io.BytesIO(png_bytes(120, 90, (20, 90, 40))),
+                               actor=actor, filename="bez-opisa-sa-veoma-dugim-imenom-fajla-koje-se-lomi.png")
+        post = add_post(session, office, "ana", "Konferencija za medije", "Ministarstvo obaveštava javnost.",
+                        PostStatus.PENDING_APPROVAL, WEEK)
+        post.media_links = [PostMedia(media_id=photo.id, media=photo, position=0),
+                            PostMedia(media_id=coat.id, media=coat, position=1, alt_text="Grb Republike Srbije"),
+                            PostMedia(media_id=bare.id, media=bare, position=2)]
+        office.users["marko"].locale = locale
+        session.flush()
+
+    return prepare
 
 
 def channel_states(session: Session, office: Office) -> None:

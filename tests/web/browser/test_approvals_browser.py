@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from publisher.core.models import Post
 from tests.support.browser import sign_in
+from tests.web.browser.library_data import approval_with_media
 from tests.web.browser.posts import approval_queue
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page
 from tests.web.conftest import PASSWORD
@@ -51,3 +52,20 @@ def test_sending_back_without_a_comment_is_refused_in_the_browser(live_server, p
     assert page.locator('textarea[aria-invalid="true"]').count() == 1
     check_page(page, f"approval-reject-refused-{backend(database_url)}", 422)
     assert status_of(rt, 1) == "pending_approval"
+
+
+@ON_SQLITE
+def test_the_images_fit_a_phone_and_open_full_size(live_server, page, people, session, database_url):
+    """At 390 px nothing scrolls sideways; each thumbnail is a link to the original file, its alt the post's."""
+    approval_with_media("sr-Latn")(session, people)
+    session.commit()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, "marko", PASSWORD)
+    page.goto(live_server("/approvals/1"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    thumbs = page.locator("a.post-medium-view img")
+    assert thumbs.count() == 3
+    assert [thumbs.nth(i).get_attribute("alt") for i in range(3)] == [
+        "Ministarka govori na konferenciji za medije", "Grb Republike Srbije", ""]
+    assert all(thumbs.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(3))
+    check_page(page, f"approval-media-390-{backend(database_url)}")

@@ -26,7 +26,7 @@ from tests.support.browser import (
     screenshot,
     sign_in,
 )
-from tests.web.browser.library_data import channel_states, library_files, more_people
+from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.conftest import PASSWORD
 from tests.web.history_data import history_mix
@@ -78,6 +78,9 @@ PAGES = [
     DashboardPage("approval-diff-vesna", "/approvals/2", "vesna", prepare=approval_queue),  # edited after approval
     DashboardPage("approval-new-marko", "/approvals/1", "marko", prepare=approval_queue),  # never approved
     DashboardPage("approval-own-olga", "/approvals/3", "olga", prepare=approval_queue),  # four eyes: refused
+    # the images with their alt texts (one flagged: none), in the four languages
+    *[DashboardPage(f"approval-media-marko-{lang}", "/approvals/1", "marko", prepare=approval_with_media(lang))
+      for lang in ("sr-Latn", "sr-Cyrl", "sq", "en")],
     DashboardPage("calendar-ana", "/calendar?week=2031-06-16", "ana", prepare=planned_week),
     DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",
                   prepare=planned_week),
@@ -96,6 +99,7 @@ PAGES = [
     DashboardPage("history-jelena", "/history", "jelena", prepare=history_mix),
     DashboardPage("history-filtered-ana", "/history?status=unknown", "ana", prepare=history_mix),
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
+    DashboardPage("post-detail-media-jelena", "/posts/1", "jelena", prepare=library_files),  # thumbnails
     DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
     DashboardPage("audit-jelena", "/audit", "jelena", prepare=history_mix),
     DashboardPage("audit-filtered-admin", "/audit?action=post.approve&post=x", "admin", prepare=history_mix,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -29,7 +30,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        # Quietly: /healthz asks on every probe, and MigrationContext logs two INFO lines each time.
+        logger = logging.getLogger("alembic.runtime.migration")
+        level = logger.level
+        logger.setLevel(logging.WARNING)
+        try:
+            return MigrationContext.configure(connection).get_current_revision()
+        finally:
+            logger.setLevel(level)
 
 
 def head_revision() -> str | None:

@@ -389,8 +389,9 @@ def _settle_statements() -> tuple:  # noqa: ANN202 - built once, like the claim'
     posts, deliveries = Post.__table__, Delivery.__table__
     ids = bindparam("ids", expanding=True)
     lock = select(posts.c.id, posts.c.status).where(posts.c.id.in_(ids)).order_by(posts.c.id).with_for_update()
+    # Cancelled deliveries count: a channel cancelled after failing did not get the post (issue 11).
     states = select(deliveries.c.post_id, deliveries.c.status, deliveries.c.error_kind).where(
-        deliveries.c.post_id.in_(ids), deliveries.c.status != D.CANCELLED)
+        deliveries.c.post_id.in_(ids))
     move = posts.update().where(posts.c.id.in_(bindparam("moving", expanding=True))).values(
         status=bindparam("target"), version=posts.c.version + 1, updated_at=bindparam("now"))
     return lock, states, move
@@ -438,6 +439,8 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
 
 
 def _post_outcome(rows: list[tuple[str, str | None]]) -> tuple[PostStatus, str]:
+    """Published only when every channel got it: a cancelled delivery is a channel the post missed, so
+    some sent and some cancelled (or failed) is "partially published", none sent is "failed"."""
     statuses = [s for s, _ in rows]
     # An unknown that reconciliation has not looked at yet is still the worker's business: the
     # post must not show "failed" for the seconds before it is found or sent again.

@@ -36,7 +36,7 @@ from publisher.core.errors import Conflict, Invalid
 from publisher.destinations.channel_store import add_channel, get_channel
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
-from publisher.publishing import channel_admin
+from publisher.publishing import channel_admin, channel_health
 from web import labels
 from web.auth import login_manager
 from web.context import db, runtime
@@ -119,7 +119,11 @@ def channels() -> str:
     rt = runtime()
     return render_template("admin_channels.html", states=channel_admin.states(db(), rt.clock()),
                            hold_form=ReasonForm(formdata=None), pause_form=PauseForm(formdata=None),
-                           kinds=_kinds())
+                           kinds=_kinds(), health=_health())
+
+
+def _health() -> dict[int, channel_health.ChannelHealth]:
+    return {v.channel.id: v for v in channel_health.channel_health(db(), runtime().clock())}
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -196,7 +200,8 @@ def _channels_with_errors(form: FlaskForm, which: str, status: int = 422) -> tup
     return render_template("admin_channels.html", states=channel_admin.states(db(), rt.clock()),
                            hold_form=form if which == "hold" else ReasonForm(formdata=None),
                            pause_form=form if which == "pause" else PauseForm(formdata=None),
-                           failed_pause=request.view_args.get("channel_id"), kinds=_kinds()), status
+                           failed_pause=request.view_args.get("channel_id"), kinds=_kinds(),
+                           health=_health()), status
 
 
 @bp.post("/channels/<int:channel_id>/pause")

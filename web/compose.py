@@ -51,7 +51,9 @@ from publisher.posts.compose import (
     with_problems,
 )
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_local
+from publisher.publishing import channel_health
 from publisher.text import translit
+from web import labels
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 
@@ -251,8 +253,14 @@ def _page(post: Post | None, page: Page | None = None, status: int = 200,
         "compose.html", page=page, form=page.form, post=post, checks=[_check_view(c, page) for c in checks],
         language_names=[(code, LANGUAGE_NAMES[code]) for code in workflow.LANGUAGES],
         dst_options=page.dst_options(), accepted=ACCEPTED_DESCRIPTION,
-        approver=current_user.may("posts", "approve"), EDITABLE=EDITABLE,
+        approver=current_user.may("posts", "approve"), EDITABLE=EDITABLE, channel_warnings=_channel_warnings(),
     ), status
+
+
+def _channel_warnings() -> dict[int, str]:
+    """Beside a failing or broken channel's box, before one chooses it (issue 11): its verdict in words."""
+    return {v.channel.id: f"{labels.CHANNEL_HEALTH[v.state]}: {labels.CHANNEL_REASONS[v.reason]}"
+            for v in channel_health.unhealthy(channel_health.channel_health(db(), runtime().clock()))}
 
 
 # --- saving --------------------------------------------------------------------------------------------

@@ -35,6 +35,22 @@ DELIVERY_STATES = {
     "cancelled": _l("cancelled"),
 }
 
+# publisher.publishing.channel_health: a channel's verdict and its reason, in words.
+CHANNEL_HEALTH = {
+    "healthy": _l("healthy"),
+    "failing": _l("failing"),
+    "broken": _l("not publishing"),
+}
+CHANNEL_REASONS = {
+    "switched_off": _l("the channel is switched off: nothing goes out on it"),
+    "credentials_refused": _l("the platform refused the login: renew the credentials, then release the pause"),
+    "paused": _l("the channel is paused: nothing goes out on it until it is released"),
+    "rate_limited": _l("the platform asked us to slow down: posts wait until it lets us send again"),
+    "retrying": _l("deliveries failed and wait to be tried again"),
+    "failed": _l("deliveries failed in the last day"),
+    "ok": _l("no problems"),
+}
+
 
 def role_list(roles: frozenset[str] | set[str]) -> str:
     return ", ".join(str(ROLES.get(r, r)) for r in sorted(roles))

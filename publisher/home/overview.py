@@ -13,7 +13,7 @@ from publisher.core.listing import Listing, first_rows
 from publisher.core.models import Delivery, Hold, Post, PostContributor, User
 from publisher.core.states import DeliveryStatus, PostStatus
 from publisher.posts.approvals import awaiting_approval
-from publisher.publishing import health, holds
+from publisher.publishing import channel_health, health, holds
 
 # Deliveries the worker will not settle alone: a person decides (went out, send again, cancel).
 NEEDS_A_PERSON = (DeliveryStatus.UNKNOWN, DeliveryStatus.FAILED, DeliveryStatus.STALE)
@@ -28,6 +28,14 @@ class Overview:
     needs_a_person: Listing
     publishing: dict[str, Any]
     holds: list[Hold]
+    failing_channels: list[channel_health.ChannelHealth]  # failing or broken, by name
+    retrying: int  # deliveries waiting to retry (the worker will try again on its own)
+
+    @property
+    def runs_normally(self) -> bool:
+        """Never while anything retries, failed, waits for a person or a channel is not healthy (issue 11)."""
+        return not (self.publishing["problems"] or self.holds or self.failing_channels or self.retrying
+                    or self.needs_a_person.total)
 
 
 def own_drafts(session: Session, user: User, *, limit: int = 20) -> Listing:
@@ -63,4 +71,7 @@ def overview(session: Session, user: User, now: datetime, *, overdue_after: time
         needs_a_person=needs_a_person(session),
         publishing=health.publishing_state(session, now, overdue_after=overdue_after),
         holds=holds.active_holds(session),
+        failing_channels=channel_health.unhealthy(channel_health.channel_health(session, now)),
+        retrying=session.scalar(select(func.count()).select_from(Delivery)
+                                .where(Delivery.status == DeliveryStatus.RETRY_WAIT)) or 0,
     )

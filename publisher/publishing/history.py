@@ -1,7 +1,8 @@
 """What went out, where, when and by whom: the history of deliveries, filtered and paged by keyset.
 
 A delivery's moment is when it went out (sent_at) or else when it last changed (updated_at): a failed or
-cancelled delivery never went out, yet it has its place in the story. Pages are cut by keyset on
+cancelled delivery never went out, yet it has its place in the story; so do the deliveries still waiting,
+sending or waiting to retry (issue 11: a retrying delivery must not hide while its channel keeps failing). Pages are cut by keyset on
 (moment, id), never by OFFSET, so a page costs the same at any depth and rows inserted meanwhile neither
 repeat nor skip rows on the next page. The indexes of migration 0005 hold exactly that expression.
 """
@@ -21,13 +22,13 @@ from publisher.audit import trail
 from publisher.core import limits
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Post, User
-from publisher.core.states import OPEN_DELIVERY_STATES, DeliveryStatus
+from publisher.core.states import DeliveryStatus
 from publisher.text import translit
 
 D = DeliveryStatus
-# Deliveries the worker is done with (or that wait for a person); the open ones belong to the queue.
-HISTORY_STATES = (D.SENT, D.FAILED, D.UNKNOWN, D.STALE, D.CANCELLED)
-assert set(HISTORY_STATES) == set(D) - OPEN_DELIVERY_STATES  # the query below excludes the open ones
+# Every state, the open ones (waiting, sending, waiting to retry) first: failures must never hide.
+HISTORY_STATES = (D.PENDING, D.SENDING, D.RETRY_WAIT, D.SENT, D.FAILED, D.UNKNOWN, D.STALE, D.CANCELLED)
+assert set(HISTORY_STATES) == set(D)
 PAGE_SIZE = 50
 EXPORT_BATCH = 2_000
 MAX_SEARCH = limits.SEARCH
@@ -122,10 +123,8 @@ def history_query(f: HistoryFilter) -> Select:
     query = _columns()
     if f.status:
         query = query.where(Delivery.status == f.status)
-    else:
-        # Not `IN (the history's states)`: SQLite would read every such row by the status index and sort
-        # them all; NOT IN leaves it the (moment, id) index, walked newest first and stopped at the page.
-        query = query.where(Delivery.status.not_in(OPEN_DELIVERY_STATES))
+    # Without a state: no condition on it at all, so the (moment, id) index is walked newest first and
+    # stopped at the page.
     if f.channel_id is not None:
         query = query.where(Delivery.channel_id == f.channel_id)
     low, high = f.bounds()

@@ -56,13 +56,20 @@ def test_signed_out_and_roleless_people_are_kept_out(client, signed_in, people, 
     assert browser.get("/history.xlsx").status_code == 403
 
 
-def test_open_deliveries_stay_out_and_rows_come_newest_first(signed_in, people, session):
+def test_open_deliveries_are_listed_too_and_rows_come_newest_first(signed_in, people, session):
+    """Issue 11: while a channel kept failing the history did not list the delivery waiting to retry."""
     post_with_deliveries(session, people, "staro", {"portal": D.SENT}, at=BASE - timedelta(days=3))
-    post_with_deliveries(session, people, "novo", {"portal": D.CANCELLED}, at=BASE)
-    post_with_deliveries(session, people, "u redu čekanja", {"portal": D.PENDING, "archive": D.RETRY_WAIT})
+    post_with_deliveries(session, people, "novo", {"portal": D.CANCELLED}, at=BASE - timedelta(hours=1))
+    post_with_deliveries(session, people, "u redu čekanja", {"portal": D.PENDING, "archive": D.RETRY_WAIT},
+                         error="X: 503 Service Unavailable")
     session.commit()
-    html = signed_in("jelena").get("/history").get_data(as_text=True)
-    assert titles(html) == ["novo", "staro"]
+    browser = signed_in("jelena")
+    html = browser.get("/history").get_data(as_text=True)
+    assert titles(html) == ["u redu čekanja", "u redu čekanja", "novo", "staro"]
+    assert ">biće ponovljeno</span>" in html and ">čeka</span>" in html and "X: 503 Service Unavailable" in html
+    retrying = browser.get("/history", query_string={"status": "retry_wait"})
+    assert retrying.status_code == 200 and titles(retrying.get_data(as_text=True)) == ["u redu čekanja"]
+    assert '<option value="retry_wait"' in html and '<option value="pending"' in html
 
 
 def test_filters_by_channel_state_title_and_local_days(signed_in, people, session):
@@ -91,7 +98,7 @@ def test_filters_by_channel_state_title_and_local_days(signed_in, people, sessio
 
 
 @pytest.mark.parametrize(("args", "field"), [
-    ({"status": "pending"}, "status"),
+    ({"status": "waiting"}, "status"),
     ({"status": "<b>x</b>"}, "status"),
     ({"from": "31.03.2025"}, "from"),
     ({"from": "2025-03-01", "to": "2025-02-01"}, "to"),

@@ -10,22 +10,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
-from publisher.core.models import Post, User
+from publisher.core.models import Post
 from publisher.posts import calendar
 from tests.web.test_posts_api import new_post, scheduled_post, submitted_post
 
 EVIL = "<script>alert(1)</script>"
 ZONE = "Europe/Belgrade"
-
-
-@pytest.fixture
-def english(session, people):
-    def switch(*names: str) -> None:
-        for name in names:
-            session.execute(update(User).where(User.id == people.users[name].id).values(locale="en"))
-        session.commit()
-
-    return switch
 
 
 @pytest.fixture

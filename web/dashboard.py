@@ -54,7 +54,7 @@ def layout_context() -> dict[str, Any]:
     context: dict[str, Any] = {"html_lang": interface_language(), "languages": list(LANGUAGE_NAMES.items()),
                                "role_list": labels.role_list, "post_states": labels.POST_STATES,
                                "delivery_states": labels.DELIVERY_STATES,
-                               "sent_back_reason": labels.sent_back_reason}
+                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())

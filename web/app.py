@@ -22,7 +22,7 @@ from publisher.core.db import ping
 from publisher.core.errors import Conflict, Malformed, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.publishing import health
-from web import guards
+from web import dates, guards
 from web.context import VERSION, close_session, is_page_request, runtime
 from web.params import IdConverter, refuse_unstorable_text
 
@@ -83,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # token-authenticated, no cookies: nothing for a forged request to ride on
     csrf.exempt(feed_bp)
     Babel(app, locale_selector=select_locale)
+    dates.init_app(app)  # after Babel: its date filters give way to web/dates.py's fixed formats
     auth.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(feed_bp)

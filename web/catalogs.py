@@ -35,8 +35,10 @@ from publisher.text import translit
 TRANSLATIONS = Path(__file__).parent / "translations"
 LATIN, CYRILLIC = "sr_Latn", "sr_Cyrl"
 LOCALES = (LATIN, CYRILLIC, "sq", "en")
-# Placeholders stay as written: "%(name)s" must not become "%(наме)s".
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif%]")
+# Kept as written: placeholders ("%(name)s" must not become "%(наме)s") and words that start with @ or #,
+# which name handles and hashtags ("@imena i #oznake" stays Latin in a Cyrillic sentence). The catalog has its
+# own rule rather than trusting the content transliterator's heuristics for links and handles.
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif%]|(?<![\w@#])[@#]\w+")
 
 
 def po_path(locale: str) -> Path:

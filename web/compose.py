@@ -254,6 +254,7 @@ def _page(post: Post | None, page: Page | None = None, status: int = 200,
         language_names=[(code, LANGUAGE_NAMES[code]) for code in workflow.LANGUAGES],
         dst_options=page.dst_options(), accepted=ACCEPTED_DESCRIPTION,
         approver=current_user.may("posts", "approve"), EDITABLE=EDITABLE, channel_warnings=_channel_warnings(),
+        script_warning=script_warning(page),
     ), status
 
 
@@ -261,6 +262,21 @@ def _channel_warnings() -> dict[int, str]:
     """Beside a failing or broken channel's box, before one chooses it (issue 11): its verdict in words."""
     return {v.channel.id: f"{labels.CHANNEL_HEALTH[v.state]}: {labels.CHANNEL_REASONS[v.reason]}"
             for v in channel_health.unhealthy(channel_health.channel_health(db(), runtime().clock()))}
+
+
+SCRIPT_WARNINGS = {
+    translit.CYRILLIC: _l("The text is written in Cyrillic, but the post's language is Serbian (Latin). Convert it "
+                          "to Latin, or choose Serbian (Cyrillic) as the language."),
+    translit.LATIN: _l("The text is written in Latin script, but the post's language is Serbian (Cyrillic). "
+                       "Convert it to Cyrillic, or choose Serbian (Latin) as the language."),
+}
+
+
+def script_warning(page: Page) -> str | None:
+    """A warning, not a refusal, when the title and text are in the other Serbian script than the language."""
+    form = page.form
+    found = translit.mismatched_script(f"{form.title.data or ''}\n{form.body.data or ''}", form.language.data or "")
+    return str(SCRIPT_WARNINGS[found]) if found else None
 
 
 # --- saving --------------------------------------------------------------------------------------------
@@ -601,5 +617,5 @@ def check() -> tuple[Response, int]:
         return jsonify({"error": gettext("You may not do this")}), 403
     page = Page(None)
     checks = check_draft(db(), runtime(), page.draft())
-    return jsonify({"channels": [_check_view(c, page) for c in checks],
+    return jsonify({"channels": [_check_view(c, page) for c in checks], "script_warning": script_warning(page),
                     "no_channel": not checks, "message": gettext("Choose at least one channel.")}), 200

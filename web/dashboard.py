@@ -56,7 +56,7 @@ def layout_context() -> dict[str, Any]:
                                "role_list": labels.role_list, "post_states": labels.POST_STATES,
                                "delivery_states": labels.DELIVERY_STATES,
                                "channel_health": labels.CHANNEL_HEALTH, "channel_reasons": labels.CHANNEL_REASONS,
-                               "sent_back_reason": labels.sent_back_reason}
+                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())

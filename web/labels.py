@@ -51,6 +51,21 @@ CHANNEL_REASONS = {
     "ok": _l("no problems"),
 }
 
+# A post's language (BCP 47, as Post.language stores it) named in the reader's language.
+POST_LANGUAGES = {
+    "sr-Latn": _l("Serbian (Latin)"),
+    "sr-Cyrl": _l("Serbian (Cyrillic)"),
+    "sq": _l("Albanian"),
+    "en": _l("English"),
+}
+
+
+def language_name(code: str | None) -> str:
+    """A language code in words; one this table does not know is named as "another language"."""
+    if not code:
+        return ""
+    return str(POST_LANGUAGES[code]) if code in POST_LANGUAGES else gettext("another language (%(code)s)", code=code)
+
 
 def role_list(roles: frozenset[str] | set[str]) -> str:
     return ", ".join(str(ROLES.get(r, r)) for r in sorted(roles))

@@ -25,6 +25,7 @@ from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
 from publisher.posts.schedule_time import DST_CHOICES, to_local
+from web import dates
 from web.context import db, runtime
 from web.labels import POST_STATES
 from web.roles import permission_required
@@ -141,10 +142,10 @@ def move(post_id: int) -> Response | str | tuple[str, int]:
     db().commit()
     when = to_local(moved.scheduled_at, moved.timezone)
     if moved.status == PostStatus.PENDING_APPROVAL:
-        flash(gettext("Moved to %(time)s. The post waits for approval again.", time=when.strftime("%Y-%m-%d %H:%M")),
+        flash(gettext("Moved to %(time)s. The post waits for approval again.", time=dates.format_datetime(when, "short")),
               "success")
     else:
-        flash(gettext("Moved to %(time)s.", time=when.strftime("%Y-%m-%d %H:%M")), "success")
+        flash(gettext("Moved to %(time)s.", time=dates.format_datetime(when, "short")), "success")
     return redirect(url_for("queue.calendar_week", week=when.date().isoformat()))
 
 

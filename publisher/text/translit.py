@@ -288,3 +288,14 @@ def detect_script(text: str) -> str | None:
     if counts["LATIN"] > counts["CYRILLIC"]:
         return LATIN
     return None  # no letters at all, or an exact tie
+
+
+def mismatched_script(text: str, language: str) -> str | None:
+    """The script `text` is written in when it is not the one `language` (a Serbian script) asks for, else None.
+
+    Only the two Serbian scripts are told apart; text with no clear script, or another language, is no mismatch.
+    """
+    if language not in (LATIN, CYRILLIC):
+        return None
+    found = detect_script(text)
+    return found if found is not None and found != language else None

@@ -8,6 +8,7 @@ from publisher.text.translit import (
     TWO_LETTER_STEMS,
     derive,
     detect_script,
+    mismatched_script,
     to_cyrillic,
     to_latin,
 )
@@ -313,3 +314,15 @@ def test_language_codes():
 def test_derive_rejects_other_targets(target):
     with pytest.raises(ValueError, match=r"^cannot derive .*'sr-Latn'.*'sr-Cyrl'"):
         derive("Вест", target)
+
+
+@pytest.mark.parametrize(("text", "language", "found"), [
+    ("Министарство саопштава", "sr-Latn", "sr-Cyrl"),
+    ("Ministarstvo saopštava", "sr-Cyrl", "sr-Latn"),
+    ("Ministarstvo saopštava", "sr-Latn", None),
+    ("Министарство саопштава https://example.org/vesti", "sr-Cyrl", None),  # a link is not Latin prose
+    ("Ministry announces", "en", None),  # only the Serbian scripts are told apart
+    ("2026", "sr-Cyrl", None),
+])
+def test_a_text_in_the_other_serbian_script_is_found(text, language, found):
+    assert mismatched_script(text, language) == found

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
+from publisher.core.models import User
 from publisher.people import accounts
 from tests.factories.office import Office
 from web import create_app
@@ -129,3 +131,14 @@ def signed_in(app, people):
         return browser
 
     return sign_in
+
+
+@pytest.fixture
+def english(session, people):
+    """english("ana", ...): these people read the pages in English."""
+    def switch(*names: str) -> None:
+        for name in names:
+            session.execute(update(User).where(User.id == people.users[name].id).values(locale="en"))
+        session.commit()
+
+    return switch

@@ -69,3 +69,17 @@ def test_a_fuzzy_translation_leaves_the_compiled_catalog(translations):
 def test_a_missing_file_is_stale(translations):
     catalogs.po_path("en").with_suffix(".mo").unlink()
     assert names(catalogs.stale_files()) == {"en/messages.mo"}
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [
+    ("Linkovi, @imena i #oznake ostaju kakvi jesu.", "Линкови, @imena и #oznake остају какви јесу."),
+    ("(@imena) „#oznake“", "(@imena) „#oznake“"),
+    ("Objavio %(name)s: %(count)d od %s, 5%%", "Објавио %(name)s: %(count)d од %s, 5%%"),
+])
+def test_the_cyrillic_catalog_keeps_handles_hashtags_and_placeholders(latin, cyrillic):
+    assert catalogs.to_cyrillic(latin) == cyrillic
+
+
+def test_the_derived_catalog_keeps_the_words_of_the_hashtag_hint():
+    text = catalogs.po_path("sr_Cyrl").read_text(encoding="utf-8")
+    assert "@imena и #oznake" in text

@@ -468,3 +468,19 @@ def test_a_problem_is_told_in_the_readers_language_by_its_code(app, problem, lat
     for language, expected in (("sr-Latn", latin), ("sq", albanian)):
         with app.test_request_context("/", headers={"Accept-Language": language}):
             assert problem_text(problem) == expected
+
+
+def test_text_in_the_other_serbian_script_is_warned_about_not_refused(english, signed_in, office, rt):
+    english("ana")
+    browser = signed_in("ana")
+    assert browser.get("/posts/new").status_code == 200
+    cyrillic = form(office, title="Саопштење", body="Министарство саопштава да је састанак одложен.")
+    post_id = saved_id(browser.post("/posts/new", cyrillic))  # saved all the same
+    page = browser.get(f"/posts/{post_id}/edit").get_data(as_text=True)
+    assert "The text is written in Cyrillic, but the post&#39;s language is Serbian (Latin)." in page
+    checked = browser.post("/posts/new", form(office, language="sr-Cyrl", action="check")).get_data(as_text=True)
+    assert "The text is written in Latin script, but the post&#39;s language is Serbian (Cyrillic)." in checked
+    assert "The text is written in" not in browser.post("/posts/new", form(office, action="check")).get_data(as_text=True)
+    live = browser.post("/posts/compose/check", form(office, language="sr-Cyrl")).json
+    assert live["script_warning"].startswith("The text is written in Latin script")
+    assert browser.post("/posts/compose/check", form(office, language="sq")).json["script_warning"] is None

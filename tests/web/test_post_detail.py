@@ -4,12 +4,14 @@ about a delivery (it went out, send again, retry now, cancel) as forms with CSRF
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from publisher.core.models import AuditEvent, Delivery
 from publisher.core.states import DeliveryStatus
 from tests.factories.publishing import post_with_deliveries
 from tests.web.history_data import EVIL, history_mix
+from web.labels import language_name
 
 D = DeliveryStatus
 
@@ -148,3 +150,19 @@ def test_script_in_title_body_and_errors_is_escaped(signed_in, people, session):
     assert response.status_code == 200
     assert EVIL not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 5  # title, heading, body, errors
+
+
+def test_the_post_language_is_named_in_words_not_as_a_code(signed_in, mix):
+    html = signed_in("ana").get(f"/posts/{mix.post.id}").get_data(as_text=True)
+    language = html[html.index(">Jezik<"):][:80]
+    assert "srpski (" in language and ">sr-" not in language
+
+
+def test_language_names_in_each_interface_language(app):
+    with app.test_request_context():
+        for locale, expected in [("sr_Latn", "srpski (ćirilica)"), ("sr_Cyrl", "српски (ћирилица)"),
+                                 ("sq", "serbisht (cirilik)"), ("en", "Serbian (Cyrillic)")]:
+            with force_locale(locale):
+                assert language_name("sr-Cyrl") == expected
+        with force_locale("en"):
+            assert language_name("de") == "another language (de)"

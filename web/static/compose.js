@@ -76,6 +76,15 @@
     }
   };
 
+  // The text in the other Serbian script than the chosen language: a warning, the server's words.
+  const showScriptWarning = (message) => {
+    const warning = document.getElementById("script-warning");
+    if (warning) {
+      warning.textContent = message || "";
+      warning.hidden = !message;
+    }
+  };
+
   const check = async () => {
     const mine = ++latest;
     try {
@@ -88,6 +97,7 @@
       const result = await response.json();
       if (mine === latest) {
         render(result);
+        showScriptWarning(result.script_warning);
       }
     } catch (error) {
       if (mine === latest) {

@@ -107,3 +107,18 @@ def test_enter_in_the_title_saves_and_does_not_convert(live_server, page, people
 
 def urlsplit_path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url).split("?")[0]
+
+
+@ON_SQLITE
+def test_text_in_the_other_script_is_warned_about_as_it_is_typed(live_server, page, people, database_url) -> None:
+    sign_in(page, live_server, "ana", PASSWORD)
+    page.goto(live_server("/posts/new"))
+    warning = page.locator("#script-warning")
+    assert warning.is_hidden()
+    page.get_by_label("portal", exact=True).check()
+    page.get_by_label("Tekst", exact=True).fill("Министарство саопштава")  # the language is Serbian (Latin)
+    warning.wait_for(state="visible")
+    assert warning.inner_text().startswith("Tekst je napisan ćirilicom, a jezik objave je srpski (latinica).")
+    check_page(page, f"compose-script-warning-{backend(database_url)}")
+    page.locator('input[name="language"][value="sr-Cyrl"]').check()
+    warning.wait_for(state="hidden")

@@ -17,7 +17,7 @@ PORT ?= 8080
 PYTEST_WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv lock clean system-deps
+.PHONY: run test lint venv lock clean system-deps screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: $(TEST_STAMP) lint system-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
+
+# Every page of tests/web/browser/test_pages.py at 390 and 1366 px in all four languages, as PNGs in
+# test-artifacts/screenshots/ (PAGE-LANGUAGE-WIDTH-sqlite.png), for a person to look at; not part of `make test`.
+screenshots: $(TEST_STAMP) system-deps
+	PUBLISHER_SCREENSHOTS=all $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider \
+	    tests/web/browser/test_pages.py -k "test_page_in_browser and not postgresql"
 
 # Refresh the locks from pyproject.toml's ranges (uv resolves for every platform and Python >= 3.11).
 # The runtime lock is constrained by the test lock, so both install the same version of what they share.

@@ -8,3 +8,14 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus();
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // The header's menu (base.html): folded on a phone, open where there is room for the whole navigation.
+  const menu = document.querySelector("details.menu");
+  if (menu) {
+    const wide = window.matchMedia("(min-width: 48rem)");
+    const follow = () => { menu.open = wide.matches; };
+    follow();
+    wide.addEventListener("change", follow);
+  }
+});

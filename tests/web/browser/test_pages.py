@@ -1,11 +1,15 @@
-"""Every dashboard page in a real Chromium: it loads, axe finds no WCAG A/AA violation, the console stays
-clean (no errors, no CSP violations), and a screenshot lands in test-artifacts/screenshots/.
+"""Every dashboard page in a real Chromium, in all four languages on a 390 px phone and in one language on a
+1366 px laptop: it loads, nothing scrolls sideways (the document is no wider than the window), axe finds no
+WCAG A/AA violation, and the console stays clean (no errors, no CSP violations). A failing page leaves a
+screenshot in test-artifacts/screenshots/; `make screenshots` (PUBLISHER_SCREENSHOTS=all) takes one of every
+page at both widths in all four languages.
 
-A new page gets one line in PAGES.
+A new page gets one line in PAGES; its languages and widths come with it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -62,10 +66,7 @@ class DashboardPage:
 
 
 PAGES = [
-    DashboardPage("login", "/login", None),
-    DashboardPage("login-sr-Cyrl", "/login?lang=sr-Cyrl", None),
-    DashboardPage("login-sq", "/login?lang=sq", None),
-    DashboardPage("login-en", "/login?lang=en", None),
+    DashboardPage("login", "/login", None),  # its language switch sets the language of nobody's pages
     DashboardPage("home-ana", "/", "ana"),  # officer
     DashboardPage("home-marko", "/", "marko"),  # approver
     DashboardPage("home-jelena", "/", "jelena"),  # manager
@@ -78,9 +79,8 @@ PAGES = [
     DashboardPage("approval-diff-vesna", "/approvals/2", "vesna", prepare=approval_queue),  # edited after approval
     DashboardPage("approval-new-marko", "/approvals/1", "marko", prepare=approval_queue),  # never approved
     DashboardPage("approval-own-olga", "/approvals/3", "olga", prepare=approval_queue),  # four eyes: refused
-    # the images with their alt texts (one flagged: none), in the four languages
-    *[DashboardPage(f"approval-media-marko-{lang}", "/approvals/1", "marko", prepare=approval_with_media(lang))
-      for lang in ("sr-Latn", "sr-Cyrl", "sq", "en")],
+    # the images with their alt texts (one flagged: none); every page is checked in the four languages
+    DashboardPage("approval-media-marko", "/approvals/1", "marko", prepare=approval_with_media("sr-Latn")),
     DashboardPage("calendar-ana", "/calendar?week=2031-06-16", "ana", prepare=planned_week),
     DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",
                   prepare=planned_week),
@@ -122,35 +122,107 @@ def backend(database_url: str) -> str:
     return urlsplit(database_url).scheme.split("+")[0]
 
 
-def check_page(page, name: str, status: int = 200) -> None:
-    """Screenshot, then axe and the console: every problem of the page in one failure."""
-    screenshot(page, name)  # first, so that it is there to look at when a check fails
+LANGUAGES = ("sr-Latn", "sr-Cyrl", "sq", "en")  # User.locale's spelling, as <html lang> says it
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+LAPTOP_LANGUAGE = "sr-Latn"  # at 1366 px one language is enough in `make test`; `make screenshots` takes all
+EVERY_SCREENSHOT = os.environ.get("PUBLISHER_SCREENSHOTS") == "all"
+
+# The document's width against the window's, and the elements that stick out past the window's right edge
+# (the outermost few), so that a failure says what to fix.
+_SIDEWAYS = """() => {
+  const width = window.innerWidth, doc = document.documentElement;
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 0.5 && !out.some(o => o.contains(el))) out.push(el);
+  }
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.classList.length ? '.' + [...el.classList].join('.') : '');
+  return {scrollWidth: doc.scrollWidth, innerWidth: width,
+          wide: out.slice(0, 5).map(el => `${name(el)} (${Math.round(el.getBoundingClientRect().right)} px)`)};
+}"""
+
+
+def sideways_problem(page) -> str | None:
+    """Why the page scrolls sideways in its window, or None when it does not."""
+    measured = page.evaluate(_SIDEWAYS)
+    if measured["scrollWidth"] <= measured["innerWidth"]:
+        return None
+    return (f"scrolls sideways: {measured['scrollWidth']} px wide in a {measured['innerWidth']} px window; "
+            f"too wide: {', '.join(measured['wide']) or '(no single element)'}")
+
+
+def page_problems(page, status: int = 200) -> list[str]:
+    """Every problem of the page as it is now: sideways scrolling, axe, the console."""
     if status >= 400:  # Chromium logs the document's own error status as a console error: expected here
         log = page_log(page)
         log.console_errors[:] = [m for m in log.console_errors
                                  if not (f"status of {status}" in m and f"({page.url}:" in m)]
     problems = []
+    sideways = sideways_problem(page)
+    if sideways:
+        problems.append(sideways)
     violations = axe_violations(page)
     if violations:
         problems.append(f"axe: {len(violations)} violation(s)\n" + format_violations(violations))
     logged = page_log(page).problems()
     if logged:
         problems.append("console:\n  " + "\n  ".join(logged))
+    return problems
+
+
+def check_page(page, name: str, status: int = 200) -> None:
+    """Sideways scrolling, axe and the console at the page's present width: every problem in one failure."""
+    problems = page_problems(page, status)
+    if problems or EVERY_SCREENSHOT:
+        screenshot(page, name)  # there to look at when a check fails
     if problems:
         pytest.fail(f"{name} ({page.url}):\n" + "\n".join(problems), pytrace=False)
 
 
+def widths(language: str) -> list[dict[str, int]]:
+    return [PHONE, LAPTOP] if EVERY_SCREENSHOT or language == LAPTOP_LANGUAGE else [PHONE]
+
+
+def show_in(target: DashboardPage, live_server, page, people: Office, session: Session, language: str) -> None:
+    """The page in a language: a signed-in person's own choice (User.locale), else the sign-in page's switch."""
+    if target.person:
+        people.users[target.person].locale = language
+        session.commit()
+    else:
+        page.goto(live_server(f"/login?lang={language}"))
+    response = page.goto(live_server(target.path))
+    assert response is not None and response.status == target.status, \
+        f"{target.path}: HTTP {response and response.status}, not {target.status}"
+    assert urlsplit(page.url).path == urlsplit(target.path).path, f"{target.path} sent the browser to {page.url}"
+    shown = page.evaluate("document.documentElement.lang")
+    assert shown == language, f"{target.path} came in {shown!r}, not {language!r}"
+
+
 def visit(target: DashboardPage, live_server, page, people: Office, session: Session, database_url: str) -> None:
+    """Each language at 390 px (and one at 1366 px); one failure lists every language's and width's problems."""
     if target.prepare:
         target.prepare(session, people)
         session.commit()  # on SQLite an open writer transaction would hold up the server's writes
     if target.person:
         sign_in(page, live_server, target.person, PASSWORD)
-    response = page.goto(live_server(target.path))
-    assert response is not None and response.status == target.status, \
-        f"{target.path}: HTTP {response and response.status}, not {target.status}"
-    assert urlsplit(page.url).path == urlsplit(target.path).path, f"{target.path} sent the browser to {page.url}"
-    check_page(page, f"{target.name}-{backend(database_url)}", target.status)
+    problems = []
+    for language in LANGUAGES:
+        page.set_viewport_size(PHONE)
+        show_in(target, live_server, page, people, session, language)
+        for size in widths(language):
+            page.set_viewport_size(size)
+            name = f"{target.name}-{language}-{size['width']}-{backend(database_url)}"
+            found = page_problems(page, target.status)
+            if found or EVERY_SCREENSHOT:
+                screenshot(page, name)
+            problems += [f"{language} at {size['width']} px: {p}" for p in found]
+            page_log(page).console_errors.clear()  # each problem once, where it was seen
+            page_log(page).page_errors.clear()
+            page_log(page).csp_violations.clear()
+    if problems:
+        pytest.fail(f"{target.name} ({target.path}):\n" + "\n".join(problems), pytrace=False)
 
 
 @ON_SQLITE
@@ -169,6 +241,7 @@ def test_page_in_browser_on_postgresql(target: DashboardPage, live_server, page,
 @ON_SQLITE
 def test_refused_sign_in_in_browser(live_server, page, people, database_url: str) -> None:
     """The sign-in form showing its error: where markup most often goes wrong for screen readers."""
+    page.set_viewport_size(PHONE)
     page.goto(live_server("/login"))
     page.locator(USERNAME_FIELD).first.fill("ana")
     page.locator(PASSWORD_FIELD).first.fill("not-" + PASSWORD)
@@ -181,6 +254,7 @@ def test_refused_sign_in_in_browser(live_server, page, people, database_url: str
 @ON_SQLITE
 def test_refused_password_change_in_browser(live_server, page, people, database_url: str) -> None:
     """The account page showing a refused password change: the error summary and the field's error."""
+    page.set_viewport_size(PHONE)
     sign_in(page, live_server, "ana", PASSWORD)
     page.goto(live_server("/account"))
     page.locator('input[autocomplete="current-password"]').fill("not-" + PASSWORD)

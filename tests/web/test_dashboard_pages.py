@@ -121,7 +121,7 @@ def test_the_navigation_shows_who_is_signed_in_and_only_real_pages(signed_in, pe
     html = signed_in("olga").get("/").get_data(as_text=True)
     nav = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
     assert re.findall(r'href="([^"]+)"', nav) == ["/", "/posts/new", "/approvals", "/calendar", "/queue", "/media",
-                                                  "/history", "/account"]
+                                                  "/history", "/alerts", "/account"]
     assert 'aria-current="page">Pregled' in nav
     assert "Prijavljeni ste kao olga" in html and "(odobravalac, službenik)" in html
     assert re.search(r'<form method="post" action="/logout".*?name="csrf_token"', html, re.S)

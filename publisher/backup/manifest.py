@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, inspect, select, table
 
 from publisher.audit import chain
 from publisher.backup.errors import BackupError
-from publisher.core.files import PRIVATE_FILE
+from publisher.core.files import PRIVATE_FILE, sha256_file
 from publisher.core.models import AuditEvent
 
 MANIFEST = "manifest.json"
@@ -61,14 +61,6 @@ class Manifest:
             return cls(**data)
         except TypeError as exc:
             raise BackupError(f"{path} does not have the fields of a backup manifest ({exc})") from None
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verify_files(folder: Path, manifest: Manifest) -> None:

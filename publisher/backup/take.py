@@ -20,10 +20,10 @@ from sqlalchemy.engine import make_url
 
 from publisher.backup import database
 from publisher.backup.errors import BackupError
-from publisher.backup.manifest import CHUNK, Facts, Manifest, read_facts, sha256_file
+from publisher.backup.manifest import CHUNK, Facts, Manifest, read_facts
 from publisher.core.config import Settings
 from publisher.core.db import make_engine
-from publisher.core.files import PRIVATE_FILE, private_dir
+from publisher.core.files import PRIVATE_FILE, private_dir, sha256_file
 from publisher.core.models import Media, storage_name
 
 SQLITE_FILE = "database.sqlite3"

@@ -6,6 +6,7 @@ yet and the channels' credentials; nothing of it is for the other accounts on th
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -43,3 +44,12 @@ def private_file(path: Path) -> bool:
         return False
     os.close(fd)
     return True
+
+
+def sha256_file(path: Path, chunk: int = 1024 * 1024) -> str:
+    """The SHA-256 of a file, read a chunk at a time (media and backups can be larger than memory allows)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()

@@ -32,7 +32,7 @@ from publisher.core.errors import (
     TooLarge,
     UnsupportedMedia,
 )
-from publisher.core.files import private_dir
+from publisher.core.files import private_dir, sha256_file
 from publisher.core.limits import ALT_TEXT, CREDIT, check_length
 from publisher.core.models import Media, storage_name
 from publisher.media import placement, scrub
@@ -73,7 +73,7 @@ def store_upload(
         info = _inspect(tmp, limits)
         if _scrub(tmp, info.content_type):
             info = _inspect(tmp, limits)  # the cleaned file is checked again: still the same, whole picture
-            digest = _sha256(tmp)
+            digest = sha256_file(tmp)
         final = media_dir / storage_name(digest, info.extension)
         existing = session.scalar(select(Media).where(Media.sha256 == digest))
         if existing is None:
@@ -121,14 +121,6 @@ def _scrub(path: Path, content_type: str) -> bool:
         return scrub.strip_file(path, content_type)
     except MediaRejected as exc:
         raise _refusal(exc) from None
-
-
-def _sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as fp:
-        while chunk := fp.read(CHUNK):
-            sha.update(chunk)
-    return sha.hexdigest()
 
 
 def _copy_hashing(stream: BinaryIO, fd: int, ceiling: int) -> str:

@@ -62,6 +62,8 @@ AUDIT_ACTIONS = {
     "post.create": _l("written"),
     "post.edit": _l("edited"),
     "post.submit": _l("sent for approval"),
+    "post.withdraw": _l("withdrawn from approval"),
+    "post.duplicate": _l("written as a copy of another post"),
     "post.approve": _l("approved"),
     "post.reject": _l("sent back"),
     "post.cancel": _l("cancelled"),

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField
 from wtforms.fields import DateField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from publisher.core.errors import Invalid
@@ -94,8 +95,8 @@ def approve() -> Response:
 # --- cancelling or moving from the queue -------------------------------------------------------------------
 
 class MoveForm(FlaskForm):
-    how = RadioField(_l("How to move them"), choices=[("shift", _l("by a number of days and hours")),
-                                                     ("date", _l("to a date"))],
+    how = RadioField(_l("How to move them"), choices=[SelectChoice("shift", _l("by a number of days and hours")),
+                                                     SelectChoice("date", _l("to a date"))],
                      validators=[InputRequired(_l("Choose how to move the posts."))])
     days = IntegerField(_l("Days"), default=0, validators=[
         Optional(), NumberRange(-366, 366, _l("Between %(min)s and %(max)s days; minus moves earlier."))])

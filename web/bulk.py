@@ -119,17 +119,21 @@ class MoveForm(FlaskForm):
         return {"day": self.day.data, "clock": self.clock.data}
 
 
-@bp.post("/queue/bulk")
+@bp.route("/queue/bulk", methods=["GET", "POST"])
 @login_required
 def queue_action() -> Response | tuple[str, int]:
+    """GET shows the confirmation only (an address to come back to); the queue's form POSTs to ask, and the
+    confirmation's button POSTs again with `confirmed=yes` to do it."""
     if not (current_user.may("posts", "cancel") or current_user.may("posts", "move")):
         abort(403)
-    action = request.form.get("action")
+    sent = request.form if request.method == "POST" else request.args
+    asking = request.method == "GET" or not confirmed()
+    action = sent.get("action")
     if action not in ("cancel", "move"):
         abort(400, gettext("Choose whether to cancel or to move the chosen posts."))
     if not current_user.may("posts", "cancel" if action == "cancel" else "move"):
         abort(403)
-    raw = request.form.getlist("post")
+    raw = sent.getlist("post")
     _too_many(len(raw))
     ids = [record_id(value) for value in raw]
     if None in ids:
@@ -138,11 +142,11 @@ def queue_action() -> Response | tuple[str, int]:
         _none_chosen(gettext("Nothing was changed."))
     posts = _posts(ids)
     if action == "cancel":
-        if not confirmed():
+        if asking:
             return _confirm(action, posts, None)
         return _done("cancel", bulk.cancel_many(db(), runtime(), current_user.actor(), ids))
-    form = MoveForm(formdata=request.form if confirmed() else None)
-    if not confirmed():
+    form = MoveForm(formdata=None if asking else request.form)
+    if asking:
         return _confirm(action, posts, form)
     target = form.target() if form.validate() else None
     if target is None:

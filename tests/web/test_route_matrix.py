@@ -64,6 +64,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("post_actions.cancel", "GET"): DECIDERS,
     ("post_actions.cancel", "POST"): DECIDERS,
     ("bulk.approve", "POST"): APPROVER,
+    ("bulk.queue_action", "GET"): DECIDERS,
     ("bulk.queue_action", "POST"): DECIDERS,  # cancelling: officer, approver, admin; moving: officer
     ("bulk.result", "GET"): SIGNED_IN,
     ("history.history_page", "GET"): HISTORY_READERS,

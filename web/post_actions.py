@@ -164,6 +164,7 @@ def _cancel_page(post: Post) -> tuple[str, int]:
 def post_actions(post: Post) -> dict[str, bool]:
     """Which of these actions the signed-in person may take on this post now (the pages offer only these)."""
     may = current_user.may
-    return {"duplicate": may("posts", "duplicate"), "withdraw": may_withdraw(post),
-            "delete": may("posts", "delete") and drafts.deletable(post),
-            "cancel": may("posts", "cancel") and effects.cancellable(post)}
+    delete = may("posts", "delete") and drafts.deletable(post)
+    return {"duplicate": may("posts", "duplicate"), "withdraw": may_withdraw(post), "delete": delete,
+            # a draft one may delete is deleted, not cancelled: one way to be rid of it, not two
+            "cancel": not delete and may("posts", "cancel") and effects.cancellable(post)}

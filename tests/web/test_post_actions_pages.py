@@ -248,3 +248,11 @@ def test_bad_bulk_requests_are_refused_clearly(person, people, rt, data, status)
 @pytest.mark.parametrize("query", ["", "?kind=explode", "?kind=approve&r=1.exploded", "?kind=approve&r=x.approved"])
 def test_a_result_address_that_cannot_be_read_is_a_bad_request(person, people, query):
     assert person("ana").get(f"/posts/bulk/result{query}").status_code == 400
+
+
+def test_a_draft_offers_delete_not_cancel_and_a_reader_gets_no_buttons(api, person):
+    post_id = draft(api)
+    compose = person("ana").get(f"/posts/{post_id}/edit").get_data(as_text=True)
+    assert f"/posts/{post_id}/delete" in compose and f"/posts/{post_id}/cancel" not in compose
+    page = person("jelena").get(f"/posts/{post_id}").get_data(as_text=True)  # a manager reads only
+    assert all(f"/posts/{post_id}/{a}" not in page for a in ("delete", "cancel", "duplicate", "withdraw"))

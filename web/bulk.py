@@ -89,7 +89,7 @@ def approve() -> Response:
         seen[post_id] = found.group(2)
     if not seen:
         _none_chosen(gettext("Nothing was approved."))
-    return _done("approve", bulk.approve_many(db(), runtime(), current_user.actor(), seen))
+    return _done("approve", bulk.approve_many(db(), runtime(), current_user.actor(), seen, settle=db().commit))
 
 
 # --- cancelling or moving from the queue -------------------------------------------------------------------
@@ -144,7 +144,7 @@ def queue_action() -> Response | tuple[str, int]:
     if action == "cancel":
         if asking:
             return _confirm(action, posts, None)
-        return _done("cancel", bulk.cancel_many(db(), runtime(), current_user.actor(), ids))
+        return _done("cancel", bulk.cancel_many(db(), runtime(), current_user.actor(), ids, settle=db().commit))
     form = MoveForm(formdata=None if asking else request.form)
     if asking:
         return _confirm(action, posts, form)
@@ -152,7 +152,7 @@ def queue_action() -> Response | tuple[str, int]:
     if target is None:
         return _confirm(action, posts, form, 422)
     try:
-        outcomes = bulk.move_many(db(), runtime(), current_user.actor(), ids, **target)
+        outcomes = bulk.move_many(db(), runtime(), current_user.actor(), ids, settle=db().commit, **target)
     except Invalid as exc:  # a shift beyond what bulk allows
         db().rollback()
         form.days.errors.append(exc.message)

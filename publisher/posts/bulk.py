@@ -48,37 +48,49 @@ def chosen(ids: Iterable[int]) -> list[int]:
     return unique
 
 
-def approve_many(session: Session, rt: Runtime, actor: Actor, seen: dict[int, str]) -> list[Outcome]:
+Settle = Callable[[], None] | None  # called after each post: the pages commit there (see _each)
+
+
+def approve_many(session: Session, rt: Runtime, actor: Actor, seen: dict[int, str], *,
+                 settle: Settle = None) -> list[Outcome]:
     """`seen`: post id -> the content hash of the version the approver read, one per post."""
-    return [_each(session, post_id, lambda p=post_id: _approved(session, rt, actor, p, seen[p]))
+    return [_each(session, post_id, lambda p=post_id: _approved(session, rt, actor, p, seen[p]), settle)
             for post_id in chosen(seen)]
 
 
-def cancel_many(session: Session, rt: Runtime, actor: Actor, ids: Iterable[int]) -> list[Outcome]:
-    return [_each(session, post_id, lambda p=post_id: _cancelled(session, rt, actor, p)) for post_id in chosen(ids)]
+def cancel_many(session: Session, rt: Runtime, actor: Actor, ids: Iterable[int], *,
+                settle: Settle = None) -> list[Outcome]:
+    return [_each(session, post_id, lambda p=post_id: _cancelled(session, rt, actor, p), settle)
+            for post_id in chosen(ids)]
 
 
 def move_many(session: Session, rt: Runtime, actor: Actor, ids: Iterable[int], *, shift: timedelta | None = None,
-              day: date | None = None, clock: time | None = None) -> list[Outcome]:
+              day: date | None = None, clock: time | None = None, settle: Settle = None) -> list[Outcome]:
     """Move by `shift` (the local clock time moves by it, across daylight-saving changes too), or to `day`
     (at `clock`, else at each post's own time of day). An approved post goes back for approval."""
     if (shift is None) == (day is None):
         raise Invalid("give either a shift or a day to move to", code="move_needs_target")
     if shift is not None and (not shift or abs(shift) > MAX_SHIFT):
         raise Invalid(f"a shift is not zero and at most {MAX_SHIFT.days} days", code="bad_shift")
-    return [_each(session, post_id, lambda p=post_id: _moved(session, rt, actor, p, shift, day, clock))
+    return [_each(session, post_id, lambda p=post_id: _moved(session, rt, actor, p, shift, day, clock), settle)
             for post_id in chosen(ids)]
 
 
-def _each(session: Session, post_id: int, act: Callable[[], str]) -> Outcome:
+def _each(session: Session, post_id: int, act: Callable[[], str], settle: Settle) -> Outcome:
+    """One post's move in a savepoint; `settle` (a commit) after it, so that a long batch never holds
+    SQLite's write lock from its first post to its last: the worker's claims go in between."""
     savepoint = session.begin_nested()
     try:
         code = act()
     except PublisherError as exc:
         savepoint.rollback()
-        return Outcome(post_id, exc.code, exc.message)
-    savepoint.commit()
-    return Outcome(post_id, code)
+        outcome = Outcome(post_id, exc.code, exc.message)
+    else:
+        savepoint.commit()
+        outcome = Outcome(post_id, code)
+    if settle is not None:
+        settle()
+    return outcome
 
 
 def _approved(session: Session, rt: Runtime, actor: Actor, post_id: int, seen_hash: str) -> str:

@@ -250,3 +250,18 @@ def test_moving_several_to_a_day_keeps_each_time_of_day(rt, session, office):
     assert to_local(session.get(Post, first).scheduled_at, "Europe/Belgrade").isoformat() == "2031-06-20T08:00:00+02:00"
     with pytest.raises(Invalid):
         bulk.move_many(session, rt, office.actor("ana"), [first], shift=timedelta(0))
+
+
+def test_each_post_is_settled_on_its_own_so_a_batch_never_holds_the_write_lock_throughout(rt, session, office):
+    done = factories.draft_post(session, rt, office).id
+    session.commit()
+    seen_committed = []
+
+    def settle() -> None:
+        session.commit()
+        with rt.read_sessions() as reader:  # another connection sees each post as soon as it is done
+            seen_committed.append(reader.get(Post, done).status)
+
+    outcomes = bulk.cancel_many(session, rt, office.actor("ana"), [done, 999_999], settle=settle)
+    assert [o.code for o in outcomes] == ["cancelled", "not_found"]
+    assert seen_committed == ["cancelled", "cancelled"]

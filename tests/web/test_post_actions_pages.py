@@ -256,3 +256,13 @@ def test_a_draft_offers_delete_not_cancel_and_a_reader_gets_no_buttons(api, pers
     assert f"/posts/{post_id}/delete" in compose and f"/posts/{post_id}/cancel" not in compose
     page = person("jelena").get(f"/posts/{post_id}").get_data(as_text=True)  # a manager reads only
     assert all(f"/posts/{post_id}/{a}" not in page for a in ("delete", "cancel", "duplicate", "withdraw"))
+
+
+def test_an_officer_who_also_approves_withdraws_her_own_post_from_the_approvals_list(api, person, rt):
+    created = new_post(api("olga"), title="Olgina")
+    own = created.json["id"]
+    api("olga").post(f"/api/v1/posts/{own}/submit")
+    olga = person("olga")
+    listing = olga.get("/approvals").get_data(as_text=True)
+    assert f'action="/posts/{own}/withdraw"' in listing
+    assert olga.post(f"/posts/{own}/withdraw").status_code == 302 and read_post(rt, own).status == "draft"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -33,12 +33,14 @@ from wtforms.validators import (
 from channels import registry
 from publisher.core import limits, permissions
 from publisher.core.errors import Conflict, Invalid
+from publisher.core.models import Channel
 from publisher.destinations.channel_store import add_channel, get_channel
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
-from publisher.publishing import channel_admin, channel_health
+from publisher.publishing import channel_admin, channel_health, holds
 from web import labels
 from web.auth import login_manager
+from web.confirmation import confirm_page, confirmed
 from web.context import db, runtime
 from web.forms import MAX_PASSWORD
 
@@ -204,12 +206,35 @@ def _channels_with_errors(form: FlaskForm, which: str, status: int = 422) -> tup
                            health=_health()), status
 
 
+def _held_lines(channel: Channel | None, releasing: bool) -> list[str]:
+    """What holding or releasing does to the deliveries it covers, for the confirmation page."""
+    work = holds.held_work(db(), runtime().clock(), channel)
+    if releasing:
+        return [ngettext("%(num)d delivery waits for this: it goes out when it is due.",
+                         "%(num)d deliveries wait for this: they go out when they are due.", work.waiting),
+                ngettext("%(num)d of them is already due and goes out at once, unless it is so late that it "
+                         "waits for a person to decide.",
+                         "%(num)d of them are already due and go out at once, unless they are so late that they "
+                         "wait for a person to decide.", work.due)]
+    return [ngettext("%(num)d delivery will not be sent while this lasts.",
+                     "%(num)d deliveries will not be sent while this lasts.", work.waiting),
+            ngettext("%(num)d of them is already due and stops now.",
+                     "%(num)d of them are already due and stop now.", work.due),
+            gettext("Everyone signed in sees the reason until it is released.")]
+
+
 @bp.post("/channels/<int:channel_id>/pause")
 def channel_pause(channel_id: int) -> Response | tuple[str, int]:
     channel = get_channel(db(), channel_id)
     form = PauseForm()
     if not form.validate():
         return _channels_with_errors(form, "pause")
+    if not confirmed():
+        return confirm_page(heading=gettext("Pause %(name)s?", name=channel.name),
+                            subject=gettext("Reason: %(reason)s", reason=form.pause_reason.data),
+                            effects=_held_lines(channel, False), confirm_label=gettext("Pause the channel"),
+                            action=url_for("admin.channel_pause", channel_id=channel.id),
+                            back=url_for("admin.channels"), hidden=[("pause_reason", form.pause_reason.data)])
     try:
         channel_admin.set_hold(db(), current_user.actor(), True, form.pause_reason.data, channel)
     except (Invalid, Conflict) as exc:
@@ -220,8 +245,13 @@ def channel_pause(channel_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/channels/<int:channel_id>/resume")
-def channel_resume(channel_id: int) -> Response:
+def channel_resume(channel_id: int) -> Response | tuple[str, int]:
     channel = get_channel(db(), channel_id)
+    if not confirmed():
+        return confirm_page(heading=gettext("Resume %(name)s?", name=channel.name),
+                            effects=_held_lines(channel, True), confirm_label=gettext("Resume the channel"),
+                            action=url_for("admin.channel_resume", channel_id=channel.id),
+                            back=url_for("admin.channels"))
     try:
         channel_admin.set_hold(db(), current_user.actor(), False, channel=channel)
     except Conflict as exc:
@@ -250,6 +280,12 @@ def hold_on() -> Response | tuple[str, int]:
     form = ReasonForm()
     if not form.validate():
         return _channels_with_errors(form, "hold")
+    if not confirmed():
+        return confirm_page(heading=gettext("Hold all publishing?"),
+                            subject=gettext("Reason: %(reason)s", reason=form.hold_reason.data),
+                            effects=_held_lines(None, False), confirm_label=gettext("Hold all publishing"),
+                            action=url_for("admin.hold_on"), back=url_for("admin.channels"),
+                            hidden=[("hold_reason", form.hold_reason.data)])
     try:
         channel_admin.set_hold(db(), current_user.actor(), True, form.hold_reason.data)
     except (Invalid, Conflict) as exc:
@@ -260,7 +296,11 @@ def hold_on() -> Response | tuple[str, int]:
 
 
 @bp.post("/hold/release")
-def hold_off() -> Response:
+def hold_off() -> Response | tuple[str, int]:
+    if not confirmed():
+        return confirm_page(heading=gettext("Release the hold?"), effects=_held_lines(None, True),
+                            confirm_label=gettext("Release the hold"), action=url_for("admin.hold_off"),
+                            back=url_for("admin.channels"))
     try:
         channel_admin.set_hold(db(), current_user.actor(), False)
     except Conflict as exc:

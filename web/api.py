@@ -22,7 +22,7 @@ from publisher.destinations.channel_store import add_channel, get_channel, list_
 from publisher.media.store import get_media, store_upload
 from publisher.people import request_limits
 from publisher.people.accounts import authenticate_token, note_token_use
-from publisher.posts import browse, workflow
+from publisher.posts import browse, drafts, workflow
 from publisher.publishing import alerts, deliveries, holds
 from publisher.publishing.deliveries import DECISIONS
 from publisher.text import translit
@@ -230,8 +230,29 @@ def posts_edit(post_id: int, body: dict[str, Any]) -> tuple[Response, int]:
     return _with_etag(_done(presenters.post(post, runtime())), post.content_hash)
 
 
+@endpoint(bp, "/posts/<int:post_id>", "DELETE", "Delete a draft or a post sent back that has no delivery "
+          "(If-Match: its ETag from GET); library files stay", tag="posts",
+          responses={204: "Deleted", 403: "", 404: "", 409: "Not a draft or sent back", 412: "", 428: ""})
+def posts_delete(post_id: int) -> Response:
+    base = _if_match()
+    try:
+        drafts.delete_post(db(), g.actor, post_id, base_hash=base)
+    except Conflict as exc:
+        if exc.code != "content_changed":
+            raise
+        raise PreconditionFailed(exc.message, details=exc.details) from None
+    db().commit()
+    return Response(status=204)
+
+
+@endpoint(bp, "/posts/<int:post_id>/duplicate", "POST", "A new draft with the post's content, by the caller; "
+          "no time, no approval", tag="posts", responses={201: "", 403: "", 404: ""})
+def posts_duplicate(post_id: int) -> tuple[Response, int]:
+    return _done(presenters.post(drafts.duplicate(db(), runtime(), g.actor, post_id), runtime()), 201)
+
+
 def _if_match() -> str | None:
-    """The version a PATCH changes, from If-Match (RFC 9110 13.1.1); `*` says "whatever is there now"."""
+    """The version a PATCH or DELETE changes, from If-Match (RFC 9110 13.1.1); `*` says "whatever is there now"."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired("send If-Match with the post's ETag (from GET /api/v1/posts/ID), so that your "
@@ -255,6 +276,12 @@ def _with_etag(answer: tuple[Response, int], content_hash: str) -> tuple[Respons
           tag="workflow", responses={200: "", 403: "", 404: "", 409: "", 422: ""})
 def posts_submit(post_id: int) -> tuple[Response, int]:
     return _done(presenters.post(workflow.submit(db(), runtime(), g.actor, post_id), runtime()))
+
+
+@endpoint(bp, "/posts/<int:post_id>/withdraw", "POST", "Take a post waiting for approval back to draft "
+          "(its author or a contributor)", tag="workflow", responses={200: "", 403: "", 404: "", 409: ""})
+def posts_withdraw(post_id: int) -> tuple[Response, int]:
+    return _done(presenters.post(workflow.withdraw(db(), runtime(), g.actor, post_id), runtime()))
 
 
 @endpoint(bp, "/posts/<int:post_id>/approve", "POST", "Approve someone else's post", tag="workflow",

@@ -66,12 +66,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.api import bp as api_bp
     from web.approvals import bp as approvals_bp
     from web.audit import bp as audit_bp
+    from web.bulk import bp as bulk_bp
     from web.compose import bp as compose_bp
     from web.dashboard import bp as dashboard_bp
     from web.feed import bp as feed_bp
     from web.history import bp as history_bp
     from web.i18n import select_locale
     from web.library import bp as library_bp
+    from web.post_actions import bp as post_actions_bp
     from web.post_links import register as register_post_links
     from web.queue import bp as queue_bp
 
@@ -94,6 +96,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(queue_bp)
+    app.register_blueprint(post_actions_bp)
+    app.register_blueprint(bulk_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(alerts_bp)
     register_post_links(app)

@@ -31,6 +31,7 @@ from publisher.core.parse import MAX_YEAR, MIN_YEAR, ParseError, record_id
 from publisher.core.states import DELIVERY_MOVES
 from publisher.publishing import deliveries, history
 from web import history_export, labels, params, spreadsheet
+from web.confirmation import confirm_page, confirmed
 from web.context import db, runtime
 from web.roles import permission_required
 
@@ -62,6 +63,8 @@ AUDIT_ACTIONS = {
     "post.create": _l("written"),
     "post.edit": _l("edited"),
     "post.submit": _l("sent for approval"),
+    "post.withdraw": _l("withdrawn from approval"),
+    "post.duplicate": _l("written as a copy of another post"),
     "post.approve": _l("approved"),
     "post.reject": _l("sent back"),
     "post.cancel": _l("cancelled"),
@@ -249,6 +252,16 @@ def decide(post_id: int, delivery_id: int, decision: str) -> Response | tuple[st
         db().rollback()
         return _post_page(post_id, status=422, field_errors={key: gettext(
             "Tick the box to confirm that you checked the channel: sending again may post it twice.")})
+    if decision == "cancel" and not confirmed() and decision in available_decisions(delivery.status):
+        db().rollback()
+        return confirm_page(
+            heading=gettext("Cancel the delivery to %(channel)s?", channel=channel),
+            effects=[gettext("The post will not go out on %(channel)s; this cannot be undone.", channel=channel),
+                     gettext("Its other channels are not touched. A post that did not go out everywhere counts "
+                             "as partly published, or as failed when it went out nowhere.")],
+            confirm_label=gettext("Cancel the delivery"), back=url_for("history.post_detail", post_id=post_id,
+                                                                        _anchor=f"delivery-{delivery_id}"),
+            action=url_for("history.decide", post_id=post_id, delivery_id=delivery_id, decision="cancel"))
     try:
         deliveries.decide(db(), current_user.actor(), delivery_id, decision,
                           url=url if decision == "went_out" else None, now=runtime().clock())

@@ -79,7 +79,9 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
         statuses.setdefault(status, "")
     for status, text in sorted(statuses.items()):
         entry: dict[str, Any] = {"description": text or STATUS_TEXT.get(status, "")}
-        if status >= 400:
+        if status == 204:
+            pass  # No Content: no body to describe
+        elif status >= 400:
             entry["content"] = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         elif spec.response_type != "application/json":
             entry["content"] = {spec.response_type: {"schema": {"type": "string", "format": "binary"}}}

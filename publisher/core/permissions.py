@@ -42,6 +42,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("posts", "reject"): _rule("approver", "rejecting a post"),
     ("posts", "cancel"): _rule("officer approver admin", "cancelling a post"),
     ("posts", "move"): _rule("officer", "moving a post in time"),
+    ("posts", "withdraw"): _rule("officer", "withdrawing a post from approval"),
+    ("posts", "delete"): _rule("officer", "deleting a draft"),
+    ("posts", "duplicate"): _rule("officer", "duplicating a post"),
     # Reading what is planned harms nothing: admins see it too (before they pause or change a channel).
     ("posts", "plan"): _rule(EVERYONE, "reading the queue and the calendar"),
     ("posts", "history"): _rule(EVERYONE, "reading the history"),

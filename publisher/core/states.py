@@ -40,6 +40,8 @@ POST_MOVES: dict[str, dict[PostStatus, PostStatus]] = {
     "submit": {P.DRAFT: P.PENDING_APPROVAL},
     "approve": {P.PENDING_APPROVAL: P.SCHEDULED},
     "reject": {P.PENDING_APPROVAL: P.REJECTED},
+    # Its author (or a contributor) takes it back to fix it before anyone approves it.
+    "withdraw": {P.PENDING_APPROVAL: P.DRAFT},
     # An edit of approved content needs a new approval; an edit of rejected content is a new draft.
     "edit": {P.DRAFT: P.DRAFT, P.PENDING_APPROVAL: P.PENDING_APPROVAL, P.SCHEDULED: P.PENDING_APPROVAL,
              P.REJECTED: P.DRAFT},

@@ -1,4 +1,4 @@
-"""The content queue's moves: create, edit, submit, approve, reject, cancel, and sending an approved post
+"""The content queue's moves: create, edit, submit, withdraw, approve, reject, cancel, and sending an approved post
 back when something it uses changed.
 
 Rules kept here and nowhere else: who may do what, four eyes (no contributor approves), approval bound to
@@ -184,6 +184,18 @@ def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: s
     limits.check_length(comment, "comment", limits.COMMENT)
     return _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
                  rejected_by=_own(session, actor), rejection_comment=comment.strip())
+
+
+def withdraw(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
+    """A post waiting for approval goes back to draft at the request of someone who wrote or edited it (to
+    fix it before anyone approves it); the approvers' list no longer shows it."""
+    permissions.require(actor, "posts", "withdraw")
+    post = _lock_post(session, post_id)
+    if actor.user.id not in post.contributor_ids:
+        raise Forbidden(f"only who wrote or edited post {post.id} may withdraw it from approval",
+                        code="not_a_contributor")
+    next_status = next_post_status(post.status, "withdraw", record=f"post {post.id}")
+    return _move(session, rt, actor, post, next_status, "post.withdraw", sent_back=None)
 
 
 def cancel(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:

@@ -6,14 +6,18 @@ still goes out. Holds are rows, so every worker and web process sees the same st
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
 from publisher.core import clock, limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid
-from publisher.core.models import Channel, Hold
+from publisher.core.models import Channel, Delivery, Hold
+from publisher.core.states import DeliveryStatus
 
 
 def active_holds(session: Session) -> list[Hold]:
@@ -57,3 +61,19 @@ def release(session: Session, actor: Actor, channel: Channel | None = None) -> H
     trail.record(session, actor, "hold.off", subject=f"channel:{channel.id}" if channel else "global",
                  before={"reason": row.reason})
     return row
+
+
+@dataclass(frozen=True)
+class HeldWork:
+    """The deliveries a hold stops (or a release lets go): what the confirmation page says."""
+
+    waiting: int  # still to be sent (pending or retrying) on what the hold covers
+    due: int  # of those, already due: they go out at once when released, or stop now when held
+
+
+def held_work(session: Session, now: datetime, channel: Channel | None = None) -> HeldWork:
+    query = select(func.count()).select_from(Delivery).where(
+        Delivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.RETRY_WAIT)))
+    if channel is not None:
+        query = query.where(Delivery.channel_id == channel.id)
+    return HeldWork(session.scalar(query), session.scalar(query.where(Delivery.due_at <= now)))

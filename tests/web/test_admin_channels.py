@@ -140,17 +140,23 @@ def test_bad_settings_on_edit_change_nothing(admin, people, rt):
 
 def test_pausing_and_resuming_a_channel(admin, people, rt, signed_in):
     archive = people.channels["archive"]
-    response = admin.post(f"/admin/channels/{archive.id}/pause", {"pause_reason": EVIL})
+    asked = admin.post(f"/admin/channels/{archive.id}/pause", {"pause_reason": EVIL})
+    assert asked.status_code == 200 and count(rt, Hold) == 0  # first the page that asks
+    html = asked.get_data(as_text=True)
+    assert EVIL not in html and 'name="confirmed" value="yes"' in html and "&lt;script&gt;" in html
+    response = admin.post(f"/admin/channels/{archive.id}/pause", {"pause_reason": EVIL, "confirmed": "yes"})
     assert response.status_code == 302
     hold = read(rt, select(Hold))[0]
     assert (hold.channel_id, hold.reason, hold.created_by) == (archive.id, EVIL, "admin")
     html = admin.get("/admin/channels").get_data(as_text=True)
     assert EVIL not in html and "pauziran: &lt;script&gt;" in html and "Nastavi" in html
     assert "archive — &lt;script&gt;" in signed_in("ana").get("/media").get_data(as_text=True)  # every page
-    again = admin.post(f"/admin/channels/{archive.id}/pause", {"pause_reason": "opet"})
+    again = admin.post(f"/admin/channels/{archive.id}/pause", {"pause_reason": "opet", "confirmed": "yes"})
     assert again.status_code == 302 and count(rt, Hold) == 1  # already paused: said, not doubled
     assert "Nije urađeno" in admin.get("/admin/channels").get_data(as_text=True)
-    assert admin.post(f"/admin/channels/{archive.id}/resume").status_code == 302
+    assert admin.post(f"/admin/channels/{archive.id}/resume").status_code == 200  # asks first
+    assert read(rt, select(Hold))[0].released_by is None
+    assert admin.post(f"/admin/channels/{archive.id}/resume", {"confirmed": "yes"}).status_code == 302
     assert read(rt, select(Hold))[0].released_by == "admin"
     actions = [e.action for e in read(rt, select(AuditEvent).where(AuditEvent.action.like("hold.%")))]
     assert actions == ["hold.on", "hold.off"]
@@ -166,14 +172,14 @@ def test_a_pause_needs_a_reason(admin, people, rt):
 
 def test_holding_and_releasing_all_publishing(admin, people, rt, signed_in):
     assert admin.post("/admin/hold", {"hold_reason": ""}).status_code == 422
-    assert admin.post("/admin/hold", {"hold_reason": f"Dan žalosti {EVIL}"}).status_code == 302
+    assert admin.post("/admin/hold", {"hold_reason": f"Dan žalosti {EVIL}", "confirmed": "yes"}).status_code == 302
     html = signed_in("jelena").get("/").get_data(as_text=True)
     assert "Objavljivanje je zaustavljeno: Dan žalosti &lt;script&gt;" in html and EVIL not in html
     page = admin.get("/admin/channels").get_data(as_text=True)
     assert "/admin/hold/release" in page and 'name="hold_reason"' not in page
-    assert admin.post("/admin/hold/release").status_code == 302
+    assert admin.post("/admin/hold/release", {"confirmed": "yes"}).status_code == 302
     assert "/admin/hold/release" not in admin.get("/admin/channels").get_data(as_text=True)
-    assert admin.post("/admin/hold/release").status_code == 302  # nothing to release: said, not an error page
+    assert admin.post("/admin/hold/release", {"confirmed": "yes"}).status_code == 302  # nothing to release: said, not an error page
     holds = read(rt, select(Hold))
     assert len(holds) == 1 and holds[0].channel_id is None and holds[0].released_by == "admin"
 
@@ -212,3 +218,26 @@ def test_the_last_failed_delivery_shows_as_the_last_error(admin, people, rt, ses
     session.commit()
     html = admin.get("/admin/channels").get_data(as_text=True)
     assert "portal said 400: &lt;script&gt;" in html and EVIL not in html
+
+
+def test_holding_and_releasing_say_first_what_they_stop(admin, people, rt, session, english):
+    from datetime import timedelta
+
+    from publisher.core import clock
+    from tests.factories.posts import approved_post
+
+    approved_post(session, rt, people, channels=("portal", "archive"),
+                  scheduled_at=(clock.system_now() + timedelta(days=1)).isoformat())
+    approved_post(session, rt, people, channels=("archive",))  # due now
+    english("admin")
+    asked = admin.post("/admin/hold", {"hold_reason": "Dan žalosti"})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and count(rt, Hold) == 0
+    assert "3 deliveries will not be sent while this lasts" in html, html
+    assert "1 of them is already due and stops now" in html
+    assert 'name="hold_reason" value="Dan žalosti"' in html
+    paused = admin.post(f"/admin/channels/{people.channels['portal'].id}/pause", {"pause_reason": "token"})
+    assert "1 delivery will not be sent while this lasts" in paused.get_data(as_text=True)
+    assert admin.post("/admin/hold", {"hold_reason": "Dan žalosti", "confirmed": "yes"}).status_code == 302
+    release = admin.post("/admin/hold/release").get_data(as_text=True)
+    assert "Release the hold?" in release and "3 deliveries wait for this" in release and count(rt, Hold) == 1

@@ -104,7 +104,10 @@ def test_failed_stale_and_retry_wait_decisions(signed_in, people, session, rt):
     browser = signed_in("admin")
     assert act(browser, made, "portal", "send_again").status_code == 302  # no question for failed
     assert state_of(rt, made.deliveries["portal"].id)[0] == D.PENDING
-    assert act(browser, made, "archive", "cancel").status_code == 302
+    asked = act(browser, made, "archive", "cancel")  # first the page that asks
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.get_data(as_text=True)
+    assert state_of(rt, made.deliveries["archive"].id)[0] == D.STALE
+    assert act(browser, made, "archive", "cancel", {"confirmed": "yes"}).status_code == 302
     assert state_of(rt, made.deliveries["archive"].id)[0] == D.CANCELLED
     assert act(browser, waiting, "portal", "retry_now").status_code == 302
     assert state_of(rt, waiting.deliveries["portal"].id)[0] == D.PENDING

@@ -86,6 +86,15 @@ PAGES = [
                   prepare=planned_week),
     DashboardPage("queue-jelena", "/queue?from=2031-06-16", "jelena", prepare=planned_week),
     DashboardPage("queue-move-ana", "/queue/1/move", "ana", prepare=planned_week),  # approved: goes back
+    DashboardPage("queue-ana", "/queue?from=2031-06-16", "ana", prepare=planned_week),  # boxes to choose
+    DashboardPage("queue-bulk-move-ana", "/queue/bulk?action=move&post=1&post=2&post=3", "ana",
+                  prepare=planned_week),  # asks first: one approved goes back; the move's fields
+    DashboardPage("queue-bulk-cancel-marko", "/queue/bulk?action=cancel&post=1&post=5", "marko",
+                  prepare=planned_week),
+    DashboardPage("bulk-result-olga", "/posts/bulk/result?kind=approve&r=1.approved&r=2.content_changed&r=3.own_post",
+                  "olga", prepare=approval_queue),  # each post's outcome
+    DashboardPage("post-delete-ana", "/posts/1/delete", "ana", prepare=a_written_post),  # "Delete this draft?"
+    DashboardPage("post-cancel-marko", "/posts/1/cancel", "marko", prepare=planned_week),  # "Cancel this post?"
     DashboardPage("media-ana", "/media", "ana", prepare=library_files),  # upload form, previews, a PDF
     DashboardPage("media-search-jelena", "/media?q=grb", "jelena", prepare=library_files),  # no upload form
     DashboardPage("media-item-ana", "/media/1", "ana", prepare=library_files),  # used by two posts

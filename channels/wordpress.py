@@ -342,7 +342,8 @@ class WordPress(Channel):
             wanted = {"both": None, "cyrillic": CYRILLIC, "latin": LATIN}[self._scripts]
             posts = [original, derived] if wanted is None else [original] if wanted == content.language else [derived]
         first_alts = posts[0].alt_texts or ()
-        media = tuple(SentMedium(item, alt if item.is_image else None)
+        # An image's alt text as the media library keeps it (library_alt: whitespace folded); a video has none.
+        media = tuple(SentMedium(item, " ".join(alt.split()) if item.is_image else None)
                       for item, alt in zip(content.media, first_alts, strict=True))
         return Outgoing(account=urlsplit(self._base).hostname or self.name, posts=tuple(posts),
                         used=len(posts[0].text), limit=MAX_TEXT, counting="characters", media=media, crop="natural")

@@ -18,6 +18,7 @@ from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransitio
 from publisher.core.models import Post
 from publisher.core.states import PostStatus
 from publisher.posts import approvals, workflow
+from web import previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.labels import POST_STATES
@@ -60,7 +61,9 @@ def _detail_page(post: Post, approve_form: FlaskForm, reject_form: FlaskForm, *,
     return render_template("approvals_detail.html", post=post, diff=approvals.content_diff(db(), post),
                            own=own_post(post), pending=post.status == PostStatus.PENDING_APPROVAL,
                            approve_form=approve_form, reject_form=reject_form, problem=problem,
-                           language_names=LANGUAGE_NAMES), status
+                           language_names=LANGUAGE_NAMES,
+                           **previews.context(previews.saved_previews(post, live=False).channels, post.language,
+                                              "approval")), status
 
 
 def _refusal(post_id: int, exc: Exception, approve_form: FlaskForm, reject_form: FlaskForm) -> Any:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from channels.base import MediaItem
+if TYPE_CHECKING:  # channels.base builds its default Outgoing from here: no import back at run time
+    from channels.base import MediaItem
 
 # How a platform shows images in a feed: "wide" crops to 16:9, "square" to 1:1 (a grid of photos), "natural"
 # keeps the picture's own shape; "files" lists them as attachments; "none" does not carry them at all.

@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from channels import registry
-from publisher.destinations import channel_store
-from tests.factories.people import SYSTEM
 from tests.support.browser import sign_in
+from tests.web.browser.test_compose_browser import x_channel  # noqa: F401 (a fixture: the X channel "x")
 from tests.web.browser.test_pages import ON_SQLITE, backend, check_page
 from tests.web.conftest import PASSWORD
 
 
-@pytest.fixture
-def x_channel(people, session, rt):
-    people.channels["x"] = channel_store.add_channel(session, rt.box, "x", "x",
-                                                     registry.adapter_class("x").example_settings, actor=SYSTEM)
-    session.commit()  # before the browser makes the server write (SQLite's lock)
-    return people.channels["x"]
-
-
 @ON_SQLITE
-def test_the_preview_follows_the_typing(live_server, page, people, x_channel, database_url) -> None:
+@pytest.mark.usefixtures("x_channel")
+def test_the_preview_follows_the_typing(live_server, page, people, database_url) -> None:
     sign_in(page, live_server, "ana", PASSWORD)
     page.goto(live_server("/posts/new"))
     previews = page.locator("#preview-list")
@@ -42,7 +33,8 @@ def test_the_preview_follows_the_typing(live_server, page, people, x_channel, da
 
 
 @ON_SQLITE
-def test_the_preview_button_without_javascript(live_server, browser, people, x_channel, database_url) -> None:
+@pytest.mark.usefixtures("x_channel")
+def test_the_preview_button_without_javascript(live_server, browser, people, database_url) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:

@@ -8,10 +8,10 @@ import html
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from channels import registry
-from publisher.core.models import Post
+from publisher.core.models import Channel, Post
 from tests.factories.office import add_channel
 from tests.web.test_posts_api import submitted_post, upload
 
@@ -137,3 +137,26 @@ def test_the_approver_sees_the_version_to_be_approved_per_channel(api, signed_in
         assert f'<img src="/media/{photo}/preview" alt="Ministar na konferenciji"' in card
     assert "Exactly the version you approve" in page
     assert 'value="preview"' not in page  # nothing to press on the approval page
+
+
+def test_odd_input_gets_a_preview_or_nothing_never_an_error(signed_in, office, session):
+    ana = signed_in("ana")
+    ana.get("/posts/new")
+    x = str(office.channels["X nalog"].id)
+    unreadable = ana.post("/posts/compose/preview", {**form(office), "channels": ["abc", "99999999999999999999", x]})
+    assert unreadable.status_code == 200 and "Choose channels" in unreadable.get_data(as_text=True)
+    unknown = ana.post("/posts/compose/preview", {**form(office), "channels": ["0", "2147483647", x],
+                                                  "media": ["424242"], "alt_424242": "nema"})
+    assert unknown.status_code == 200
+    assert list(previews(unknown.get_data(as_text=True))) == ["X nalog"]  # no such channel or file: left out
+
+
+def test_a_channel_whose_settings_do_not_work_says_so(signed_in, office, session):
+    session.execute(update(Channel).where(Channel.id == office.channels["X nalog"].id).values(
+        config={"timeout": "forever"}))
+    session.commit()
+    ana = signed_in("ana")
+    ana.get("/posts/new")
+    cards = previews(ana.post("/posts/compose/preview", form(office, "X nalog", "portal")).get_data(as_text=True))
+    assert "No preview: the channel's settings do not work" in cards["X nalog"]
+    assert "preview-text" in cards["portal"]

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from channels import registry
-from publisher.core.models import Channel, Post
+from publisher.core.models import Channel, Media, Post, PostApproval
+from publisher.destinations.content import content_hash
 from tests.factories.office import add_channel
 from tests.web.test_posts_api import submitted_post, upload
 
@@ -160,3 +161,24 @@ def test_a_channel_whose_settings_do_not_work_says_so(signed_in, office, session
     cards = previews(ana.post("/posts/compose/preview", form(office, "X nalog", "portal")).get_data(as_text=True))
     assert "No preview: the channel's settings do not work" in cards["X nalog"]
     assert "preview-text" in cards["portal"]
+
+
+def test_the_approval_binds_the_version_the_previews_show(api, signed_in, office, session, rt):
+    photo = upload(api("ana"), alt="Ministar na konferenciji", name="konferencija.png").json["id"]
+    post_id = submitted_post(api, channels=["X nalog"], body=BODY, language="sr-Latn", media=[{"id": photo}])
+    # Behind every service's back: the library's alt text changes, the post's stored hash does not.
+    session.execute(update(Media).where(Media.id == photo).values(alt_text="Ministar na skijanju"))
+    session.commit()
+    marko = signed_in("marko")
+    page = marko.get(f"/approvals/{post_id}").get_data(as_text=True)
+    assert 'alt="Ministar na skijanju"' in previews(page)["X nalog"]
+    bound = re.search(r'name="content_hash" type="hidden" value="([0-9a-f]{64})"', page).group(1)
+    with rt.read_sessions() as reader:
+        post = reader.get(Post, post_id)
+        assert bound == content_hash(post) != post.content_hash  # what is shown, not what was stored
+
+    approved = marko.post(f"/approvals/{post_id}/approve", {"content_hash": bound})
+    assert approved.status_code == 302
+    with rt.read_sessions() as reader:
+        (frozen,) = reader.scalars(select(PostApproval.frozen).where(PostApproval.post_id == post_id))
+    assert [m["alt_text"] for m in frozen["media"]] == ["Ministar na skijanju"]  # exactly what marko saw

@@ -14,11 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 
 from channels.errors import ChannelConfigError, Rejected
+
+if TYPE_CHECKING:
+    from channels.outgoing import Outgoing
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds; no adapter may wait forever
 CONNECT_TIMEOUT = 5.0  # seconds every adapter gives a connection to open; the read timeout is each channel's setting
@@ -246,6 +249,19 @@ class Channel(abc.ABC):
     def validate(self, content: Content) -> list[Problem]:
         """Problems with this content for this channel, checked against `capabilities()`."""
         return check_against_capabilities(self.name, self.capabilities(), content)
+
+    def outgoing(self, content: Content) -> Outgoing:
+        """What the platform gets for this content, as `publish` sends it (channels/outgoing.py): pure, no
+        network. This default is the title, the text and every file with its alt text, as the channels that
+        pass the post on whole (the state portal, the folder) send it; adapters that shape it override."""
+        from channels.outgoing import Outgoing, SentPost, sent_media  # local: outgoing imports this module
+        from channels.textcount import count_text
+
+        caps = self.capabilities()
+        return Outgoing(account=self.name, posts=(SentPost(content.text, content.title, content.language),),
+                        used=count_text(content.text, caps.text_counting), limit=caps.max_text,
+                        counting=caps.text_counting, media=sent_media(content.media, lambda m: m.alt_text),
+                        crop="files")
 
     @abc.abstractmethod
     def publish(self, content: Content, *, key: str) -> Published:

@@ -79,6 +79,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentPost, sent_media
 from channels.registry import register
 from channels.textcount import count_graphemes
 
@@ -218,22 +219,34 @@ class BlueskyChannel(Channel):
 
     # --- sending -------------------------------------------------------------------------------------
 
+    def outgoing(self, content: Content) -> Outgoing:
+        """The post as the PDS gets it: the text with its line ends as "\n", counted in graphemes, each image
+        with its trimmed alt text and shown in its own shape (the record carries the aspect ratio). No card:
+        the record carries no external embed, and links become facets in the text."""
+        text = post_text(content.text)
+        account = self._identifier if self._identifier.startswith("did:") else f"@{self._identifier}"
+        return Outgoing(account=account, posts=(SentPost(text),), used=count_graphemes(text), limit=MAX_GRAPHEMES,
+                        counting="graphemes", media=sent_media(content.media, lambda m: m.alt_text.strip()),
+                        crop="natural")
+
     def publish(self, content: Content, *, key: str) -> Published:
         if not key:
             raise Rejected("the delivery has no key to derive the record key from")
         rkey = record_key(key)
-        text = post_text(content.text)
-        used, size = count_graphemes(text), len(text.encode("utf-8"))
+        out = self.outgoing(content)
+        text = out.posts[0].text
+        used, size = out.used, len(text.encode("utf-8"))
         if used > MAX_GRAPHEMES or size > MAX_TEXT_BYTES:  # validate() says so at submit time; never upload for it
             raise Rejected(f"the text is {used} of {MAX_GRAPHEMES} characters ({size} of {MAX_TEXT_BYTES} bytes)")
-        for item in content.media:
-            if item.content_type not in IMAGE_TYPES:
-                raise Rejected(f"{item.label}: {item.content_type} files cannot be posted to Bluesky")
-        if len(content.media) > MAX_IMAGES:
-            raise Rejected(f"{len(content.media)} images, at most {MAX_IMAGES} allowed")
-        images = [(item, item.read_approved()) for item in content.media]  # before any network call
+        for sent in out.media:
+            if sent.item.content_type not in IMAGE_TYPES:
+                raise Rejected(f"{sent.item.label}: {sent.item.content_type} files cannot be posted to Bluesky")
+        if len(out.media) > MAX_IMAGES:
+            raise Rejected(f"{len(out.media)} images, at most {MAX_IMAGES} allowed")
+        images = [(sent, sent.item.read_approved()) for sent in out.media]  # before any network call
         blobs = []
-        for item, data in images:
+        for sent, data in images:
+            item = sent.item
             try:
                 upload = self._call(lambda c, data=data, item=item: c.com.atproto.repo.upload_blob(
                     data, headers={"Content-Type": item.content_type}))
@@ -241,7 +254,7 @@ class BlueskyChannel(Channel):
                 # An upload no post refers to is deleted by the PDS after a while: nothing was posted.
                 raise translate(exc, doing=f"uploading {item.label}", safe="nothing was posted yet") from None
             blobs.append(models.AppBskyEmbedImages.Image(
-                alt=item.alt_text.strip(), image=upload.blob, aspect_ratio=aspect_ratio(data)))
+                alt=sent.alt_text or "", image=upload.blob, aspect_ratio=aspect_ratio(data)))
         try:
             record = models.AppBskyFeedPost.Record(
                 created_at=_now_iso(),

@@ -51,6 +51,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentPost, sent_media
 from channels.registry import register
 
 DEFAULT_READ_TIMEOUT = 60.0
@@ -179,6 +180,14 @@ class Email(Channel):
                                     {"used": f"{total / MB:.1f}", "limit": self._max_attachments // MB}))
         return problems
 
+    def outgoing(self, content: Content) -> Outgoing:
+        """The message as the press list gets it: the title as the subject on one line, the text with its
+        line ends as "\n", the files as attachments (a mail client shows no alt text)."""
+        caps = self.capabilities()
+        post = SentPost(_lines(content.text), " ".join(content.title.split()), content.language)
+        return Outgoing(account=self._sender.addr_spec, posts=(post,), used=len(content.text), limit=caps.max_text,
+                        counting="characters", media=sent_media(content.media, lambda m: None), crop="files")
+
     def message_id(self, key: str) -> str:
         return f"<{key}@{self._sender.domain.lower()}>"
 
@@ -190,8 +199,9 @@ class Email(Channel):
             raise Rejected("; ".join(p.message for p in refused))
         if not content.title.strip():
             raise Rejected("a title is required (it is the subject line)")
-        attachments = [_attachment(item) for item in content.media]
-        message = build_message(content, attachments, message_id=self.message_id(key), sender=self._sender,
+        out = self.outgoing(content)
+        attachments = [_attachment(sent.item) for sent in out.media]
+        message = build_message(out.posts[0], attachments, message_id=self.message_id(key), sender=self._sender,
                                 reply_to=self._reply_to, now=datetime.now(UTC))
         data = message.as_bytes(policy=POLICY)
         not_delivered = self._transmit(data)
@@ -389,7 +399,7 @@ class _SMTPS(smtplib.SMTP_SSL):
 
 
 def build_message(
-    content: Content,
+    post: SentPost,
     attachments: list[tuple[MediaItem, bytes]],
     *,
     message_id: str,
@@ -397,8 +407,10 @@ def build_message(
     reply_to: Address | None,
     now: datetime,
 ) -> EmailMessage:
-    text = _lines(content.text)
-    subject = " ".join(content.title.split())  # a line break in a header would end it
+    """The message for one post as `Email.outgoing` shaped it (subject on one line, line ends as "\n")."""
+    text = post.text
+    subject = post.title or ""  # a line break in a header would end it: outgoing folded it
+    language = post.language or ""
     msg = EmailMessage(policy=POLICY)
     msg["Subject"] = subject
     msg["From"] = sender
@@ -408,12 +420,12 @@ def build_message(
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = message_id
     msg.set_content(text, subtype="plain", charset="utf-8")
-    msg.add_alternative(html_body(text, title=subject, language=content.language), subtype="html", charset="utf-8")
+    msg.add_alternative(html_body(text, title=subject, language=language), subtype="html", charset="utf-8")
     for item, data in attachments:
         maintype, _, subtype = item.content_type.partition("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=_filename(item))
     # Last: set_content and add_* clear or move the Content-* headers of the message they change.
-    msg["Content-Language"] = content.language
+    msg["Content-Language"] = language
     return msg
 
 

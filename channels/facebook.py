@@ -45,7 +45,6 @@ from channels.base import (
     Content,
     Health,
     HttpWire,
-    MediaItem,
     Problem,
     Published,
     SdkSession,
@@ -62,6 +61,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentMedium, SentPost, first_link, sent_media
 from channels.registry import register
 
 GRAPH_URL = facebook.FACEBOOK_GRAPH_URL  # "https://graph.facebook.com/"
@@ -181,19 +181,34 @@ class FacebookPage(Channel):
 
     # --- publish ------------------------------------------------------------------------------------
 
-    def publish(self, content: Content, *, key: str) -> Published:
+    def outgoing(self, content: Content) -> Outgoing:
+        """The post as the page gets it: the text whole, photos with their alt texts (or one video under the
+        post's title), several photos shown as a grid of squares. Facebook makes a card from the first link
+        of a post without media."""
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
+        media = sent_media([*images, *videos], lambda m: m.alt_text if m.is_image else None)
+        title = content.title or None if videos else None  # only a video carries a title
+        return Outgoing(account=self.name, posts=(SentPost(content.text, title),), used=len(content.text),
+                        limit=MAX_TEXT, counting="characters", media=media,
+                        crop="square" if len(images) > 1 else "natural",
+                        card_url=first_link(content.text) if not media else None)
+
+    def publish(self, content: Content, *, key: str) -> Published:
+        out = self.outgoing(content)
+        images = [m for m in out.media if m.item.is_image]
+        videos = [m for m in out.media if m.item.is_video]
         if len(images) > MAX_PHOTOS or len(videos) > 1 or (images and videos):
             raise Rejected("a Facebook post takes up to 10 photos or one video")
         # Every file is checked against its approved checksum before anything leaves this server.
-        files = [(item, item.read_approved()) for item in (*images, *videos)]
+        files = [(sent, sent.item.read_approved()) for sent in (*images, *videos)]
+        post = out.posts[0]
         if videos:
-            return self._post_video(content, *files[0])
+            return self._post_video(post, *files[0])
         if len(images) == 1:
-            return self._post_photo(content.text, *files[0])
-        media_fbids = [self._upload_unpublished(item, data) for item, data in files]
-        return self._post_feed(content.text, media_fbids)
+            return self._post_photo(post.text, *files[0])
+        media_fbids = [self._upload_unpublished(sent, data) for sent, data in files]
+        return self._post_feed(post.text, media_fbids)
 
     def _post_feed(self, text: str, media_fbids: list[str]) -> Published:
         args: dict[str, str] = {"message": text} if text else {}
@@ -203,16 +218,18 @@ class FacebookPage(Channel):
         body = self._sdk(PUBLISH, lambda graph: graph.put_object(self._page_id, "feed", **args))
         return self._published_post(body.get("id"))
 
-    def _post_photo(self, text: str, item: MediaItem, data: bytes) -> Published:
+    def _post_photo(self, text: str, sent: SentMedium, data: bytes) -> Published:
+        item = sent.item
         args = {"caption": text} if text else {}
-        args["alt_text_custom"] = item.alt_text
+        args["alt_text_custom"] = sent.alt_text or ""
         args.update(self._proof())
         body = self._sdk(PUBLISH, lambda graph: graph.put_photo(
             image=(item.safe_filename, data, item.content_type), album_path=f"{self._page_id}/photos", **args))
         return self._published_post(body.get("post_id") or body.get("id"))
 
-    def _upload_unpublished(self, item: MediaItem, data: bytes) -> str:
-        args = {"published": "false", "alt_text_custom": item.alt_text, **self._proof()}
+    def _upload_unpublished(self, sent: SentMedium, data: bytes) -> str:
+        item = sent.item
+        args = {"published": "false", "alt_text_custom": sent.alt_text or "", **self._proof()}
         body = self._sdk(UPLOAD, lambda graph: graph.put_photo(
             image=(item.safe_filename, data, item.content_type), album_path=f"{self._page_id}/photos", **args))
         fbid = body.get("id")
@@ -220,8 +237,9 @@ class FacebookPage(Channel):
             raise Retryable("Facebook's answer to a photo upload carried no photo id; nothing was published")
         return str(fbid)
 
-    def _post_video(self, content: Content, item: MediaItem, data: bytes) -> Published:
-        form = {"title": content.title, "description": content.text} if content.title else {"description": content.text}
+    def _post_video(self, post: SentPost, sent: SentMedium, data: bytes) -> Published:
+        item = sent.item
+        form = {"title": post.title, "description": post.text} if post.title else {"description": post.text}
         form = {**form, "access_token": self.credentials["page_access_token"], **self._proof()}
         url = f"{VIDEO_HOST}{self._version}/{self._page_id}/videos"
         try:

@@ -11,12 +11,14 @@ accepted, so that a post with photos can go to every channel at once, but the fe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from urllib.parse import quote, urlsplit
 
 from channels.adapter_kit import ATTACHMENT_TYPES
 from channels.base import Capabilities, Channel, ConfigField, Content, Health, Problem, Published
 from channels.errors import ChannelConfigError, Rejected
+from channels.outgoing import Outgoing
 from channels.registry import register
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
@@ -93,6 +95,10 @@ class Feed(Channel):
             problems.append(Problem(self.name, "the text is empty (the feed shows text only)", "body",
                                     "text_needed_beside_media"))
         return problems
+
+    def outgoing(self, content: Content) -> Outgoing:
+        """The entry as readers get it: the title and the text; the files are accepted but not carried."""
+        return dataclasses.replace(super().outgoing(content), crop="none")
 
     def publish(self, content: Content, *, key: str) -> Published:
         if not key or not key.isprintable():

@@ -68,6 +68,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentMedium, SentPost, sent_media
 from channels.registry import register
 from channels.textcount import count_graphemes
 
@@ -250,19 +251,32 @@ class MastodonChannel(Channel):
 
     # --- sending -------------------------------------------------------------------------------------
 
+    def outgoing(self, content: Content) -> Outgoing:
+        """The status as the instance gets it: the text whole, every file with its trimmed description.
+        Counted with the limits known without asking the instance (a preview never waits for it). Mastodon
+        makes a card from the first link of a status without media."""
+        limits = self._limits or DEFAULT_LIMITS
+        media = sent_media(content.media, lambda m: m.alt_text.strip() or None)
+        link = url_regex.search(content.text)
+        return Outgoing(account=urlsplit(self._base_url).hostname or self.name, posts=(SentPost(content.text),),
+                        used=status_length(content.text, url_characters=limits.url_characters),
+                        limit=limits.max_characters, counting="graphemes", media=media, crop="wide",
+                        card_url=link.group(3) if link and not media else None)
+
     def publish(self, content: Content, *, key: str) -> Published:
         if not _KEY.fullmatch(key):
             raise Rejected("the delivery key cannot be sent as an Idempotency-Key (visible ASCII, 1–200 characters)")
-        media = [(item, item.read_approved()) for item in content.media]  # before any network call
+        out = self.outgoing(content)
+        media = [(sent, sent.item.read_approved()) for sent in out.media]  # before any network call
         api = self._client()
-        uploaded = [(item, self._upload(api, n, item, data)) for n, (item, data) in enumerate(media, start=1)]
+        uploaded = [(sent.item, self._upload(api, n, sent, data)) for n, (sent, data) in enumerate(media, start=1)]
         deadline = time.monotonic() + self._media_wait  # one bound for the whole post; processing runs in parallel
         media_ids = [self._processed(api, item, attachment, deadline) for item, attachment in uploaded]
         try:
             # Safe to resend for about an hour: Mastodon answers a repeated Idempotency-Key with the status it
             # already made instead of a second one, so every failure below may be retried with the same key.
             status = api.status_post(
-                content.text,
+                out.posts[0].text,
                 media_ids=media_ids or None,
                 visibility=self._visibility,
                 language=self._language(content),
@@ -272,13 +286,14 @@ class MastodonChannel(Channel):
             raise translate(exc, api, doing="posting") from None
         return _published(status)
 
-    def _upload(self, api: Mastodon, n: int, item: MediaItem, data: bytes) -> Any:
+    def _upload(self, api: Mastodon, n: int, sent: SentMedium, data: bytes) -> Any:
+        item = sent.item
         extension = mimetypes.guess_extension(item.content_type) or ""
         try:
             return api.media_post(
                 data,
                 mime_type=item.content_type,
-                description=item.alt_text.strip() or None,
+                description=sent.alt_text,
                 file_name=f"media{n}{extension}",  # Mastodon ignores it; an ASCII name keeps the part simple
             )
         except MastodonError as exc:

@@ -57,6 +57,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentPost, first_link, sent_media
 from channels.registry import register
 
 API_BASE = "https://api.telegram.org"
@@ -159,12 +160,24 @@ class Telegram(Channel):
         problems = super().validate(content)
         return problems + _telegram_problems(self.name, content)
 
+    def outgoing(self, content: Content) -> Outgoing:
+        """The message as the channel gets it: the text whole, as a caption (1,024 characters) when media go
+        with it; no alt text (the Bot API has none). Telegram shows a preview card of the first link of a
+        message without media."""
+        caption = bool(content.media)
+        text = content.text if not caption or content.text.strip() else ""
+        return Outgoing(account=self._chat, posts=(SentPost(text),), used=len(content.text),
+                        limit=MAX_CAPTION if caption else MAX_TEXT, counting="characters",
+                        media=sent_media(content.media, lambda m: None), crop="natural",
+                        card_url=None if caption else first_link(text), caption=caption)
+
     def publish(self, content: Content, *, key: str) -> Published:
         refused = _telegram_problems(self.name, content)
         if refused:
             raise Rejected("; ".join(p.message for p in refused))
-        uploads = [_upload(n, item) for n, item in enumerate(content.media)]
-        text = content.text
+        out = self.outgoing(content)
+        uploads = [_upload(n, sent.item) for n, sent in enumerate(out.media)]
+        text = out.posts[0].text
         if not uploads:
             result = self._call("sendMessage", json={"chat_id": self._chat, "text": text}, sending=True)
         elif len(uploads) == 1:

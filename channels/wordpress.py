@@ -62,6 +62,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentMedium, SentPost
 from channels.registry import register
 
 VALIDATE_TIMEOUT = 10.0  # validate() runs while an officer waits for the submit to finish
@@ -329,21 +330,32 @@ class WordPress(Channel):
 
     # --- the steps of a publish -----------------------------------------------------------------------
 
-    def _plans(self, content: Content, key: str) -> list[_PostPlan]:
-        slug = post_slug(key)
-        alts = tuple(m.alt_text for m in content.media)
-        original = _PostPlan(slug, content.language, content.title, content.text, alts)
+    def outgoing(self, content: Content) -> Outgoing:
+        """The posts as the site gets them: one, or for Serbian with `scripts` "both" the post and its twin in
+        the other script (the first is what `find` looks for); each with its title and its script's alt texts.
+        The first image is the featured one, shown in its own shape; the site makes no card."""
+        original = SentPost(content.text, content.title, content.language, tuple(m.alt_text for m in content.media))
+        posts = [original]
         twin = content.other_script
-        if content.language not in (CYRILLIC, LATIN) or twin is None or twin.language not in TWIN_SUFFIX:
-            return [original]
-        derived = _PostPlan(slug + TWIN_SUFFIX[twin.language], twin.language, twin.title, twin.text, twin.alt_texts)
-        wanted = {"both": None, "cyrillic": CYRILLIC, "latin": LATIN}[self._scripts]
-        if wanted is None:
-            return [original, derived]
-        if wanted == content.language:
-            return [original]
-        # One post, in the other script, under the plain slug: find(key) looks for that one.
-        return [dataclasses.replace(derived, slug=slug)]
+        if content.language in (CYRILLIC, LATIN) and twin is not None and twin.language in TWIN_SUFFIX:
+            derived = SentPost(twin.text, twin.title, twin.language, twin.alt_texts)
+            wanted = {"both": None, "cyrillic": CYRILLIC, "latin": LATIN}[self._scripts]
+            posts = [original, derived] if wanted is None else [original] if wanted == content.language else [derived]
+        first_alts = posts[0].alt_texts or ()
+        # An image's alt text as the media library keeps it (library_alt: whitespace folded); a video has none.
+        media = tuple(SentMedium(item, " ".join(alt.split()) if item.is_image else None)
+                      for item, alt in zip(content.media, first_alts, strict=True))
+        return Outgoing(account=urlsplit(self._base).hostname or self.name, posts=tuple(posts),
+                        used=len(posts[0].text), limit=MAX_TEXT, counting="characters", media=media, crop="natural")
+
+    def _plans(self, content: Content, key: str) -> list[_PostPlan]:
+        """The posts of `outgoing` with their slugs: the first under the plain slug (what find(key) looks for),
+        a twin under the plain slug and its script's suffix."""
+        slug = post_slug(key)
+        posts = self.outgoing(content).posts
+        return [_PostPlan(slug if n == 0 else slug + TWIN_SUFFIX[post.language or ""], post.language or "",
+                          post.title or "", post.text, post.alt_texts or ())
+                for n, post in enumerate(posts)]
 
     def _lookup(self, slugs: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Our posts by slug (the oldest when a slug is on several drafts), in every status but trash."""

@@ -29,6 +29,7 @@ import hashlib
 import json
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -66,8 +67,9 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.outgoing import Outgoing, SentPost, sent_media
 from channels.registry import register
-from channels.x_text import MAX_WEIGHTED_LENGTH, weighted_length
+from channels.x_text import MAX_WEIGHTED_LENGTH, url_spans, weighted_length
 
 API_HOST = "https://api.twitter.com"  # what tweepy 4.17 sends /2/tweets and /2/users/me to
 TWEETS_URL = API_HOST + "/2/tweets"
@@ -171,29 +173,43 @@ class X(Channel):
 
     # --- publish ------------------------------------------------------------------------------------
 
-    def publish(self, content: Content, *, key: str) -> Published:
+    def outgoing(self, content: Content) -> Outgoing:
+        """The post as X gets it: the text whole (X counts it weighted, links as 23), images before a video,
+        each image's alt text when it has one (a video takes none); X draws a card from the last link of a
+        post without media."""
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
+        media = sent_media([*images, *videos], lambda m: m.alt_text if m.is_image and m.alt_text.strip() else None)
+        normal = unicodedata.normalize("NFC", content.text)  # what X counts and links in
+        links = url_spans(normal)
+        card = normal[links[-1][0]:links[-1][1]] if links and not media else None
+        return Outgoing(account=self.name, posts=(SentPost(content.text),), used=weighted_length(content.text),
+                        limit=MAX_WEIGHTED_LENGTH, counting="x-weighted", media=media, crop="wide", card_url=card)
+
+    def publish(self, content: Content, *, key: str) -> Published:
+        out = self.outgoing(content)
+        images = [m for m in out.media if m.item.is_image]
+        videos = [m for m in out.media if m.item.is_video]
         if len(images) > MAX_IMAGES or len(videos) > 1 or (images and videos):
             raise Rejected("X takes up to 4 images or one video per post")
         # Every file is checked against its approved checksum before anything leaves this server.
-        image_bytes = [item.read_approved() for item in images]
-        for item in videos:
-            _check_approved_stream(item)
+        image_bytes = [sent.item.read_approved() for sent in images]
+        for sent in videos:
+            _check_approved_stream(sent.item)
 
         media_ids: list[str] = []
-        for item, data in zip(images, image_bytes, strict=True):
-            media_id = self._upload_image(item, data)
-            if item.alt_text.strip():
-                self._set_alt_text(media_id, item.alt_text)
+        for sent, data in zip(images, image_bytes, strict=True):
+            media_id = self._upload_image(sent.item, data)
+            if sent.alt_text:
+                self._set_alt_text(media_id, sent.alt_text)
             media_ids.append(media_id)
-        for item in videos:
-            media_ids.append(self._upload_video(item))
+        for sent in videos:
+            media_ids.append(self._upload_video(sent.item))
 
+        text = out.posts[0].text
         body = self._tweepy(
             TWEET,
-            lambda client: client.create_tweet(text=content.text or None, media_ids=media_ids or None,
-                                               user_auth=True),
+            lambda client: client.create_tweet(text=text or None, media_ids=media_ids or None, user_auth=True),
         )
         return tweet_published(body)
 

@@ -18,6 +18,7 @@ from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransitio
 from publisher.core.models import Post
 from publisher.core.states import PostStatus
 from publisher.posts import approvals, workflow
+from web import previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.labels import POST_STATES
@@ -56,11 +57,16 @@ def own_post(post: Post) -> bool:
 
 def _detail_page(post: Post, approve_form: FlaskForm, reject_form: FlaskForm, *, status: int = 200,
                  problem: str | None = None) -> Any:
-    approve_form.content_hash.data = post.content_hash  # always the version shown on this page
+    pending = post.status == PostStatus.PENDING_APPROVAL
+    shown = previews.saved_previews(post, live=False)
+    # Always the version shown on this page: for a waiting post the hash of the very version its previews show
+    # (what workflow.approve freezes), so an approval goes out exactly as the approver saw it.
+    approve_form.content_hash.data = shown.content_hash if pending else post.content_hash
     return render_template("approvals_detail.html", post=post, diff=approvals.content_diff(db(), post),
-                           own=own_post(post), pending=post.status == PostStatus.PENDING_APPROVAL,
+                           own=own_post(post), pending=pending,
                            approve_form=approve_form, reject_form=reject_form, problem=problem,
-                           language_names=LANGUAGE_NAMES), status
+                           language_names=LANGUAGE_NAMES,
+                           **previews.context(shown.channels, post.language, "approval")), status
 
 
 def _refusal(post_id: int, exc: Exception, approve_form: FlaskForm, reject_form: FlaskForm) -> Any:

@@ -53,14 +53,14 @@ from publisher.posts.compose import (
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_local
 from publisher.publishing import channel_health
 from publisher.text import translit
-from web import labels
+from web import labels, previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("compose", __name__)
 
 EDITABLE = frozenset({PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.SCHEDULED, PostStatus.REJECTED})
-ACTIONS = ("save", "submit", "check", "to-cyrl", "to-latn")
+ACTIONS = ("save", "submit", "check", "preview", "to-cyrl", "to-latn")
 WHEN_APPROVED, WHEN_AT = "approved", "at"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # ASCII: "\d" also takes "٣"
 _TIME = re.compile(r"\d{2}:\d{2}", re.ASCII)
@@ -254,8 +254,17 @@ def _page(post: Post | None, page: Page | None = None, status: int = 200,
         language_names=[(code, LANGUAGE_NAMES[code]) for code in workflow.LANGUAGES],
         dst_options=page.dst_options(), accepted=ACCEPTED_DESCRIPTION,
         approver=current_user.may("posts", "approve"), EDITABLE=EDITABLE, channel_warnings=_channel_warnings(),
-        script_warning=script_warning(page),
+        script_warning=script_warning(page), **_preview_context(page, post),
     ), status
+
+
+def _preview_context(page: Page, post: Post | None) -> dict[str, Any]:
+    """The preview per channel: of the form as sent, else of the saved post as it is now (templates/_preview.html)."""
+    if request.method == "POST":
+        found = previews.draft_previews(page.draft())
+    else:
+        found = previews.saved_previews(post, live=True).channels if post else []
+    return previews.context(found, page.form.language.data, "compose")
 
 
 def _channel_warnings() -> dict[int, str]:
@@ -293,7 +302,7 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
     valid = form.validate()
     _check_form(page)
     valid = valid and not _has_errors(form)
-    if action == "check":
+    if action in ("check", "preview"):
         return _page(post, page)
     if not valid:
         return _page(post, page, 422)
@@ -619,3 +628,15 @@ def check() -> tuple[Response, int]:
     checks = check_draft(db(), runtime(), page.draft())
     return jsonify({"channels": [_check_view(c, page) for c in checks], "script_warning": script_warning(page),
                     "no_channel": not checks, "message": gettext("Choose at least one channel.")}), 200
+
+
+@bp.post("/posts/compose/preview")
+@login_required
+def preview() -> tuple[str | Response, int]:
+    """For preview.js: the previews of the form as it is, as the HTML the page shows them in; saves nothing."""
+    if not current_user.may("posts", "write"):
+        return jsonify({"error": gettext("You may not do this")}), 403
+    page = Page(None)
+    found = previews.draft_previews(page.draft())
+    return render_template("_preview.html", preview_fragment=True,
+                           **previews.context(found, page.form.language.data, "compose")), 200

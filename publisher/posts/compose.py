@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels import registry
-from channels.base import Capabilities, Problem
+from channels.base import Capabilities, Content, Problem
 from channels.errors import ChannelConfigError
 from channels.textcount import count_text
 from publisher.core.models import Channel, Media
@@ -71,14 +71,8 @@ def check_draft(session: Session, rt: Runtime, draft: Draft, *, validate: bool =
 
     `validate=False` counts only: for a save that goes on to workflow.submit, which validates itself (its
     problems then come back through `with_problems`)."""
-    media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_([i for i, _ in draft.media])))}
-    rows = [MediaRow(media[i].sha256, media[i].extension, media[i].content_type, media[i].size, alt,
-                     media[i].original_name) for i, alt in draft.media if i in media]
-    channels = session.scalars(select(Channel).where(Channel.id.in_(draft.channel_ids)).order_by(Channel.name))
     checks = []
-    for channel in channels:
-        content = build_content(0, draft.title, draft.body, draft.language, dict(draft.variants), None, rows,
-                                channel.name, rt.settings.media_dir)
+    for channel, content in draft_contents(session, rt, draft):
         if validate:
             caps, problems = publishable.channel_problems(channel, rt, content)
         else:
@@ -87,6 +81,16 @@ def check_draft(session: Session, rt: Runtime, draft: Draft, *, validate: bool =
         checks.append(ChannelCheck(channel, _kind_label(channel.kind), caps.text_counting, used, caps.max_text,
                                    channel.name in draft.variants, tuple(problems)))
     return checks
+
+
+def draft_contents(session: Session, rt: Runtime, draft: Draft) -> list[tuple[Channel, Content]]:
+    """What each chosen channel would receive for the draft, by channel name: the Content its adapter gets."""
+    media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_([i for i, _ in draft.media])))}
+    rows = [MediaRow(media[i].sha256, media[i].extension, media[i].content_type, media[i].size, alt,
+                     media[i].original_name) for i, alt in draft.media if i in media]
+    channels = session.scalars(select(Channel).where(Channel.id.in_(draft.channel_ids)).order_by(Channel.name))
+    return [(channel, build_content(0, draft.title, draft.body, draft.language, dict(draft.variants), None, rows,
+                                    channel.name, rt.settings.media_dir)) for channel in channels]
 
 
 def with_problems(checks: list[ChannelCheck], problems: list[Problem]) -> list[ChannelCheck]:

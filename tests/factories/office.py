@@ -22,6 +22,7 @@ class Office:
     users: dict[str, User] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     channels: dict[str, Channel] = field(default_factory=dict)
+    runtime: Runtime | None = None  # for data that needs the credential box (a browser page's prepare)
 
     def actor(self, name: str) -> Actor:
         return actor_for(self.users[name])
@@ -29,7 +30,7 @@ class Office:
 
 def make_office(session: Session, rt: Runtime, portal_url: str = "http://127.0.0.1:9/hook") -> Office:
     """PEOPLE with a token each; "portal" (a state portal at `portal_url`) and "archive" (a folder)."""
-    office = Office()
+    office = Office(runtime=rt)
     for name, roles in PEOPLE.items():
         user = make_user(session, name, roles)
         office.users[name] = user

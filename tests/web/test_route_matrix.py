@@ -49,6 +49,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("compose.update", "POST"): OFFICER,
     ("compose.check", "POST"): OFFICER,
     ("compose.transliterate", "POST"): OFFICER,
+    ("compose.preview", "POST"): OFFICER,
     ("approvals.index", "GET"): APPROVER,
     ("approvals.detail", "GET"): APPROVER,
     ("approvals.approve", "POST"): APPROVER,

@@ -32,6 +32,7 @@ from tests.support.browser import (
 )
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.posts import approval_queue, planned_week
+from tests.web.browser.preview_data import on_every_network
 from tests.web.conftest import PASSWORD
 from tests.web.history_data import history_mix
 
@@ -81,6 +82,9 @@ PAGES = [
     DashboardPage("approval-own-olga", "/approvals/3", "olga", prepare=approval_queue),  # four eyes: refused
     # the images with their alt texts (one flagged: none); every page is checked in the four languages
     DashboardPage("approval-media-marko", "/approvals/1", "marko", prepare=approval_with_media("sr-Latn")),
+    # the preview per channel on every network: a text over X's limit, photos cropped; links made cards
+    DashboardPage("compose-preview-ana", "/posts/1/edit", "ana", prepare=on_every_network),
+    DashboardPage("approval-preview-marko", "/approvals/2", "marko", prepare=on_every_network),
     DashboardPage("calendar-ana", "/calendar?week=2031-06-16", "ana", prepare=planned_week),
     DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",
                   prepare=planned_week),

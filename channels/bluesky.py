@@ -294,10 +294,10 @@ class BlueskyChannel(Channel):
         except SDK_ERRORS as exc:
             error = translate(exc, doing="checking the session", safe="")
             if isinstance(error, AuthExpired):
-                return Health(ok=False, message=f"credentials refused: {error.message}")
-            return Health(ok=False, message=error.message)
+                return Health.refusal(f"credentials refused: {error.message}")
+            return Health.from_error(error)
         if getattr(info, "active", None) is False:
-            return Health(ok=False, message=f"the account is {getattr(info, 'status', None) or 'deactivated'}")
+            return Health.refusal(f"the account is {getattr(info, 'status', None) or 'deactivated'}")
         return Health(ok=True, message=f"signed in as @{info.handle}")
 
     # --- the session ---------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def classify(kind: str, error_kind: str | None, message: str) -> Explanation:
         return Explanation("no_permission")
     if status == 401 or error_kind == "auth" or "refused the login" in low or "refused the credentials" in low:
         return Explanation("login_refused")
-    if "186" in x_codes or "too long" in low or "shorter" in low:
+    if "186" in x_codes or "too long" in low or "shorter" in low or "character limit" in low:
         return Explanation("too_long")
     if "324" in x_codes or (kind == "x" and "media" in low):
         return Explanation("media_refused")

@@ -48,10 +48,10 @@ SENTENCES = {
                        "again."),
     "rate_limited_seconds": _l("%(platform)s asked us to wait %(seconds)s seconds before sending again. The post "
                                "goes out by itself then."),
-    "platform_failed": _l("%(platform)s had a failure of its own. Publisher tries again by itself."),
-    "unreachable": _l("%(platform)s could not be reached. Publisher tries again by itself."),
+    "platform_failed": _l("%(platform)s had a failure of its own. It is tried again automatically."),
+    "unreachable": _l("%(platform)s could not be reached. It is tried again automatically."),
     "outcome_unknown": _l("Nobody knows whether the post went out: the connection ended before the platform "
-                          "answered. Publisher asks it; if it cannot tell, look at the account and say whether it "
+                          "answered. It is asked again; if it cannot tell, look at the account and say whether it "
                           "went out."),
     "stale": _l("The post was due too long ago to send it without asking. Decide whether it should still go "
                 "out."),

@@ -221,4 +221,4 @@ def test_other_outcomes(kind, error_kind, message, code):
 
 def test_the_mail_server_is_named_in_words(english):
     assert platform_errors.explain("email", "retryable", "127.0.0.1:25 refused the connection at CONNECT") == (
-        "The mail server could not be reached. Publisher tries again by itself.")
+        "The mail server could not be reached. It is tried again automatically.")

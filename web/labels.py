@@ -108,6 +108,7 @@ AUDIT_ACTIONS = {
     "auth.sign_out": _l("signed out"),
     "channel.add": _l("channel added"),
     "channel.check": _l("channel checked"),
+    "channel.credentials": _l("channel's credentials checked: the outcome changed"),
     "channel.disable": _l("channel switched off"),
     "channel.edit": _l("channel settings changed"),
     "channel.enable": _l("channel switched on"),

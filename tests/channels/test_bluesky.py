@@ -540,7 +540,9 @@ def test_what_cannot_be_posted_is_refused_before_anything_is_sent(xrpc, changes,
 
 
 @pytest.mark.parametrize(("reply", "outcome", "message"), [
-    (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": True}), "ok", f"signed in as @{HANDLE}"),
+    (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": True}), "ok",
+     f"signed in as @{HANDLE}; the session runs until {datetime.fromtimestamp(time.time() + 60 * 86400, UTC):%Y-%m-%d}"
+     " and is renewed with the app password"),
     (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": False, "status": "takendown"}), "refused",
      "the account is takendown"),
     (xrpc_error(403, "AccountTakedown", "Account has been taken down"), "refused",
@@ -553,7 +555,7 @@ def test_check(xrpc, signed_in, reply, outcome, message):
 
     health = adapter().check()
 
-    assert (health.outcome, health.message) == (outcome, message)
+    assert (health.outcome, health.message, health.expires_at) == (outcome, message, None)
     assert get_session.calls[0].request.headers["authorization"] == f"Bearer {ACCESS}"
 
 

@@ -7,6 +7,7 @@ copied database file alone reveals no channel token).
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -165,6 +166,8 @@ def _number(env: dict[str, str], name: str, default: float, minimum: float) -> f
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value):  # float() reads "nan" and "inf", which no duration or count can be
+        raise ConfigError(f"{name}={raw!r} is not a number")
     if value < minimum:
         raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value

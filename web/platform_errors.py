@@ -25,15 +25,15 @@ PLATFORMS = {
 
 SENTENCES = {
     "token_revoked": _l("%(platform)s refused the login: the access token was revoked or is no longer valid. "
-                        "Enter new credentials in the channel's settings, then resume the channel."),
+                        "Enter new credentials in the channel's settings, then resume the channel if it is paused."),
     "token_expired": _l("%(platform)s refused the login: the access token has expired. Make a new one, enter it "
-                        "in the channel's settings, then resume the channel."),
+                        "in the channel's settings, then resume the channel if it is paused."),
     "password_changed": _l("%(platform)s refused the login: the password of the account that made the token was "
                            "changed. Make a new token and enter it in the channel's settings."),
     "login_refused": _l("%(platform)s refused the login. Check the credentials in the channel's settings, then "
-                        "resume the channel."),
+                        "resume the channel if it is paused."),
     "no_permission": _l("%(platform)s does not let this account post there. Give the account the right to post, "
-                        "then resume the channel."),
+                        "then resume the channel if it is paused."),
     "blocked": _l("%(platform)s has blocked the account from posting for a while, as it considers the activity "
                   "abusive. Wait, look at the account's notifications there, then send again."),
     "duplicate": _l("%(platform)s says the same text was already posted: it probably went out. Look at the account "

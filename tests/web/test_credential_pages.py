@@ -19,7 +19,7 @@ from tests.web.page_helpers import at_home
 EXPIRED = ("Facebook refused the page token (code 190, subcode 463): Error validating access token: Session has "
            "expired; generate a new page access token")
 SENTENCE = ("refused the login: the access token has expired. Make a new one, enter it in the channel's settings, "
-            "then resume the channel.")
+            "then resume the channel if it is paused.")
 
 
 @pytest.fixture

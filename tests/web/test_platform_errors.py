@@ -76,10 +76,10 @@ def mocked():
 
 @pytest.mark.parametrize(("status", "body", "code", "sentence"), [
     (401, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}, "login_refused",
-     "X refused the login. Check the credentials in the channel's settings, then resume the channel."),
+     "X refused the login. Check the credentials in the channel's settings, then resume the channel if it is paused."),
     (401, {"errors": [{"code": 89, "message": "Invalid or expired token."}]}, "token_revoked",
      "X refused the login: the access token was revoked or is no longer valid. Enter new credentials in the "
-     "channel's settings, then resume the channel."),
+     "channel's settings, then resume the channel if it is paused."),
     (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "type": "about:blank",
            "title": "Forbidden", "status": 403}, "duplicate",
      "X says the same text was already posted: it probably went out. Look at the account before sending it again."),
@@ -131,7 +131,7 @@ def test_facebook_expired_token_in_words(english):
                "expired; generate a new page access token")
     assert platform_errors.explain("facebook", "auth", message) == (
         "Facebook refused the login: the access token has expired. Make a new one, enter it in the channel's "
-        "settings, then resume the channel.")
+        "settings, then resume the channel if it is paused.")
 
 
 # --- Mastodon --------------------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_bluesky_token_errors_as_the_adapter_writes_them(message, code):
 @pytest.mark.parametrize(("script", "code", "sentence"), [
     ("401", "token_revoked", None),
     ("403", "no_permission", "Telegram does not let this account post there. Give the account the right to post, "
-                             "then resume the channel."),
+                             "then resume the channel if it is paused."),
     ("429", "rate_limited_seconds", "Telegram asked us to wait 7 seconds before sending again. The post goes out by "
                                     "itself then."),
 ])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from channels.base import Health
 from publisher.core.actor import Actor
-from publisher.core.models import Delivery
+from publisher.core.models import Alert, ChannelCheck, Delivery
 from publisher.publishing import credential_checks
 from tests.web.page_helpers import at_home
 
@@ -102,3 +102,24 @@ def test_serbian_readers_get_the_sentence_in_serbian(signed_in, people, session,
     checked(session, rt, people.channels["portal"], Health.refusal(EXPIRED))
     html = page(signed_in("admin"), "/admin/channels")
     assert "Original message" not in html and SENTENCE not in html
+
+
+def test_check_now_keeps_the_outcome_and_alerts_like_the_periodic_check(signed_in, people, english, session, rt,
+                                                                        portal):
+    english("admin")
+    channel = people.channels["portal"]
+    admin = signed_in("admin")
+    admin.post(f"/admin/channels/{channel.id}", {"setting_url": portal.url, "setting_health_url": portal.health_url})
+    portal.script(["401"])
+
+    assert admin.post(f"/admin/channels/{channel.id}/check").status_code == 302
+
+    html = page(admin, "/admin/channels")
+    assert "credentials refused on" in html and "by admin" in html
+    with rt.read_sessions() as s:
+        assert s.scalar(select(ChannelCheck.outcome).where(ChannelCheck.channel_id == channel.id)) == "refused"
+        assert s.scalar(select(Alert.kind).where(Alert.resolved_at.is_(None))) == "credentials_refused"
+
+    assert admin.post(f"/admin/channels/{channel.id}/check").status_code == 302  # the portal answers 200 now
+    with rt.read_sessions() as s:
+        assert s.scalar(select(Alert.kind).where(Alert.resolved_at.is_(None))) is None

@@ -123,3 +123,11 @@ def test_check_now_keeps_the_outcome_and_alerts_like_the_periodic_check(signed_i
     assert admin.post(f"/admin/channels/{channel.id}/check").status_code == 302  # the portal answers 200 now
     with rt.read_sessions() as s:
         assert s.scalar(select(Alert.kind).where(Alert.resolved_at.is_(None))) is None
+
+
+def test_the_api_lists_each_channels_last_check(api, people, session, rt):
+    checked(session, rt, people.channels["portal"], Health.refusal(EXPIRED))
+    listed = {c["name"]: c for c in api("admin").get("/api/v1/channels").json}
+    assert listed["archive"]["credentials"] is None
+    assert listed["portal"]["credentials"]["outcome"] == "refused"
+    assert set(listed["portal"]["credentials"]) == {"outcome", "checked_at", "since", "expires_at"}

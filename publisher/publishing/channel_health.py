@@ -82,8 +82,8 @@ def _verdict(session: Session, channel: Channel, hold: Hold | None, check: Chann
         return made(FAILING, "retrying", _last_error(session, channel))
     if failed:
         return made(FAILING, "failed", _last_error(session, channel))
-    if credential_checks.expiring(check, now, warn_before):
-        return made(EXPIRING, "credentials_expiring", check.message if check else "", check.expires_at if check else None)
+    if check is not None and credential_checks.expiring(check, now, warn_before):
+        return made(EXPIRING, "credentials_expiring", check.message, check.expires_at)
     return made(HEALTHY, "ok")
 
 

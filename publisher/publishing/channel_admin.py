@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from channels import registry
@@ -111,6 +111,9 @@ def update_settings(session: Session, box: CredentialBox, channel: Channel, sett
         return channel
     channel.config = config
     channel.credentials = box.encrypt(secrets)
+    # The last credential check was about the old settings: the channel is due a new one at once (the worker
+    # looks every few minutes); its alerts stay until that check answers them.
+    session.execute(delete(ChannelCheck).where(ChannelCheck.channel_id == channel.id))
     trail.record(session, actor, "channel.edit", subject=f"channel:{channel.id}", before={"config": before},
                  after={"config": config, "secret_settings_changed": changed_secrets})
     return channel

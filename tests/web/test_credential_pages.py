@@ -131,3 +131,17 @@ def test_the_api_lists_each_channels_last_check(api, people, session, rt):
     assert listed["archive"]["credentials"] is None
     assert listed["portal"]["credentials"]["outcome"] == "refused"
     assert set(listed["portal"]["credentials"]) == {"outcome", "checked_at", "since", "expires_at"}
+
+
+def test_new_settings_make_the_channel_due_a_new_check(signed_in, people, english, session, rt):
+    english("admin")
+    channel = people.channels["portal"]
+    checked(session, rt, channel, Health.refusal(EXPIRED))
+    admin = signed_in("admin")
+    admin.post(f"/admin/channels/{channel.id}", {"setting_url": "https://portal.example/new-hook"})
+
+    html = page(admin, "/admin/channels")
+    assert "not checked yet" in html and "credentials refused on" not in html
+    with rt.read_sessions() as s:
+        assert [c.name for c in credential_checks.due(s, rt.clock(), timedelta(hours=6))] == ["portal", "archive"]
+        assert s.scalar(select(Alert.kind).where(Alert.resolved_at.is_(None))) == "credentials_refused"

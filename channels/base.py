@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 
-from channels.errors import ChannelConfigError, Rejected
+from channels.errors import AuthExpired, ChannelConfigError, ChannelError, Rejected
 
 if TYPE_CHECKING:
     from channels.outgoing import Outgoing
@@ -157,11 +157,34 @@ class Published:
     url: str | None = None
 
 
+HEALTH_OK, HEALTH_REFUSED, HEALTH_UNCHECKED = "ok", "refused", "unchecked"
+
+
 @dataclass(frozen=True)
 class Health:
+    """What a credential check found: the credentials work (`ok`, with `expires_at` when the platform says
+    when they stop), the platform refused them (revoked, wrong, expired, lacking a right: `refused`), or
+    the check could not tell (network, the platform failing, a rate limit: neither)."""
+
     ok: bool
     message: str = ""
-    expires_at: datetime | None = None
+    expires_at: datetime | None = None  # aware, UTC; only when the platform says it
+    refused: bool = False
+
+    @property
+    def outcome(self) -> str:
+        return HEALTH_OK if self.ok else HEALTH_REFUSED if self.refused else HEALTH_UNCHECKED
+
+    @classmethod
+    def refusal(cls, message: str, expires_at: datetime | None = None) -> Health:
+        return cls(ok=False, message=message, expires_at=expires_at, refused=True)
+
+    @classmethod
+    def from_error(cls, error: ChannelError, message: str | None = None) -> Health:
+        """A check that ended in an adapter error: refused when the platform said no to the credentials or
+        the account (or the settings cannot work), not checked when it could not answer."""
+        refused = isinstance(error, AuthExpired | Rejected | ChannelConfigError)
+        return cls(ok=False, message=message or error.message, refused=refused)
 
 
 @dataclass(frozen=True)

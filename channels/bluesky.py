@@ -307,11 +307,24 @@ class BlueskyChannel(Channel):
         except SDK_ERRORS as exc:
             error = translate(exc, doing="checking the session", safe="")
             if isinstance(error, AuthExpired):
-                return Health(ok=False, message=f"credentials refused: {error.message}")
-            return Health(ok=False, message=error.message)
+                return Health.refusal(f"credentials refused: {error.message}")
+            return Health.from_error(error)
         if getattr(info, "active", None) is False:
-            return Health(ok=False, message=f"the account is {getattr(info, 'status', None) or 'deactivated'}")
-        return Health(ok=True, message=f"signed in as @{info.handle}")
+            return Health.refusal(f"the account is {getattr(info, 'status', None) or 'deactivated'}")
+        renews = self._session_until()
+        # The session's refresh token runs about two months; past it the adapter signs in again with the app
+        # password, so its end needs no person and is said, not reported as the credentials' expiry.
+        until = f"; the session runs until {renews:%Y-%m-%d} and is renewed with the app password" if renews else ""
+        return Health(ok=True, message=f"signed in as @{info.handle}{until}")
+
+    def _session_until(self) -> datetime | None:
+        """When the current session's refresh JWT expires (its `exp`), if the SDK can read it."""
+        try:
+            session = self._http_client()._session
+            exp = session.refresh_jwt_payload.exp if session is not None else None
+        except Exception:  # noqa: BLE001 - a token the SDK cannot read only means "not known"
+            return None
+        return datetime.fromtimestamp(exp, UTC) if isinstance(exp, int) and exp > 0 else None
 
     # --- the session ---------------------------------------------------------------------------------
 

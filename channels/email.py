@@ -223,7 +223,7 @@ class Email(Channel):
         try:
             smtp = self._open(step)
         except (smtplib.SMTPException, OSError) as exc:
-            return Health(ok=False, message=self._failure(exc, step.now).message)
+            return Health.from_error(self._failure(exc, step.now))
         try:
             smtp.quit()
         except (smtplib.SMTPException, OSError):

@@ -274,7 +274,7 @@ class FacebookPage(Channel):
         try:
             page = self._sdk(CHECK, lambda graph: graph.get_object(self._page_id, fields="id,name", **self._proof()))
         except ChannelError as exc:
-            return Health(ok=False, message=exc.message)
+            return Health.from_error(exc)
         name = page.get("name") if isinstance(page.get("name"), str) else self._page_id
         if not (self._app_id and self._app_secret):
             return Health(ok=True, message=f'the token can read the page "{name}"; give app_id and app_secret '
@@ -283,7 +283,7 @@ class FacebookPage(Channel):
             debug = self._sdk(APP_CHECK, lambda graph: graph.debug_access_token(
                 self.credentials["page_access_token"], self._app_id, self._app_secret))
         except ChannelError as exc:
-            return Health(ok=False, message=f'page "{name}"; the token check failed: {exc.message}')
+            return Health.from_error(exc, f'page "{name}"; the token check failed: {exc.message}')
         return token_health(name, self._page_id, debug.get("data"))
 
     # --- the wire -----------------------------------------------------------------------------------
@@ -428,20 +428,22 @@ def token_health(name: str, page_id: str, data: object) -> Health:
     """What /debug_token says about the page token."""
     if not isinstance(data, dict):
         return Health(ok=False, message=f'page "{name}"; Facebook\'s token check gave no answer')
-    expires = data.get("expires_at")
-    expires_at = (datetime.fromtimestamp(expires, UTC)
-                  if isinstance(expires, int) and not isinstance(expires, bool) and expires > 0 else None)
+    # expires_at 0 means the token itself never expires; data_access_expires_at is when the person who made it
+    # must use the app again (about 90 days), after which the token reads and posts nothing: the sooner counts.
+    times = [datetime.fromtimestamp(t, UTC) for t in (data.get("expires_at"), data.get("data_access_expires_at"))
+             if isinstance(t, int) and not isinstance(t, bool) and t > 0]
+    expires_at = min(times) if times else None
     if data.get("is_valid") is not True:
         error = data.get("error") if isinstance(data.get("error"), dict) else {}
         why = f": {error['message']}" if isinstance(error.get("message"), str) else ""
-        return Health(ok=False, message=f"Facebook says the page token is not valid{why}", expires_at=expires_at)
+        return Health.refusal(f"Facebook says the page token is not valid{why}", expires_at)
     profile = data.get("profile_id")
     if profile not in (None, "") and str(profile) != page_id:
-        return Health(ok=False, message=f"the token belongs to another page ({profile})", expires_at=expires_at)
+        return Health.refusal(f"the token belongs to another page ({profile})", expires_at)
     scopes = data.get("scopes") if isinstance(data.get("scopes"), list) else []
     missing = [p for p in ("pages_manage_posts", "pages_read_engagement") if p not in scopes]
     if missing:
-        return Health(ok=False, message=f'page "{name}"; the token lacks {", ".join(missing)}', expires_at=expires_at)
+        return Health.refusal(f'page "{name}"; the token lacks {", ".join(missing)}', expires_at)
     when = f"expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else "does not expire"
     return Health(ok=True, message=f'page "{name}"; the token {when}', expires_at=expires_at)
 

@@ -338,8 +338,8 @@ class MastodonChannel(Channel):
         except MastodonError as exc:
             error = translate(exc, api, doing="checking the access token", safe="")
             if isinstance(error, AuthExpired):
-                return Health(ok=False, message=f"credentials refused: {error.message}")
-            return Health(ok=False, message=error.message)
+                return Health.refusal(f"credentials refused: {error.message}")
+            return Health.from_error(error)
         acct = _get(account, "acct") or _get(account, "username") or "?"
         return Health(ok=True, message=f"signed in as @{acct} on {urlsplit(self._base_url).hostname}")
 

@@ -276,7 +276,7 @@ def health_outcome(status: int, text: str) -> Health:
     if 200 <= status < 300:
         return Health(ok=True, message="the portal answers")
     if status in (401, 403):
-        return Health(ok=False, message="credentials refused")
+        return Health.refusal("credentials refused")
     return Health(ok=False, message=f"the portal's health check answered HTTP {status}{said(text)}")
 
 

@@ -215,7 +215,7 @@ class Telegram(Channel):
             member = self._call("getChatMember", json={"chat_id": self._chat, "user_id": _field(me, "id")},
                                 sending=False)
         except ChannelError as exc:
-            return Health(ok=False, message=exc.message)
+            return Health.from_error(exc)
         bot = f"@{_field(me, 'username')}"
         where = _field(chat, "title") or self._chat
         status = _field(member, "status")
@@ -225,7 +225,7 @@ class Telegram(Channel):
             allowed = status in ("creator", "administrator", "member") or (
                 status == "restricted" and _field(member, "can_send_messages"))
         if not allowed:
-            return Health(ok=False, message=f"the bot {bot} may not post to {where} (its status there: "
+            return Health.refusal(f"the bot {bot} may not post to {where} (its status there: "
                                             f"{status or 'unknown'}); make it an administrator allowed to post")
         return Health(ok=True, message=f"the bot {bot} can post to {where}")
 

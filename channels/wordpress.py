@@ -310,9 +310,9 @@ class WordPress(Channel):
                     " (over plain http WordPress offers Application Passwords only on local test sites: "
                     "use https)"
                 )
-            return Health(ok=False, message=f"{exc.message}{hint}")
+            return Health.refusal(f"{exc.message}{hint}")
         except ChannelError as exc:
-            return Health(ok=False, message=exc.message)
+            return Health.from_error(exc)
         if not isinstance(me, dict):
             return Health(ok=False, message="the site answered something that is not a WordPress user")
         name = str(me.get("name") or me.get("slug") or self._username)
@@ -321,9 +321,8 @@ class WordPress(Channel):
         missing = [c for c in needed if not caps.get(c)]
         if missing:
             roles = ", ".join(str(r) for r in me.get("roles") or []) or "none"
-            return Health(
-                ok=False,
-                message=f"signed in as {name}, but the account lacks {', '.join(missing)} "
+            return Health.refusal(
+                f"signed in as {name}, but the account lacks {', '.join(missing)} "
                 f"(roles: {roles}); give it the Editor or Author role",
             )
         return Health(ok=True, message=f"signed in as {name}")

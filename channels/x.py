@@ -288,12 +288,12 @@ class X(Channel):
         try:
             body, headers = self._tweepy_with_headers(CHECK, lambda client: client.get_me(user_auth=True))
         except ChannelError as exc:
-            return Health(ok=False, message=exc.message)
+            return Health.from_error(exc)
         data = body.get("data") if isinstance(body.get("data"), dict) else {}
         who = f"@{data['username']}" if data.get("username") else "the account"
         access = headers.get("x-access-level", "")
         if access and "write" not in access:
-            return Health(ok=False, message=f"signed in as {who}, but the token can only read ({access}); give the "
+            return Health.refusal(f"signed in as {who}, but the token can only read ({access}); give the "
                                             "app Read and write permission and generate the access token again")
         # OAuth 1.0a tokens do not expire; they stop working only when revoked or regenerated.
         return Health(ok=True, message=f"signed in as {who}")

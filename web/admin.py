@@ -34,10 +34,11 @@ from channels import registry
 from publisher.core import limits, permissions
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.models import Channel
+from publisher.core.runtime import Runtime
 from publisher.destinations.channel_store import add_channel, get_channel
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
-from publisher.publishing import channel_admin, channel_health, holds
+from publisher.publishing import channel_admin, channel_health, credential_checks, holds
 from web import labels
 from web.auth import login_manager
 from web.confirmation import confirm_page, confirmed
@@ -119,13 +120,19 @@ def secret_fields(kind: str) -> list[str]:
 @bp.get("/channels")
 def channels() -> str:
     rt = runtime()
-    return render_template("admin_channels.html", states=channel_admin.states(db(), rt.clock()),
+    return render_template("admin_channels.html", states=_states(rt),
                            hold_form=ReasonForm(formdata=None), pause_form=PauseForm(formdata=None),
                            kinds=_kinds(), health=_health())
 
 
+def _states(rt: Runtime) -> list[channel_admin.ChannelState]:
+    return channel_admin.states(db(), rt.clock(), credential_checks.policy_from(rt.settings).warn_before)
+
+
 def _health() -> dict[int, channel_health.ChannelHealth]:
-    return {v.channel.id: v for v in channel_health.channel_health(db(), runtime().clock())}
+    rt = runtime()
+    return {v.channel.id: v for v in channel_health.channel_health(
+        db(), rt.clock(), credential_checks.policy_from(rt.settings).warn_before)}
 
 
 def _kinds() -> list[tuple[str, str]]:
@@ -199,7 +206,7 @@ def _refused(exc: Invalid | Conflict) -> Response:
 
 def _channels_with_errors(form: FlaskForm, which: str, status: int = 422) -> tuple[str, int]:
     rt = runtime()
-    return render_template("admin_channels.html", states=channel_admin.states(db(), rt.clock()),
+    return render_template("admin_channels.html", states=_states(rt),
                            hold_form=form if which == "hold" else ReasonForm(formdata=None),
                            pause_form=form if which == "pause" else PauseForm(formdata=None),
                            failed_pause=request.view_args.get("channel_id"), kinds=_kinds(),
@@ -266,7 +273,9 @@ def channel_check(channel_id: int) -> Response:
     channel = get_channel(db(), channel_id)
     db().commit()  # no transaction stays open across the network call
     health = channel_admin.probe(channel, runtime().box)
-    channel_admin.record_check(db(), current_user.actor(), channel, health)
+    rt = runtime()
+    channel_admin.record_check(db(), current_user.actor(), channel, health, rt.clock(),
+                               credential_checks.policy_from(rt.settings))
     db().commit()
     if health.ok:
         flash(gettext("%(name)s answers: %(message)s", name=channel.name, message=health.message), "success")

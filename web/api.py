@@ -23,7 +23,7 @@ from publisher.media.store import get_media, store_upload
 from publisher.people import request_limits
 from publisher.people.accounts import authenticate_token, note_token_use
 from publisher.posts import browse, drafts, workflow
-from publisher.publishing import alerts, deliveries, holds
+from publisher.publishing import alerts, credential_checks, deliveries, holds
 from publisher.publishing.deliveries import DECISIONS
 from publisher.text import translit
 from web import params, presenters
@@ -147,7 +147,8 @@ def me() -> tuple[Response, int]:
 @endpoint(bp, "/channels", "GET", "The configured channels", tag="channels", responses={200: ""},
           response_schema=LIST)
 def channels_list() -> tuple[Response, int]:
-    return _done([presenters.channel(c) for c in list_channels(db())])
+    checks = credential_checks.last_checks(db())
+    return _done([presenters.channel(c, checks.get(c.id)) for c in list_channels(db())])
 
 
 @endpoint(bp, "/channels", "POST", "Add a channel (admin)", tag="channels", body=CHANNEL_CREATE,

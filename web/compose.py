@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -269,8 +270,10 @@ def _preview_context(page: Page, post: Post | None) -> dict[str, Any]:
 
 def _channel_warnings() -> dict[int, str]:
     """Beside a failing or broken channel's box, before one chooses it (issue 11): its verdict in words."""
-    return {v.channel.id: f"{labels.CHANNEL_HEALTH[v.state]}: {labels.CHANNEL_REASONS[v.reason]}"
-            for v in channel_health.unhealthy(channel_health.channel_health(db(), runtime().clock()))}
+    rt = runtime()
+    verdicts = channel_health.channel_health(db(), rt.clock(), timedelta(days=rt.settings.credential_warn_days))
+    return {v.channel.id: f"{labels.CHANNEL_HEALTH[v.state]}: {labels.channel_reason(v)}"
+            for v in channel_health.unhealthy(verdicts)}
 
 
 SCRIPT_WARNINGS = {

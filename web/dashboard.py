@@ -17,7 +17,7 @@ from publisher.home import overview
 from publisher.people import profile
 from publisher.people.accounts import MIN_PASSWORD_LENGTH
 from publisher.publishing import holds
-from web import labels
+from web import labels, platform_errors
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
 from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
@@ -55,8 +55,9 @@ def layout_context() -> dict[str, Any]:
     context: dict[str, Any] = {"html_lang": interface_language(), "languages": list(LANGUAGE_NAMES.items()),
                                "role_list": labels.role_list, "post_states": labels.POST_STATES,
                                "delivery_states": labels.DELIVERY_STATES,
-                               "channel_health": labels.CHANNEL_HEALTH, "channel_reasons": labels.CHANNEL_REASONS,
-                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name}
+                               "channel_health": labels.CHANNEL_HEALTH, "channel_reason": labels.channel_reason,
+                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name,
+                               "explain_error": platform_errors.explain}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())
@@ -71,7 +72,8 @@ def layout_context() -> dict[str, Any]:
 def home() -> str:
     rt = runtime()
     summary = overview.overview(db(), current_user.user, rt.clock(),
-                                overdue_after=timedelta(minutes=rt.settings.overdue_alert_minutes))
+                                overdue_after=timedelta(minutes=rt.settings.overdue_alert_minutes),
+                                warn_before=timedelta(days=rt.settings.credential_warn_days))
     return render_template("home.html", overview=summary, timezone=rt.settings.timezone)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from publisher.publishing.channel_health import ChannelHealth
+from web.dates import format_datetime
+
 ROLES = {
     "officer": _l("officer"),
     "approver": _l("approver"),
@@ -38,12 +41,16 @@ DELIVERY_STATES = {
 # publisher.publishing.channel_health: a channel's verdict and its reason, in words.
 CHANNEL_HEALTH = {
     "healthy": _l("healthy"),
+    "expiring": _l("credentials expire soon"),
     "failing": _l("failing"),
     "broken": _l("not publishing"),
 }
 CHANNEL_REASONS = {
     "switched_off": _l("the channel is switched off: nothing goes out on it"),
     "credentials_refused": _l("the platform refused the login: renew the credentials, then release the pause"),
+    "check_refused": _l("the platform has refused the credentials since %(time)s: renew them in the channel's "
+                        "settings"),
+    "credentials_expiring": _l("the credentials expire on %(time)s: renew them before then"),
     "paused": _l("the channel is paused: nothing goes out on it until it is released"),
     "rate_limited": _l("the platform asked us to slow down: posts wait until it lets us send again"),
     "retrying": _l("deliveries failed and wait to be tried again"),
@@ -58,6 +65,13 @@ POST_LANGUAGES = {
     "sq": _l("Albanian"),
     "en": _l("English"),
 }
+
+
+def channel_reason(verdict: ChannelHealth) -> str:
+    """Why a channel has its verdict, in words, with the moment when the reason has one."""
+    words = CHANNEL_REASONS.get(verdict.reason, CHANNEL_REASONS["ok"])
+    # Only check_refused and credentials_expiring have a moment, and they always have one.
+    return str(words) % {"time": format_datetime(verdict.at, "short")} if verdict.at else str(words)
 
 
 def language_name(code: str | None) -> str:
@@ -94,6 +108,7 @@ AUDIT_ACTIONS = {
     "auth.sign_out": _l("signed out"),
     "channel.add": _l("channel added"),
     "channel.check": _l("channel checked"),
+    "channel.credentials": _l("channel's credentials checked: the outcome changed"),
     "channel.disable": _l("channel switched off"),
     "channel.edit": _l("channel settings changed"),
     "channel.enable": _l("channel switched on"),

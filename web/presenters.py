@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from publisher.core.models import Alert, AuditEvent, Channel, Delivery, Hold, Media, Post, User
+from publisher.core.models import Alert, AuditEvent, Channel, ChannelCheck, Delivery, Hold, Media, Post, User
 from publisher.core.runtime import Runtime
 from publisher.posts.schedule_time import format_local
 
@@ -20,11 +20,13 @@ def user(u: User | None) -> dict[str, Any] | None:
     return {"id": u.id, "name": u.name, "display_name": u.display_name, "roles": sorted(u.roles)}
 
 
-def channel(c: Channel) -> dict[str, Any]:
-    # Never the credentials: only which secret settings are set.
+def channel(c: Channel, check: ChannelCheck | None = None) -> dict[str, Any]:
+    # Never the credentials: only which secret settings are set, and what the last credential check found.
     return {"id": c.id, "name": c.name, "kind": c.kind, "enabled": c.enabled, "config": c.config,
             "max_concurrency": c.max_concurrency, "rate_limited_until": when(c.rate_limited_until),
-            "created_at": when(c.created_at)}
+            "created_at": when(c.created_at), "credentials": None if check is None else {
+                "outcome": check.outcome, "checked_at": when(check.checked_at), "since": when(check.since),
+                "expires_at": when(check.expires_at)}}
 
 
 def media(m: Media) -> dict[str, Any]:

@@ -7,6 +7,7 @@ copied database file alone reveals no channel token).
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ class Settings:
     worker_threads: int = 64
     audit_check_seconds: float = 60.0  # seal new audit rows and verify the chain this often
     audit_full_check_hours: float = 24.0  # and walk the whole chain again this often
+    credential_check_hours: float = 6.0  # ask each channel's platform whether its credentials work this often
+    credential_warn_days: float = 7.0  # alert this long before the platform says credentials expire
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_user: str | None = None
@@ -97,6 +100,8 @@ class Settings:
             worker_threads=int(_number(env, "PUBLISHER_WORKER_THREADS", 64, 1)),
             audit_check_seconds=_number(env, "PUBLISHER_AUDIT_CHECK_SECONDS", 60.0, 1),
             audit_full_check_hours=_number(env, "PUBLISHER_AUDIT_FULL_CHECK_HOURS", 24.0, 0.1),
+            credential_check_hours=_number(env, "PUBLISHER_CREDENTIAL_CHECK_HOURS", 6.0, 0.25),
+            credential_warn_days=_number(env, "PUBLISHER_CREDENTIAL_WARN_DAYS", 7.0, 0),
             smtp_host=env.get("PUBLISHER_SMTP_HOST") or None,
             smtp_port=int(_number(env, "PUBLISHER_SMTP_PORT", 25, 1)),
             smtp_user=env.get("PUBLISHER_SMTP_USER") or None,
@@ -161,6 +166,8 @@ def _number(env: dict[str, str], name: str, default: float, minimum: float) -> f
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value):  # float() reads "nan" and "inf", which no duration or count can be
+        raise ConfigError(f"{name}={raw!r} is not a number")
     if value < minimum:
         raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value

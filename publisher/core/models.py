@@ -110,6 +110,21 @@ class Channel(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default, onupdate=column_default)
 
 
+class ChannelCheck(Base):
+    """The last credential check of a channel (publisher.publishing.credential_checks): one row per channel,
+    replaced by each check; the audit log keeps the history of outcomes."""
+
+    __tablename__ = "channel_checks"
+
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(16))  # ok, refused, unchecked (channels.base.Health.outcome)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)  # the first check of a run with this outcome
+    message: Mapped[str] = mapped_column(Text, default="")  # the platform's answer, for experts
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the platform says so
+    checked_by: Mapped[str] = mapped_column(String(64), default="worker")
+
+
 class Media(Base):
     __tablename__ = "media"
 

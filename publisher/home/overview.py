@@ -28,7 +28,7 @@ class Overview:
     needs_a_person: Listing
     publishing: dict[str, Any]
     holds: list[Hold]
-    failing_channels: list[channel_health.ChannelHealth]  # failing or broken, by name
+    failing_channels: list[channel_health.ChannelHealth]  # expiring, failing or broken, by name
     retrying: int  # deliveries waiting to retry (the worker will try again on its own)
 
     @property
@@ -64,14 +64,15 @@ def needs_a_person(session: Session, *, limit: int = 20) -> Listing:
     return Listing(oldest[:limit], min(total, COUNT_CAP), capped=total > COUNT_CAP)
 
 
-def overview(session: Session, user: User, now: datetime, *, overdue_after: timedelta) -> Overview:
+def overview(session: Session, user: User, now: datetime, *, overdue_after: timedelta,
+             warn_before: timedelta = timedelta(days=7)) -> Overview:
     return Overview(
         awaiting_approval=awaiting_approval(session, user) if user.has_role("approver") else None,
         own_drafts=own_drafts(session, user) if user.has_role("officer") else None,
         needs_a_person=needs_a_person(session),
         publishing=health.publishing_state(session, now, overdue_after=overdue_after),
         holds=holds.active_holds(session),
-        failing_channels=channel_health.unhealthy(channel_health.channel_health(session, now)),
+        failing_channels=channel_health.unhealthy(channel_health.channel_health(session, now, warn_before)),
         retrying=session.scalar(select(func.count()).select_from(Delivery)
                                 .where(Delivery.status == DeliveryStatus.RETRY_WAIT)) or 0,
     )

@@ -2,7 +2,8 @@
 and ask the platform whether the credentials still work.
 
 A check's result is kept as an audit event (channel.check): who asked, when, and what the platform
-said, which is also what the channels page shows as the last check; no table of its own is needed.
+said; and, like the worker's periodic checks, as the channel's last check (credential_checks), which is what
+the channels page shows.
 """
 
 from __future__ import annotations
@@ -12,21 +13,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from channels import registry
-from channels.base import ConfigField, Health
+from channels.base import HEALTH_OK, ConfigField, Health
 from channels.errors import ChannelConfigError
 from publisher.audit import trail
 from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.credentials import CredentialBox
 from publisher.core.errors import CredentialKeyError, Invalid
-from publisher.core.models import AuditEvent, Channel, Delivery, Hold
+from publisher.core.models import Channel, ChannelCheck, Delivery, Hold
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import list_channels
-from publisher.publishing import holds
+from publisher.publishing import credential_checks, holds
 
 CHECK_TIMEOUT = 5.0  # seconds per request: a person waits for the answer in front of the page
 RECENT_FAILURES = timedelta(days=7)
@@ -35,11 +36,17 @@ FAILED_STATES = (DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.R
 
 @dataclass(frozen=True)
 class LastCheck:
-    ok: bool
+    outcome: str  # ok, refused, unchecked (channels.base.Health.outcome)
     message: str
     expires_at: datetime | None
     at: datetime
     by: str
+    since: datetime  # the first check of a run with this outcome: "refused since ..."
+    expiring: bool  # working, and the platform says they stop within the warning period
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == HEALTH_OK
 
 
 @dataclass(frozen=True)
@@ -54,23 +61,21 @@ def fields_of(kind: str) -> tuple[ConfigField, ...]:
     return registry.adapter_class(kind).config_fields
 
 
-def states(session: Session, now: datetime) -> list[ChannelState]:
+def states(session: Session, now: datetime,
+           warn_before: timedelta = credential_checks.CheckPolicy.warn_before) -> list[ChannelState]:
     channels = list_channels(session)
     paused = {h.channel_id: h for h in holds.active_holds(session) if h.channel_id is not None}
-    return [ChannelState(c, paused.get(c.id), last_check(session, c), last_error(session, c, now))
-            for c in channels]
+    checks = credential_checks.last_checks(session)
+    return [ChannelState(c, paused.get(c.id), last_check(checks.get(c.id), now, warn_before),
+                         last_error(session, c, now)) for c in channels]
 
 
-def last_check(session: Session, channel: Channel) -> LastCheck | None:
-    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "channel.check",
-                                                    AuditEvent.subject == f"channel:{channel.id}")
-                           .order_by(AuditEvent.id.desc()).limit(1))
-    if event is None or not event.detail:
+def last_check(check: ChannelCheck | None, now: datetime, warn_before: timedelta) -> LastCheck | None:
+    if check is None:
         return None
-    expires = event.detail.get("expires_at")
-    return LastCheck(ok=bool(event.detail.get("ok")), message=str(event.detail.get("message", "")),
-                     expires_at=datetime.fromisoformat(expires) if expires else None, at=event.at,
-                     by=event.who)
+    return LastCheck(outcome=check.outcome, message=check.message, expires_at=check.expires_at,
+                     at=check.checked_at, by=check.checked_by, since=check.since,
+                     expiring=credential_checks.expiring(check, now, warn_before))
 
 
 def last_error(session: Session, channel: Channel, now: datetime) -> Delivery | None:
@@ -106,6 +111,9 @@ def update_settings(session: Session, box: CredentialBox, channel: Channel, sett
         return channel
     channel.config = config
     channel.credentials = box.encrypt(secrets)
+    # The last credential check was about the old settings: the channel is due a new one at once (the worker
+    # looks every few minutes); its alerts stay until that check answers them.
+    session.execute(delete(ChannelCheck).where(ChannelCheck.channel_id == channel.id))
     trail.record(session, actor, "channel.edit", subject=f"channel:{channel.id}", before={"config": before},
                  after={"config": config, "secret_settings_changed": changed_secrets})
     return channel
@@ -134,11 +142,14 @@ def probe(channel: Channel, box: CredentialBox) -> Health:
         return Health(ok=False, message=f"{type(exc).__name__}: {exc}"[:500])
 
 
-def record_check(session: Session, actor: Actor, channel: Channel, health: Health) -> None:
+def record_check(session: Session, actor: Actor, channel: Channel, health: Health, now: datetime,
+                 policy: credential_checks.CheckPolicy | None = None) -> None:
+    """A person's "check now": audited, and the channel's last check like the worker's (alerts included)."""
     permissions.require(actor, "channels", "manage", doing="checking a channel")
     trail.record(session, actor, "channel.check", subject=f"channel:{channel.id}", detail={
-        "ok": health.ok, "message": health.message[:1000],
+        "ok": health.ok, "outcome": health.outcome, "message": health.message[:1000],
         "expires_at": health.expires_at.isoformat() if health.expires_at else None})
+    credential_checks.record(session, actor, channel, health, now, policy or credential_checks.CheckPolicy())
 
 
 def set_hold(session: Session, actor: Actor, on: bool, reason: str = "", channel: Channel | None = None) -> None:

@@ -49,8 +49,9 @@ from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import load_contents
 from publisher.people import request_limits, signin
-from publisher.publishing import alerts, dispatch
+from publisher.publishing import alerts, channel_admin, credential_checks, dispatch
 from publisher.publishing.alerts import MailSettings
+from publisher.publishing.credential_checks import CheckPolicy
 from publisher.publishing.dispatch import Claim, DispatchPolicy
 from publisher.publishing.health import WORKER_SILENCE
 from publisher.publishing.http import NotSending, WorkerHttp
@@ -83,6 +84,8 @@ class WorkerOptions:
     audit_check_seconds: float = 60.0
     audit_full_check: timedelta = timedelta(hours=24)
     audit_max_lag: timedelta = timedelta(minutes=10)  # sealing yields to sends in flight, at most this long
+    credentials: CheckPolicy = field(default_factory=CheckPolicy)
+    credential_job_seconds: float = 300.0  # how often the job looks for channels due a check
     overdue_alert: timedelta = timedelta(minutes=10)
     silent_worker: timedelta = WORKER_SILENCE
     threads: int = 64
@@ -102,6 +105,7 @@ def options_from(settings: Settings) -> WorkerOptions:
         threads=settings.worker_threads,
         audit_check_seconds=settings.audit_check_seconds,
         audit_full_check=timedelta(hours=settings.audit_full_check_hours),
+        credentials=credential_checks.policy_from(settings),
         mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
                           password=settings.smtp_password, starttls=settings.smtp_starttls,
                           sender=settings.mail_from),
@@ -159,7 +163,8 @@ class Worker:
         for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
                              (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds),
-                             (self.audit_check, o.audit_check_seconds)):
+                             (self.audit_check, o.audit_check_seconds),
+                             (self.check_credentials, o.credential_job_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               name=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
@@ -547,6 +552,14 @@ class Worker:
                                f"The audit log's chain is broken at row {problem.event_id}: {problem.message}. "
                                f"Last intact head: {report.head or self._audit_verified or 'none'}.")
             session.commit()
+
+    def check_credentials(self) -> None:
+        """Ask each enabled channel's platform whether its credentials work, every `credentials.every`; one
+        channel at a time, with no transaction open while the platform answers (a short timeout each)."""
+        checked = credential_checks.check_due(self.rt.sessions, lambda c: channel_admin.probe(c, self.rt.box),
+                                              self.rt.now, self.options.credentials)
+        if checked:
+            log.info("credential checks: %s", checked)
 
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:

@@ -539,21 +539,23 @@ def test_what_cannot_be_posted_is_refused_before_anything_is_sent(xrpc, changes,
 # --- check -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("reply", "ok", "message"), [
-    (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": True}), True, f"signed in as @{HANDLE}"),
-    (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": False, "status": "takendown"}), False,
+@pytest.mark.parametrize(("reply", "outcome", "message"), [
+    (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": True}), "ok",
+     f"signed in as @{HANDLE}; the session runs until {datetime.fromtimestamp(time.time() + 60 * 86400, UTC):%Y-%m-%d}"
+     " and is renewed with the app password"),
+    (httpx.Response(200, json={"handle": HANDLE, "did": DID, "active": False, "status": "takendown"}), "refused",
      "the account is takendown"),
-    (xrpc_error(403, "AccountTakedown", "Account has been taken down"), False,
+    (xrpc_error(403, "AccountTakedown", "Account has been taken down"), "refused",
      "credentials refused: checking the session: the server refused the credentials (HTTP 403): AccountTakedown: "
      "Account has been taken down; check the handle and the app password"),
-    (httpx.ConnectError("refused"), False, "checking the session: the connection to the server failed (ConnectError)"),
+    (httpx.ConnectError("refused"), "unchecked", "checking the session: the connection to the server failed (ConnectError)"),
 ])
-def test_check(xrpc, signed_in, reply, ok, message):
+def test_check(xrpc, signed_in, reply, outcome, message):
     get_session = xrpc.get("/com.atproto.server.getSession").mock(side_effect=[reply])
 
     health = adapter().check()
 
-    assert (health.ok, health.message) == (ok, message)
+    assert (health.outcome, health.message, health.expires_at) == (outcome, message, None)
     assert get_session.calls[0].request.headers["authorization"] == f"Bearer {ACCESS}"
 
 

@@ -420,11 +420,11 @@ def test_check(mailer, smtp):
 
 def test_check_reports_a_wrong_password_and_a_dead_server(smtp):
     health = make(smtp.port, password="kriva").check()
-    assert not health.ok and "refused the login of press (535" in health.message
+    assert health.outcome == "refused" and "refused the login of press (535" in health.message
 
     port = free_port()
     health = make(port).check()
-    assert not health.ok and health.message == (f"127.0.0.1:{port} refused the connection at CONNECT "
+    assert health.outcome == "unchecked" and health.message == (f"127.0.0.1:{port} refused the connection at CONNECT "
                                                 "(ConnectionRefusedError); nothing was sent")
 
 

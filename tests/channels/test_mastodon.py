@@ -168,7 +168,7 @@ def test_check_on_the_mock(on_mock, mastodon_mock_server, http):
     stranger = MastodonChannel({"api_base_url": mastodon_mock_server.base_url}, {"access_token": "revoked"},
                                session=http)
     health = stranger.check()
-    assert not health.ok and health.message.startswith("credentials refused: ")
+    assert health.outcome == "refused" and health.message.startswith("credentials refused: ")
 
 
 # --- the exact requests ------------------------------------------------------------------------------
@@ -394,22 +394,22 @@ def test_find_cannot_tell_but_resending_is_safe(http):
     assert MastodonChannel.capabilities().idempotent
 
 
-@pytest.mark.parametrize(("reply", "ok", "message"), [
-    ({"json": {"id": "1", "username": "ministarstvo", "acct": "ministarstvo"}}, True,
+@pytest.mark.parametrize(("reply", "outcome", "message"), [
+    ({"json": {"id": "1", "username": "ministarstvo", "acct": "ministarstvo"}}, "ok",
      "signed in as @ministarstvo on drustvena.mreza.gov.rs"),
-    ({"status": 401, "json": {"error": "The access token is invalid"}}, False,
+    ({"status": 401, "json": {"error": "The access token is invalid"}}, "refused",
      "credentials refused: checking the access token: the instance refused the access token (HTTP 401): "
      "The access token is invalid; create a new token under Preferences → Development"),
-    ({"status": 503, "body": ""}, False, "checking the access token: the instance failed (HTTP 503)"),
-    ({"body": requests.ConnectionError("refused")}, False,
+    ({"status": 503, "body": ""}, "unchecked", "checking the access token: the instance failed (HTTP 503)"),
+    ({"body": requests.ConnectionError("refused")}, "unchecked",
      "checking the access token: the connection to the instance failed (ConnectionError)"),
 ])
-def test_check(wire, http, reply, ok, message):
+def test_check(wire, http, reply, outcome, message):
     wire.get(f"{BASE}/api/v1/accounts/verify_credentials", **reply)
 
     health = adapter(http).check()
 
-    assert (health.ok, health.message) == (ok, message)
+    assert (health.outcome, health.message) == (outcome, message)
     assert wire.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 

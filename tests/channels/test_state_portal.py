@@ -549,15 +549,15 @@ def test_check_without_health_url(portal):
 
 
 @pytest.mark.parametrize(
-    ("behaviour", "ok", "message"),
+    ("behaviour", "outcome", "message"),
     [
-        ("200", True, "the portal answers"),
-        ("401", False, "credentials refused"),
-        ("503", False, "the portal's health check answered HTTP 503: portal under maintenance"),
-        ("drop-before-body", False, "the portal did not answer (ConnectionError)"),
+        ("200", "ok", "the portal answers"),
+        ("401", "refused", "credentials refused"),
+        ("503", "unchecked", "the portal's health check answered HTTP 503: portal under maintenance"),
+        ("drop-before-body", "unchecked", "the portal did not answer (ConnectionError)"),
     ],
 )
-def test_check_with_health_url(portal_server, http, behaviour, ok, message):
+def test_check_with_health_url(portal_server, http, behaviour, outcome, message):
     adapter = StatePortal(
         {"url": portal_server.url, "health_url": portal_server.health_url}, {"secret": SECRET}, session=http
     )
@@ -565,7 +565,7 @@ def test_check_with_health_url(portal_server, http, behaviour, ok, message):
 
     health = adapter.check()
 
-    assert (health.ok, health.message) == (ok, message)
+    assert (health.outcome, health.message) == (outcome, message)
     (request,) = portal_server.requests
     assert (request.method, request.path, request.signature_valid) == ("GET", "/health", True)
 

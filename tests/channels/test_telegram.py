@@ -492,22 +492,22 @@ def test_check_asks_who_the_bot_is_and_whether_it_may_post(telegram, bot_api):
 
 
 @pytest.mark.parametrize(
-    ("script", "message"),
+    ("script", "outcome", "message"),
     [
-        (["ok", "ok", "member"], "the bot @ministry_publisher_bot may not post to Министарство (its status there: "
+        (["ok", "ok", "member"], "refused", "the bot @ministry_publisher_bot may not post to Министарство (its status there: "
                                  "member); make it an administrator allowed to post"),
-        (["401"], "Telegram refused the bot token (HTTP 401): Unauthorized; it was revoked or replaced in "
+        (["401"], "refused", "Telegram refused the bot token (HTTP 401): Unauthorized; it was revoked or replaced in "
                   "@BotFather: enter the current token"),
-        (["ok", "400-chat"], "Telegram refused the chat @ministarstvo (HTTP 400): Bad Request: chat not found; "
+        (["ok", "400-chat"], "refused", "Telegram refused the chat @ministarstvo (HTTP 400): Bad Request: chat not found; "
                              "check chat_id and that the bot is an administrator of the channel allowed to post"),
-        (["500"], "Telegram failed (HTTP 500): Internal Server Error"),
-        (["hang"], "Telegram did not answer getMe within 1 s (ReadTimeout)"),
+        (["500"], "unchecked", "Telegram failed (HTTP 500): Internal Server Error"),
+        (["hang"], "unchecked", "Telegram did not answer getMe within 1 s (ReadTimeout)"),
     ],
 )
-def test_check_reports_problems(telegram, bot_api, script, message):
+def test_check_reports_problems(telegram, bot_api, script, outcome, message):
     bot_api.script(script)
     health = telegram.check()
-    assert (health.ok, health.message) == (False, message)
+    assert (health.ok, health.outcome, health.message) == (False, outcome, message)
 
 
 # --- configuration -----------------------------------------------------------------------------------

@@ -731,47 +731,47 @@ def test_find(wire, http):
 
 
 @pytest.mark.parametrize(
-    ("status", "body", "settings", "ok", "message"),
+    ("status", "body", "settings", "outcome", "message"),
     [
         (
             200,
             {"name": "Редакција", "capabilities": {"publish_posts": True, "upload_files": True}},
             {},
-            True,
+            "ok",
             "signed in as Редакција",
         ),
         (
             200,
             {"name": "Saradnik", "roles": ["contributor"], "capabilities": {"edit_posts": True}},
             {},
-            False,
+            "refused",
             "signed in as Saradnik, but the account lacks upload_files, publish_posts (roles: contributor)",
         ),
         (
             200,
             {"name": "Autor", "capabilities": {"edit_posts": True, "upload_files": True}},
             {"status": "pending"},
-            True,
+            "ok",
             "signed in as Autor",
         ),
         (
             401,
             wp_error("incorrect_password", "The provided password is an invalid application password.", 401),
             {},
-            False,
+            "refused",
             "refused our user or Application Password",
         ),
         (
             401,
             wp_error("rest_not_logged_in", "You are not currently logged in.", 401),
             {"base_url": "http://intranet.example.gov.rs"},
-            False,
+            "refused",
             "over plain http WordPress offers Application",
         ),
-        (503, None, {}, False, "could not ask who we are: the site failed (HTTP 503)"),
+        (503, None, {}, "unchecked", "could not ask who we are: the site failed (HTTP 503)"),
     ],
 )
-def test_check(wire, http, status, body, settings, ok, message):
+def test_check(wire, http, status, body, settings, outcome, message):
     wp = make(http, **settings)
     base = settings.get("base_url", BASE)
     wire.replies.append(
@@ -782,7 +782,7 @@ def test_check(wire, http, status, body, settings, ok, message):
 
     health = wp.check()
 
-    assert health.ok is ok
+    assert health.outcome == outcome
     assert message in health.message
     assert dict(parse_qsl(urlsplit(wire.mock.calls[0].request.url).query)) == {"context": "edit"}
 

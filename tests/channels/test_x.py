@@ -536,25 +536,25 @@ ME = {"data": {"id": "2244994945", "name": "Министарство привр�
 
 
 @pytest.mark.parametrize(
-    ("behaviour", "ok", "message"),
+    ("behaviour", "outcome", "message"),
     [
-        (dict(reply(200, ME), headers={"x-access-level": "read-write"}), True, "signed in as @MinPrivredeRS"),
-        (reply(200, ME), True, "signed in as @MinPrivredeRS"),
-        (dict(reply(200, ME), headers={"x-access-level": "read"}), False,
+        (dict(reply(200, ME), headers={"x-access-level": "read-write"}), "ok", "signed in as @MinPrivredeRS"),
+        (reply(200, ME), "ok", "signed in as @MinPrivredeRS"),
+        (dict(reply(200, ME), headers={"x-access-level": "read"}), "refused",
          "signed in as @MinPrivredeRS, but the token can only read (read); give the app Read and write permission "
          "and generate the access token again"),
-        (reply(401, UNAUTHORIZED), False,
+        (reply(401, UNAUTHORIZED), "refused",
          "X refused the credentials (HTTP 401): Unauthorized; generate new tokens for the channel"),
-        (reply(429, LIMITED), False, "X is limiting requests (HTTP 429): Too Many Requests"),
-        ("refused", False, "could not connect to X (ConnectionError); nothing was sent"),
+        (reply(429, LIMITED), "unchecked", "X is limiting requests (HTTP 429): Too Many Requests"),
+        ("refused", "unchecked", "could not connect to X (ConnectionError); nothing was sent"),
     ],
 )
-def test_check(x, mocked, wire, behaviour, ok, message):
+def test_check(x, mocked, wire, behaviour, outcome, message):
     add(mocked, responses.GET, ME_URL, behaviour, wire)
 
     health = x.check()
 
-    assert (health.ok, health.message, health.expires_at) == (ok, message, None)
+    assert (health.outcome, health.message, health.expires_at) == (outcome, message, None)
     request = mocked.calls[0].request
     assert (request.method, request.url) == ("GET", "https://api.twitter.com/2/users/me")
     assert_signed(request)

@@ -26,6 +26,9 @@ def test_the_heartbeat_and_the_grace_reach_the_worker(tmp_path):
      "PUBLISHER_HEARTBEAT_SECONDS=5 must be at most a quarter of PUBLISHER_DEAD_WORKER_GRACE_SECONDS=15"),
     ({"PUBLISHER_DEAD_WORKER_GRACE_SECONDS": "0.5"}, "PUBLISHER_DEAD_WORKER_GRACE_SECONDS='0.5' must be at least 1"),
     ({"PUBLISHER_HEARTBEAT_SECONDS": "often"}, "PUBLISHER_HEARTBEAT_SECONDS='often' is not a number"),
+    ({"PUBLISHER_CREDENTIAL_CHECK_HOURS": "nan"}, "PUBLISHER_CREDENTIAL_CHECK_HOURS='nan' is not a number"),
+    ({"PUBLISHER_CREDENTIAL_WARN_DAYS": "inf"}, "PUBLISHER_CREDENTIAL_WARN_DAYS='inf' is not a number"),
+    ({"PUBLISHER_CREDENTIAL_CHECK_HOURS": "0"}, "PUBLISHER_CREDENTIAL_CHECK_HOURS='0' must be at least 0.25"),
 ])
 def test_recovery_settings_that_cannot_work_are_refused_by_name(tmp_path, env, message):
     with pytest.raises(ConfigError) as refused:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from publisher.audit import trail
+from channels.base import Health
+from publisher.core import clock
+from publisher.core.actor import Actor
 from publisher.core.models import PostMedia
 from publisher.core.states import PostStatus
 from publisher.media.store import store_upload
 from publisher.people import accounts
-from publisher.publishing import holds
+from publisher.publishing import credential_checks, holds
 from tests.factories.media import jpeg_bytes, png_bytes
 from tests.factories.office import Office
 from tests.web.browser.posts import WEEK, add_post
@@ -67,12 +70,17 @@ def approval_with_media(locale: str) -> Callable[[Session, Office], None]:
 
 
 def channel_states(session: Session, office: Office) -> None:
-    """The portal paused, the archive checked and working, all publishing on hold."""
+    """The portal paused with its credentials refused, the archive checked and working but expiring in three
+    days, all publishing on hold."""
     admin = office.actor("admin")
     holds.hold(session, admin, "Novi token se čeka", office.channels["portal"])
     holds.hold(session, admin, "Dan žalosti")
-    trail.record(session, admin, "channel.check", subject=f"channel:{office.channels['archive'].id}",
-                 detail={"ok": True, "message": "writing to the outbox", "expires_at": None})
+    now, policy = clock.now(session), credential_checks.CheckPolicy()
+    credential_checks.record(session, admin, office.channels["archive"], Health(
+        ok=True, message="writing to the outbox", expires_at=now + timedelta(days=3)), now, policy)
+    credential_checks.record(session, Actor.system("worker"), office.channels["portal"], Health.refusal(
+        "Facebook refused the page token (code 190, subcode 463): Error validating access token: Session has "
+        "expired"), now, policy)
 
 
 def more_people(session: Session, office: Office) -> None:

@@ -119,6 +119,8 @@ PAGES = [
                   status=422),  # a filter that cannot be read
     DashboardPage("alerts-marko", "/alerts", "marko", prepare=open_and_resolved_alerts),  # resolve forms
     DashboardPage("alerts-jelena", "/alerts", "jelena", prepare=open_and_resolved_alerts),  # reads only
+    DashboardPage("alerts-credentials-admin", "/alerts", "admin", prepare=channel_states),  # refused, in words
+    DashboardPage("home-credentials-admin", "/", "admin", prepare=channel_states),  # expiring: needs attention
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

@@ -10,14 +10,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from publisher.core import limits
 from publisher.core.errors import Conflict, NotFound
-from publisher.core.models import Alert, Channel
+from publisher.core.models import Alert
 from publisher.publishing import alerts, credential_checks
 from web.context import db
 from web.roles import permission_required
@@ -56,7 +55,7 @@ def _page(forms: dict[int, ResolveForm] | None = None, status: int = 200) -> tup
     for alert in open_:
         forms.setdefault(alert.id, ResolveForm(prefix=f"alert-{alert.id}", formdata=None))
     told = {alert.id: alerts.concerned(session, alert) for alert in open_}
-    channel_kinds = dict(session.execute(select(Channel.id, Channel.kind)).all())
+    channel_kinds = alerts.channel_kinds(session)
     return render_template("alerts.html", open_alerts=open_, resolved=alerts.recently_resolved(session),
                            forms=forms, told=told, kind_name=kind_name, channel_kinds=channel_kinds,
                            explained=EXPLAINED, resolved_by_check=credential_checks.RESOLVED_BY,

@@ -18,7 +18,7 @@ from publisher.core import clock, limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
-from publisher.core.models import Alert, Post, User, UserRole
+from publisher.core.models import Alert, Channel, Post, User, UserRole
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,11 @@ def open_alerts(session: Session, limit: int = 100) -> list[Alert]:
 def recently_resolved(session: Session, limit: int = 50) -> list[Alert]:
     return list(session.scalars(select(Alert).where(Alert.resolved_at.is_not(None))
                                 .order_by(Alert.resolved_at.desc(), Alert.id.desc()).limit(limit)))
+
+
+def channel_kinds(session: Session) -> dict[int, str]:
+    """Each channel's kind by id: the alerts page explains a platform's error by the kind of its channel."""
+    return dict(session.execute(select(Channel.id, Channel.kind)).all())
 
 
 def count_open(session: Session) -> int:

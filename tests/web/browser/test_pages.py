@@ -81,11 +81,17 @@ PAGES = [
     DashboardPage("approval-own-olga", "/approvals/3", "olga", prepare=approval_queue),  # four eyes: refused
     # the images with their alt texts (one flagged: none); every page is checked in the four languages
     DashboardPage("approval-media-marko", "/approvals/1", "marko", prepare=approval_with_media("sr-Latn")),
-    DashboardPage("calendar-ana", "/calendar?week=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-month-ana", "/calendar?view=month&day=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-week-ana", "/calendar?view=week&day=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-list-ana", "/calendar?view=list&day=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-today-marko", "/calendar", "marko", prepare=planned_week),  # the post without a time
+    DashboardPage("calendar-week-today-ana", "/calendar?view=week", "ana", prepare=planned_week),
     DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",
-                  prepare=planned_week),
+                  prepare=planned_week),  # an old address: the week as a list
     DashboardPage("queue-jelena", "/queue?from=2031-06-16", "jelena", prepare=planned_week),
     DashboardPage("queue-move-ana", "/queue/1/move", "ana", prepare=planned_week),  # approved: goes back
+    DashboardPage("queue-move-dropped-ana", "/queue/1/move?to=2031-06-18T09:00&view=month", "ana",
+                  prepare=planned_week),  # where a drag in the month ends: confirm, goes back for approval
     DashboardPage("media-ana", "/media", "ana", prepare=library_files),  # upload form, previews, a PDF
     DashboardPage("media-search-jelena", "/media?q=grb", "jelena", prepare=library_files),  # no upload form
     DashboardPage("media-item-ana", "/media/1", "ana", prepare=library_files),  # used by two posts

@@ -185,7 +185,8 @@ def move(post_id: int) -> Response | str | tuple[str, int]:
         chosen = proposed or (local.replace(tzinfo=None) if local else None)
         form = MoveForm(formdata=None, day=chosen.date() if chosen else None,
                         clock=chosen.time().replace(second=0) if chosen else None, back=_back_view())
-        return _move_page(post, form, proposed=proposed)
+        return _move_page(post, form, proposed=proposed.replace(tzinfo=resolve_zone(post.timezone)) if proposed
+                          else None)
     form = MoveForm()
     if not form.validate():
         return _move_page(post, form, 422)

@@ -108,6 +108,7 @@ def calendar_week() -> str:
     shown = (calendar.month if view == "month" else calendar.week)(
         db(), day, zone, status=filters.status, channel_id=filters.channel_id)
     may_write = current_user.may("posts", "write")
+    compose = url_for("compose.new")  # once: a week has up to 168 empty slots
 
     def compose_at(moment: date | datetime) -> str | None:
         """Compose for an empty slot (a day: at DAY_HOUR), while that moment is still ahead."""
@@ -115,7 +116,7 @@ def calendar_week() -> str:
             moment = datetime.combine(moment, time(DAY_HOUR), tzinfo=now.tzinfo)
         if not may_write or moment <= now:
             return None
-        return url_for("compose.new", at=f"{moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}")
+        return f"{compose}?at={moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
 
     return _page(f"calendar_{view}.html", shown=shown, view=view, day=day, filters=filters,
                  period_nav=_period_nav(shown), compose_at=compose_at, now=now,

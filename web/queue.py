@@ -121,11 +121,10 @@ def calendar_week() -> str:
     return _page(f"calendar_{view}.html", shown=shown, view=view, day=day, filters=filters,
                  period_nav=_period_nav(shown), compose_at=compose_at, now=now,
                  waiting=calendar.waiting(db(), zone, status=filters.status, channel_id=filters.channel_id),
-                 waiting_limit=calendar.WAITING_LIMIT, month_shown=MONTH_SHOWN)
+                 waiting_limit=calendar.WAITING_LIMIT, month_shown=calendar.MONTH_SHOWN)
 
 
 DAY_HOUR = 9  # an empty day of the month grid composes for 09:00
-MONTH_SHOWN = 3  # posts a day of the month grid shows before "+N more"
 
 
 @dataclass(frozen=True)

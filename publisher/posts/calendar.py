@@ -15,11 +15,12 @@ time (`_went_out`: an index range over the state and the NULL time, then the app
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select, tuple_
+from sqlalchemy import ColumnElement, case, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from publisher.core.actor import Actor
@@ -30,7 +31,7 @@ from publisher.posts import workflow
 from publisher.posts.schedule_time import resolve_zone
 
 WEEK_LIMIT = 500  # more than a press office publishes in a week; past it the page says so
-MONTH_LIMIT = 1500  # three times what fits a week: the month grid shows a few a day and "+N more"
+MONTH_SHOWN = 3  # posts a day of the month grid shows before "+N more"
 WAITING_LIMIT = 100  # posts without a time shown on today; past it the page says so
 PAGE_SIZE = 50
 EXCERPT = 160
@@ -77,6 +78,11 @@ class Slot:
 class Day:
     date: date
     entries: list[Entry]
+    unread: int = 0  # the day's posts beyond those read (the month reads MONTH_SHOWN a day)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries) + self.unread
 
     def slots(self, zone: str) -> list[Slot]:
         """The day's 24 wall-clock hours with the entries that begin in each."""
@@ -124,7 +130,7 @@ class Week:
 class Month:
     first: date  # the first day of the month
     weeks: list[list[Day]]  # six Monday-to-Sunday weeks, the first holding the 1st
-    more: bool  # MONTH_LIMIT rows were read and there are more
+    more: bool = False  # never: every day says how many posts it has
 
     @property
     def previous(self) -> date:
@@ -173,14 +179,21 @@ def _filters(status: str | None, channel_id: int | None) -> list[ColumnElement[b
     return where
 
 
+def _columns(moment: Any = Post.scheduled_at) -> list[Any]:
+    # Columns, not Post objects: a Post loads its author, channels, media and deliveries, each a query.
+    return [Post.id, Post.title, func.substr(Post.body, 1, EXCERPT).label("excerpt"), Post.status,
+            Post.scheduled_at, moment.label("moment")]
+
+
 def _entries(session: Session, where: list[ColumnElement[bool]], limit: int, zone: str,
              moment: Any = Post.scheduled_at) -> list[Entry]:
     """Entries by `moment` (the publication time; the approval time of a post without one)."""
-    # Columns, not Post objects: a Post loads its author, channels, media and deliveries, each a query.
-    rows = session.execute(
-        select(Post.id, Post.title, func.substr(Post.body, 1, EXCERPT), Post.status, Post.scheduled_at,
-               moment.label("moment"))
-        .where(*where).order_by(moment, Post.id).limit(limit)).all()
+    rows = session.execute(select(*_columns(moment)).where(*where).order_by(moment, Post.id).limit(limit)).all()
+    return _built(session, rows, zone)
+
+
+def _built(session: Session, rows: Sequence[Any], zone: str) -> list[Entry]:
+    """Entries of the rows read (id, title, excerpt, status, scheduled_at, moment), with their channels' names."""
     names: dict[int, list[str]] = {row.id: [] for row in rows}
     if names:
         for post_id, name in session.execute(
@@ -188,7 +201,7 @@ def _entries(session: Session, where: list[ColumnElement[bool]], limit: int, zon
                 .where(PostChannel.post_id.in_(list(names))).order_by(PostChannel.post_id, Channel.name)):
             names[post_id].append(name)
     tz = resolve_zone(zone)
-    return [Entry(row.id, row.title, row[2] or "", row.status, row.scheduled_at,
+    return [Entry(row.id, row.title, row.excerpt or "", row.status, row.scheduled_at,
                   row.moment.astimezone(tz) if row.moment else None, names[row.id]) for row in rows]
 
 
@@ -230,10 +243,29 @@ def week(session: Session, day: date, zone: str, *, status: str | None = None,
 
 def month(session: Session, day: date, zone: str, *, status: str | None = None,
           channel_id: int | None = None) -> Month:
-    """The month that holds `day` as six Monday-to-Sunday weeks (in `zone`), with one range read."""
+    """The month that holds `day` as six Monday-to-Sunday weeks (in `zone`): one range read that returns
+    the first MONTH_SHOWN posts of each day and how many the day has (a window over the local day, which a
+    CASE over the 42 local midnights computes on both databases), however many posts the month holds."""
     first = day.replace(day=1)
-    days, more = _days(session, monday_of(first), 42, zone, MONTH_LIMIT, status, channel_id)
-    return Month(first, [days[i:i + 7] for i in range(0, 42, 7)], more)
+    monday = monday_of(first)
+    midnights = [local_midnight(monday + timedelta(days=i), zone) for i in range(43)]
+    day_number = case(*[(Post.scheduled_at < midnight, i) for i, midnight in enumerate(midnights[1:])], else_=42)
+    ranked = (select(*_columns(), day_number.label("day_number"),
+                     func.row_number().over(partition_by=day_number, order_by=(Post.scheduled_at, Post.id))
+                     .label("rank"),
+                     func.count().over(partition_by=day_number).label("total"))
+              .where(Post.scheduled_at >= midnights[0], Post.scheduled_at < midnights[-1],
+                     *_filters(status, channel_id)).subquery())
+    rows = session.execute(select(ranked).where(ranked.c.rank <= MONTH_SHOWN)
+                           .order_by(ranked.c.scheduled_at, ranked.c.id).limit(42 * MONTH_SHOWN)).all()
+    totals = {row.day_number: row.total for row in rows}
+    entries = _built(session, rows, zone) + _went_out(session, midnights[0], midnights[-1], zone, status, channel_id)
+    by_day: dict[date, list[Entry]] = {monday + timedelta(days=i): [] for i in range(42)}
+    for entry in sorted(entries, key=lambda e: (e.local, e.id)):
+        by_day[entry.local.date()].append(entry)
+    days = [Day(d, e, unread=totals.get(i, 0) - sum(not x.as_soon_as_approved for x in e))
+            for i, (d, e) in enumerate(by_day.items())]
+    return Month(first, [days[i:i + 7] for i in range(0, 42, 7)])
 
 
 def waiting(session: Session, zone: str, *, status: str | None = None, channel_id: int | None = None) -> list[Entry]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select, tuple_
+from sqlalchemy import ColumnElement, case, exists, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from publisher.core.actor import Actor
@@ -249,15 +249,17 @@ def month(session: Session, day: date, zone: str, *, status: str | None = None,
     first = day.replace(day=1)
     monday = monday_of(first)
     midnights = [local_midnight(monday + timedelta(days=i), zone) for i in range(43)]
-    day_number = case(*[(Post.scheduled_at < midnight, i) for i, midnight in enumerate(midnights[1:])], else_=42)
-    ranked = (select(*_columns(), day_number.label("day_number"),
+    day_number = _day_number(Post.scheduled_at, midnights, 0, 42)
+    # The window runs over narrow rows (id, time); only the posts shown are joined for their columns.
+    ranked = (select(Post.id, day_number.label("day_number"),
                      func.row_number().over(partition_by=day_number, order_by=(Post.scheduled_at, Post.id))
                      .label("rank"),
                      func.count().over(partition_by=day_number).label("total"))
               .where(Post.scheduled_at >= midnights[0], Post.scheduled_at < midnights[-1],
                      *_filters(status, channel_id)).subquery())
-    rows = session.execute(select(ranked).where(ranked.c.rank <= MONTH_SHOWN)
-                           .order_by(ranked.c.scheduled_at, ranked.c.id).limit(42 * MONTH_SHOWN)).all()
+    rows = session.execute(select(*_columns(), ranked.c.day_number, ranked.c.total)
+                           .join(ranked, ranked.c.id == Post.id).where(ranked.c.rank <= MONTH_SHOWN)
+                           .order_by(Post.scheduled_at, Post.id).limit(42 * MONTH_SHOWN)).all()
     totals = {row.day_number: row.total for row in rows}
     entries = _built(session, rows, zone) + _went_out(session, midnights[0], midnights[-1], zone, status, channel_id)
     by_day: dict[date, list[Entry]] = {monday + timedelta(days=i): [] for i in range(42)}
@@ -266,6 +268,16 @@ def month(session: Session, day: date, zone: str, *, status: str | None = None,
     days = [Day(d, e, unread=totals.get(i, 0) - sum(not x.as_soon_as_approved for x in e))
             for i, (d, e) in enumerate(by_day.items())]
     return Month(first, [days[i:i + 7] for i in range(0, 42, 7)])
+
+
+def _day_number(moment: Any, midnights: list[datetime], low: int, high: int) -> Any:
+    """The day (low..high-1) whose midnights hold `moment`, as a CASE that halves the days at each step
+    (6 comparisons a row for 42 days, not up to 42)."""
+    if high - low == 1:
+        return literal(low)
+    middle = (low + high) // 2
+    return case((moment < midnights[middle], _day_number(moment, midnights, low, middle)),
+                else_=_day_number(moment, midnights, middle, high))
 
 
 def waiting(session: Session, zone: str, *, status: str | None = None, channel_id: int | None = None) -> list[Entry]:

@@ -78,6 +78,18 @@ def test_a_busy_day_shows_three_posts_and_how_many_more(api, signed_in, english)
     assert 'id="day-2031-06-18"' in listing and all(f"vest-{m}" in listing for m in range(5))
 
 
+def test_the_month_counts_each_local_day_across_the_clock_change(api, session, stopped_clock):
+    stopped_clock(datetime(2026, 1, 10, tzinfo=UTC))
+    for utc in ("2026-03-28T22:30:00Z", "2026-03-28T23:30:00Z", "2026-03-29T00:30:00Z", "2026-03-29T01:30:00Z",
+                "2026-03-29T21:59:00Z", "2026-03-29T22:00:00Z"):  # 23:30 CET Saturday ... 00:00 CEST Monday
+        draft_at(api, utc, utc[11:16])
+    days = {d.date: d for week in calendar.month(session, date(2026, 3, 1), ZONE).weeks for d in week}
+    assert [e.title for e in days[date(2026, 3, 28)].entries] == ["22:30"]
+    assert [e.title for e in days[date(2026, 3, 29)].entries] == ["23:30", "00:30", "01:30"]
+    assert (days[date(2026, 3, 29)].count, days[date(2026, 3, 29)].unread) == (4, 1)
+    assert [e.title for e in days[date(2026, 3, 30)].entries] == ["22:00"]
+
+
 def test_entries_show_time_title_and_state_and_open_their_post(api, signed_in, english):
     pending = submitted_post(api, title="ceka", scheduled_at="2031-06-17T08:30:00Z")
     english("marko")

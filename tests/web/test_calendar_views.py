@@ -14,6 +14,7 @@ from publisher.core.models import Post
 from publisher.posts import calendar
 from tests.web.test_posts_api import scheduled_post, submitted_post
 from tests.web.test_queue import ZONE, draft_at, read_post
+from web import dates
 
 
 @pytest.fixture
@@ -226,3 +227,11 @@ def test_compose_refuses_a_made_up_slot_time(signed_in, english, people, at):
 @pytest.mark.parametrize("query", ["view=day", "view=%3Cb%3E", "day=2031-6-1", "day=2031-06-31&view=week"])
 def test_a_made_up_view_is_a_bad_request(signed_in, people, query):
     assert signed_in("ana").get(f"/calendar?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("locale,month,weekday", [("sr_Latn", "Jun 2031.", "pon"), ("sr_Cyrl", "Јун 2031.", "пон"),
+                                                  ("sq", "Qershor 2031", "hën"), ("en", "June 2031", "Mon")])
+def test_the_month_heading_and_weekdays_in_each_language(app, locale, month, weekday):
+    with app.test_request_context():
+        assert dates.format_month(date(2031, 6, 16), locale) == month
+        assert dates.format_weekday(date(2031, 6, 16), locale) == weekday

@@ -3,6 +3,11 @@
     .venv/bin/python bench/web.py                    # 1,000,000 deliveries + 10,000 scheduled posts, both DBs
     .venv/bin/python bench/web.py --quick            # 20,000 deliveries, 500 scheduled posts: a smoke run
     .venv/bin/python bench/web.py --db sqlite --requests 50 --json out.json
+    .venv/bin/python bench/web.py --deliveries 200000  # a smaller history, still 10,000 scheduled posts
+
+The calendar: the month (this one, and one 30 days ahead, where the 10,000 posts scheduled over 60 days are
+about 5,000 and each day shows three and "+N more"), the month for one channel, a past month (its posts
+without a time, one in ten, are read by their approval time), the week's hour grid and the week as a list.
 
 Target (issue #5): every page answers with server time p95 <= 100 ms on SQLite and on PostgreSQL. Figures
 are printed next to it, never asserted.
@@ -64,6 +69,7 @@ TARGET_P95_MS = 100.0
 PASSWORD = "bench-password-123"
 SYSTEM = Actor.system("bench")
 CHUNK = 10_000
+ASAP_SHARE = 0.1  # past posts that had no time ("as soon as approved")
 DATABASES = ("sqlite", "postgresql")
 CHANNELS = [("website", "wordpress"), ("x", "x"), ("facebook", "facebook"), ("portal", "state_portal"),
             ("telegram", "telegram"), ("mediji", "email")]
@@ -167,10 +173,14 @@ def build(rt: Runtime, sizes: Sizes, now: datetime, seed: int = 5) -> dict[str, 
         nonlocal post_id
         post_id += 1
         title = f"{rng.choice(TOPICS)} ({post_id})"
+        # One past post in ten went out "as soon as approved": no time, approved the moment it went out (the
+        # calendar shows those at their approval, read by a second range).
+        unscheduled = not scheduled and rng.random() < ASAP_SHARE
         posts.append({"id": post_id, "title": title, "body": title + ". Tekst saopštenja.", "language": "sr-Latn",
-                      "variants": {}, "status": status, "scheduled_at": at, "timezone": "Europe/Belgrade",
+                      "variants": {}, "status": status, "scheduled_at": None if unscheduled else at,
+                      "timezone": "Europe/Belgrade",
                       "content_hash": "0" * 64, "author_id": people["ana"], "submitted_at": at - timedelta(hours=3),
-                      "approved_by_id": people["marko"], "approved_at": at - timedelta(hours=2),
+                      "approved_by_id": people["marko"], "approved_at": at if unscheduled else at - timedelta(hours=2),
                       "approved_hash": "0" * 64, "created_at": at - timedelta(hours=4),
                       "updated_at": at if not scheduled else now, "version": 1})
         chosen = rng.sample(channel_ids, rng.choice((1, 2, 3, 3, 4, 4, 5, 6)) if not scheduled else 3)
@@ -301,9 +311,17 @@ def pages(app: Any, data: dict[str, Any], now: datetime) -> list[tuple[str, str,
         ("history.csv: first bytes", "/history.csv", "first"),
     ]
     rules = {rule.rule for rule in app.url_map.iter_rules()}
-    for path in ("/queue", "/calendar"):
-        if path in rules:
-            found.append((f"{path[1:]}", path, "full"))
+    if "/queue" in rules:
+        found.append(("queue", "/queue", "full"))
+    if "/calendar" in rules:
+        busy = (now + timedelta(days=30)).date().isoformat()  # inside the 60 days of scheduled posts
+        found += [("calendar: month (this)", "/calendar?view=month", "full"),
+                  ("calendar: month (full)", f"/calendar?view=month&day={busy}", "full"),
+                  ("calendar: month, one channel", f"/calendar?view=month&day={busy}&channel={portal}", "full"),
+                  ("calendar: month a year ago", f"/calendar?view=month&day={(now - timedelta(days=365)).date()}",
+                   "full"),
+                  ("calendar: week (hour grid)", f"/calendar?view=week&day={busy}", "full"),
+                  ("calendar: week as a list", f"/calendar?view=list&day={busy}", "full")]
     found.append(("home (overview)", "/", "full"))
     return found
 
@@ -358,12 +376,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=[*DATABASES, "both"], default="both")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--requests", type=int, help="measured requests per page (default 100; --quick 20)")
+    parser.add_argument("--deliveries", type=int, help="deliveries in the history (default 1,000,000; --quick 20,000)")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    if args.requests:
-        sizes = Sizes(sizes.deliveries, sizes.scheduled, args.requests, sizes.warmup)
+    if args.requests or args.deliveries:
+        sizes = Sizes(args.deliveries or sizes.deliveries, sizes.scheduled, args.requests or sizes.requests,
+                      sizes.warmup)
     backends = DATABASES if args.db == "both" else (args.db,)
     print(f"web benchmark: {sizes.deliveries:,} deliveries, {sizes.scheduled:,} scheduled posts, "
           f"{sizes.requests} requests per page; server time in-process (Flask test client), target p95 <= "

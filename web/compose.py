@@ -34,7 +34,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import DateInput, TimeInput
 
 from channels.base import Problem
-from publisher.core import limits
+from publisher.core import limits, parse
 from publisher.core.errors import Conflict, Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
 from publisher.core.parse import record_id
@@ -152,7 +152,16 @@ def _editable_post(post_id: int) -> Post:
 @login_required
 def new() -> tuple[str, int]:
     _require_officer()
-    return _page(None)
+    page = Page(None)
+    if request.args.get("at"):  # an empty slot of the calendar: that wall-clock minute in the office's zone
+        try:
+            at = parse.local_minute(request.args["at"])
+        except parse.ParseError:
+            abort(400, gettext("The time in the address must be year-month-day, T, hour:minute, for example "
+                               "2026-12-07T10:00."))
+        page.form.when.data, page.form.date.data, page.form.time.data = WHEN_AT, at.date().isoformat(), \
+            at.strftime("%H:%M")
+    return _page(None, page)
 
 
 @bp.get("/posts/<int:post_id>/edit")

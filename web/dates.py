@@ -40,6 +40,9 @@ DATE_PATTERNS: dict[str, dict[str, str]] = {
     "en": {"short": "dd/MM/y", "medium": "d MMMM y", "long": "EEEE, d MMMM y"},
 }
 TIME_PATTERN = "HH:mm"
+# The calendar's headings: a month with its year (nominative: "decembar 2026."), a weekday's short name.
+MONTH_PATTERNS = {"sr": "LLLL y.", "sq": "LLLL y", "en": "LLLL y"}
+WEEKDAY_PATTERN = "EEE"
 GENITIVE_MONTHS = {
     "sr_Latn": ("januara", "februara", "marta", "aprila", "maja", "juna", "jula", "avgusta", "septembra",
                 "oktobra", "novembra", "decembra"),
@@ -104,6 +107,20 @@ def format_time(value: datetime | None, fmt: str = "time", locale: Locale | str 
     return format_datetime(value, "time", locale)
 
 
+def format_month(value: date, locale: Locale | str | None = None) -> str:
+    """A month and its year as a heading: "Decembar 2026." (sr), "Dhjetor 2026", "December 2026"."""
+    loc = _locale_name(locale)
+    text = _render(datetime(value.year, value.month, 1), MONTH_PATTERNS[loc.split("_")[0]], loc)
+    return text[:1].upper() + text[1:]
+
+
+def format_weekday(value: date, locale: Locale | str | None = None) -> str:
+    """A weekday's short name: "pon", "hën", "Mon" (the calendar's column headings)."""
+    loc = _locale_name(locale)
+    return _render(datetime(value.year, value.month, value.day), WEEKDAY_PATTERN, loc)
+
+
 def init_app(app: Flask) -> None:
     """Replace Flask-Babel's filters with these (after Babel(app), which registers its own)."""
-    app.jinja_env.filters.update(datetimeformat=format_datetime, dateformat=format_date, timeformat=format_time)
+    app.jinja_env.filters.update(datetimeformat=format_datetime, dateformat=format_date, timeformat=format_time,
+                                 monthformat=format_month, weekdayformat=format_weekday)

@@ -1,11 +1,12 @@
-"""The queue (a list by time) and the calendar (a week, Monday to Sunday in the office's zone), both
-filtered by channel and state through the address, so a filtered view can be bookmarked; and moving a
-post in time."""
+"""The queue (a list by time) and the calendar (a month grid, a week with an hour grid, or the week as a list
+of days, Monday to Sunday in the office's zone), both filtered by channel and state through the address, so
+a filtered view can be bookmarked; and moving a post in time (also where calendar.js drops a dragged post:
+the move page prefilled with the new time, which is the confirmation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +14,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 from wtforms.fields import DateField, TimeField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
@@ -24,7 +25,7 @@ from publisher.core.parse import record_id
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
-from publisher.posts.schedule_time import DST_CHOICES, to_local
+from publisher.posts.schedule_time import DST_CHOICES, resolve_zone, to_local
 from web import dates
 from web.context import db, runtime
 from web.labels import POST_STATES
@@ -68,6 +69,26 @@ def _day_arg(name: str) -> date:
                            "for example 2025-03-31.", low=parse.MIN_YEAR, high=parse.MAX_YEAR))
 
 
+VIEWS = ("month", "week", "list")
+
+
+def _calendar_view() -> str:
+    """?view=; without one the month, except for an old address naming a week (?week=), which was a list."""
+    view = request.args.get("view") or ("list" if request.args.get("week") else "month")
+    if view not in VIEWS:
+        abort(400, gettext("Choose one of the views: month, week or list."))
+    return view
+
+
+def _local_minute(raw: str) -> datetime:
+    """"2026-12-07T10:00" (a wall-clock minute), else 400 with what is expected."""
+    try:
+        return parse.local_minute(raw)
+    except parse.ParseError:
+        abort(400, gettext("Enter a time as year-month-day, T, hour:minute between the years %(low)d and "
+                           "%(high)d, for example 2026-12-07T10:00.", low=parse.MIN_YEAR, high=parse.MAX_YEAR))
+
+
 def _page(template: str, **context: Any) -> str:
     rt = runtime()
     return render_template(template, channels=list_channels(db()), timezone=rt.settings.timezone,
@@ -79,9 +100,49 @@ def _page(template: str, **context: Any) -> str:
 @permission_required("posts", "plan")
 def calendar_week() -> str:
     filters = _filters()
-    shown = calendar.week(db(), _day_arg("week"), runtime().settings.timezone, status=filters.status,
-                          channel_id=filters.channel_id)
-    return _page("calendar.html", week=shown, filters=filters)
+    view = _calendar_view()
+    day = _day_arg("day" if "day" in request.args else "week")
+    rt = runtime()
+    zone = rt.settings.timezone
+    now = rt.clock().astimezone(resolve_zone(zone))
+    shown = (calendar.month if view == "month" else calendar.week)(
+        db(), day, zone, status=filters.status, channel_id=filters.channel_id)
+    may_write = current_user.may("posts", "write")
+    compose = url_for("compose.new")  # once: a week has up to 168 empty slots
+
+    def compose_at(moment: date | datetime) -> str | None:
+        """Compose for an empty slot (a day: at DAY_HOUR), while that moment is still ahead."""
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(DAY_HOUR), tzinfo=now.tzinfo)
+        if not may_write or moment <= now:
+            return None
+        return f"{compose}?at={moment.date().isoformat()}T{moment.hour:02d}:{moment.minute:02d}"
+
+    return _page(f"calendar_{view}.html", shown=shown, view=view, day=day, filters=filters,
+                 period_nav=_period_nav(shown), compose_at=compose_at, now=now,
+                 waiting=calendar.waiting(db(), zone, status=filters.status, channel_id=filters.channel_id),
+                 waiting_limit=calendar.WAITING_LIMIT, month_shown=calendar.MONTH_SHOWN)
+
+
+DAY_HOUR = 9  # an empty day of the month grid composes for 09:00
+
+
+@dataclass(frozen=True)
+class PeriodNav:
+    label: str
+    previous: date
+    next: date
+    previous_label: str
+    today_label: str
+    next_label: str
+
+
+def _period_nav(shown: calendar.Month | calendar.Week) -> PeriodNav:
+    if isinstance(shown, calendar.Month):
+        return PeriodNav(gettext("Months"), shown.previous, shown.next, gettext("Previous month"),
+                         gettext("This month"), gettext("Next month"))
+    return PeriodNav(gettext("Weeks"), shown.previous, shown.next, gettext("Previous week"), gettext("This week"),
+                     gettext("Next week"))
 
 
 @bp.get("/queue")
@@ -111,6 +172,7 @@ class MoveForm(FlaskForm):
                       format="%H:%M")
     dst_choice = StringField(_l("Which one?"), validators=[
         Optional(), AnyOf(DST_CHOICES, message=_l("Choose one of the two times."))])
+    back = HiddenField()  # the calendar view to return to; anything else returns to the week
 
 
 @bp.route("/queue/<int:post_id>/move", methods=["GET", "POST"])
@@ -119,9 +181,12 @@ def move(post_id: int) -> Response | str | tuple[str, int]:
     post = workflow.get_post(db(), post_id)
     if request.method == "GET":
         local = to_local(post.scheduled_at, post.timezone) if post.scheduled_at else None
-        form = MoveForm(formdata=None, day=local.date() if local else None,
-                        clock=local.time().replace(second=0) if local else None)
-        return _move_page(post, form)
+        proposed = _local_minute(request.args["to"]) if request.args.get("to") else None
+        chosen = proposed or (local.replace(tzinfo=None) if local else None)
+        form = MoveForm(formdata=None, day=chosen.date() if chosen else None,
+                        clock=chosen.time().replace(second=0) if chosen else None, back=_back_view())
+        return _move_page(post, form, proposed=proposed.replace(tzinfo=resolve_zone(post.timezone)) if proposed
+                          else None)
     form = MoveForm()
     if not form.validate():
         return _move_page(post, form, 422)
@@ -146,7 +211,13 @@ def move(post_id: int) -> Response | str | tuple[str, int]:
               "success")
     else:
         flash(gettext("Moved to %(time)s.", time=dates.format_datetime(when, "short")), "success")
-    return redirect(url_for("queue.calendar_week", week=when.date().isoformat()))
+    return redirect(url_for("queue.calendar_week", view=_back_view(form.back.data), day=when.date().isoformat()))
+
+
+def _back_view(raw: str | None = None) -> str:
+    """The calendar view the move started from (a dragged post: month or week), else the week."""
+    view = raw if raw is not None else request.args.get("view", "")
+    return view if view in VIEWS else "week"
 
 
 def _hhmm(iso: str) -> str:
@@ -174,7 +245,7 @@ def _time_error(form: MoveForm, exc: Invalid, zone: str) -> None:
 
 
 def _move_page(post: Post, form: MoveForm, status: int = 200, *, ambiguous: bool = False,
-               choices: list[dict[str, Any]] | None = None) -> tuple[str, int]:
+               choices: list[dict[str, Any]] | None = None, proposed: datetime | None = None) -> tuple[str, int]:
     return render_template("queue_move.html", post=post, form=form, ambiguous=ambiguous or bool(
-        form.dst_choice.data), choices=choices or [], movable=post.status in calendar.MOVABLE,
+        form.dst_choice.data), choices=choices or [], movable=post.status in calendar.MOVABLE, proposed=proposed,
         current=to_local(post.scheduled_at, post.timezone) if post.scheduled_at else None), status

@@ -7,7 +7,7 @@ a whole number or a day goes through here."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 # The largest id: ids are INTEGER columns, 32 bits on PostgreSQL (SQLite's take 64); a larger number names
 # nothing and would overflow the column ("integer out of range") instead of finding no row.
@@ -15,6 +15,7 @@ MAX_ID = 2**31 - 1
 MIN_YEAR, MAX_YEAR = 1900, 2999  # far enough for any filter; away from the ends where UTC offsets overflow
 _DIGITS = re.compile(r"[0-9]{1,19}", re.ASCII)  # whole numbers stay within 64 bits; ids within MAX_ID
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_MINUTE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})", re.ASCII)
 
 
 class ParseError(ValueError):
@@ -55,3 +56,14 @@ def day(raw: str) -> date:
     if not MIN_YEAR <= found.year <= MAX_YEAR:
         raise ParseError(f"a date between the years {MIN_YEAR} and {MAX_YEAR} is expected")
     return found
+
+
+def local_minute(raw: str) -> datetime:
+    """A wall-clock minute written as YYYY-MM-DDTHH:MM (no seconds, no zone: the zone is the reader's), naive."""
+    found = _MINUTE.fullmatch(raw)
+    if not found:
+        raise ParseError("a time written as year-month-day, T, hour:minute is expected, e.g. 2026-12-07T10:00")
+    hour, minute = int(found[2]), int(found[3])
+    if hour > 23 or minute > 59:
+        raise ParseError(f"{raw} is not a time of the day")
+    return datetime.combine(day(found[1]), time(hour, minute))

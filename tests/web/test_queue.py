@@ -86,7 +86,8 @@ def test_the_week_of_spring_forward(api, stopped_clock, session, signed_in, engl
     assert '<time datetime="2026-03-29T03:30:00+02:00">03:30</time>' in html
     assert '<time datetime="2026-03-29T01:30:00+01:00">01:30</time>' in html
     assert "ned-pre" not in html and "pon-posle" not in html
-    assert 'href="/calendar?week=2026-03-16"' in html and 'href="/calendar?week=2026-03-30"' in html
+    assert 'href="/calendar?view=list&amp;day=2026-03-16"' in html
+    assert 'href="/calendar?view=list&amp;day=2026-03-30"' in html
 
 
 def test_the_week_of_fall_back(api, stopped_clock, session, signed_in, english, foreign_process_zone):
@@ -111,7 +112,7 @@ def test_the_week_of_fall_back(api, stopped_clock, session, signed_in, english, 
 def test_today_is_marked(stopped_clock, signed_in, people, english):
     stopped_clock(datetime(2026, 3, 25, 23, 30, tzinfo=UTC))  # already Thursday in Belgrade
     english("marko")
-    html = signed_in("marko").get("/calendar").get_data(as_text=True)
+    html = signed_in("marko").get("/calendar?view=list").get_data(as_text=True)
     assert html.count('aria-current="date"') == 1
     marked = html[html.index('aria-current="date"'):]
     assert marked.index("Thursday") < marked.index("today") < marked.index("</h2>")
@@ -136,7 +137,7 @@ def test_filters_by_channel_and_state_in_the_address(api, signed_in, people):
     assert f'<option value="{archive}" selected>' in html
     html = browser.get(f"{week}&channel={archive}&status=scheduled").get_data(as_text=True)
     assert "ceka-arhiva" not in html and "zakazan-oba" in html
-    assert f'href="/calendar?week=2031-06-23&amp;status=scheduled&amp;channel={archive}"' in html  # kept on paging
+    assert f'href="/calendar?view=list&amp;day=2031-06-23&amp;status=scheduled&amp;channel={archive}"' in html
     html = browser.get("/queue?from=2031-06-16&status=pending_approval").get_data(as_text=True)
     assert "ceka-arhiva" in html and "nacrt-portal" not in html and "zakazan-oba" not in html
     assert f'href="/approvals/{pending}"' in html  # an approver goes on to approve it
@@ -190,8 +191,8 @@ def test_moving_an_approved_post_sends_it_back_for_approval(api, signed_in, engl
     assert "This post is approved. Moving it sends it back for approval:" in form
     assert 'value="2031-06-15"' in form and 'value="10:00"' in form  # the current local time, to change
     moved = ana.post(f"/queue/{post_id}/move", {"day": "2031-06-20", "clock": "09:15"})
-    assert moved.status_code == 302 and moved.headers["Location"].endswith("/calendar?week=2031-06-20")
-    page = ana.get("/calendar?week=2031-06-20").get_data(as_text=True)
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/calendar?view=week&day=2031-06-20")
+    page = ana.get(moved.headers["Location"]).get_data(as_text=True)
     assert "Moved to 20/06/2031, 09:15. The post waits for approval again." in page
     post = read_post(rt, post_id)
     assert post.status == "pending_approval" and post.scheduled_at == datetime(2031, 6, 20, 7, 15, tzinfo=UTC)

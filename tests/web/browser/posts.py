@@ -47,7 +47,8 @@ def approval_queue(session: Session, office: Office) -> None:
 
 
 def planned_week(session: Session, office: Office) -> None:
-    """A week of posts in every state that has a time, on both channels; 1 is scheduled (approved)."""
+    """A week of posts in every state that has a time, on both channels; 1 is scheduled (approved); 6 waits
+    for approval without a time (as soon as approved: the calendar shows it on today)."""
     add_post(session, office, "ana", "Saopštenje o budžetu", "Vlada je usvojila predlog budžeta.",
              PostStatus.SCHEDULED, WEEK, ("portal", "archive"))
     add_post(session, office, "ana", "Najava posete", "Ministar posećuje Niš.", PostStatus.PENDING_APPROVAL,
@@ -58,3 +59,4 @@ def planned_week(session: Session, office: Office) -> None:
              WEEK + timedelta(days=3, hours=-2))
     add_post(session, office, "ana", "Vikend program", "Dan otvorenih vrata.", PostStatus.SCHEDULED,
              WEEK + timedelta(days=5, hours=3))
+    add_post(session, office, "ana", "Hitno saopštenje", "Čim bude odobreno.", PostStatus.PENDING_APPROVAL, None)

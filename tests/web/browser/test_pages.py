@@ -85,9 +85,13 @@ PAGES = [
     # the preview per channel on every network: a text over X's limit, photos cropped; links made cards
     DashboardPage("compose-preview-ana", "/posts/1/edit", "ana", prepare=on_every_network),
     DashboardPage("approval-preview-marko", "/approvals/2", "marko", prepare=on_every_network),
-    DashboardPage("calendar-ana", "/calendar?week=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-month-ana", "/calendar?view=month&day=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-week-ana", "/calendar?view=week&day=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-list-ana", "/calendar?view=list&day=2031-06-16", "ana", prepare=planned_week),
+    DashboardPage("calendar-today-marko", "/calendar", "marko", prepare=planned_week),  # the post without a time
+    DashboardPage("calendar-week-today-ana", "/calendar?view=week", "ana", prepare=planned_week),
     DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",
-                  prepare=planned_week),
+                  prepare=planned_week),  # an old address: the week as a list
     DashboardPage("queue-jelena", "/queue?from=2031-06-16", "jelena", prepare=planned_week),
     DashboardPage("queue-move-ana", "/queue/1/move", "ana", prepare=planned_week),  # approved: goes back
     DashboardPage("queue-ana", "/queue?from=2031-06-16", "ana", prepare=planned_week),  # boxes to choose
@@ -99,6 +103,8 @@ PAGES = [
                   "olga", prepare=approval_queue),  # each post's outcome
     DashboardPage("post-delete-ana", "/posts/1/delete", "ana", prepare=a_written_post),  # "Delete this draft?"
     DashboardPage("post-cancel-marko", "/posts/1/cancel", "marko", prepare=planned_week),  # "Cancel this post?"
+    DashboardPage("queue-move-dropped-ana", "/queue/1/move?to=2031-06-18T09:00&view=month", "ana",
+                  prepare=planned_week),  # where a drag in the month ends: confirm, goes back for approval
     DashboardPage("media-ana", "/media", "ana", prepare=library_files),  # upload form, previews, a PDF
     DashboardPage("media-search-jelena", "/media?q=grb", "jelena", prepare=library_files),  # no upload form
     DashboardPage("media-item-ana", "/media/1", "ana", prepare=library_files),  # used by two posts

@@ -14,7 +14,7 @@ from channels import registry
 from channels.base import Channel as Adapter
 from channels.errors import ChannelConfigError
 from publisher.audit import trail
-from publisher.core import limits, parse
+from publisher.core import limits, parse, search_index
 from publisher.core.actor import Actor
 from publisher.core.credentials import CredentialBox
 from publisher.core.errors import Conflict, Invalid, NotFound
@@ -55,8 +55,12 @@ def add_channel(
     return channel
 
 
-def list_channels(session: Session) -> list[Channel]:
-    return list(session.scalars(select(Channel).order_by(Channel.name)))
+def list_channels(session: Session, *, text: str = "") -> list[Channel]:
+    """Every channel by name; `text`: those whose name or kind holds it (core.search_index)."""
+    query = select(Channel).order_by(Channel.name)
+    if (found := search_index.matches(Channel.search_text, text)) is not None:
+        query = query.where(found)
+    return list(session.scalars(query))
 
 
 def get_channel(session: Session, ref: str | int) -> Channel:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from publisher.core import search_index
 from publisher.core.actor import Actor
 from publisher.core.models import Channel, Post, PostChannel
 from publisher.core.runtime import Runtime
@@ -101,8 +102,10 @@ def today(now: datetime, zone: str) -> date:
     return now.astimezone(resolve_zone(zone)).date()
 
 
-def _filters(status: str | None, channel_id: int | None) -> list[ColumnElement[bool]]:
+def _filters(status: str | None, channel_id: int | None, text: str = "") -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if (found := search_index.matches(Post.search_text, text)) is not None:
+        where.append(found)  # checked on the rows of the time range, which stays the scan
     if status:
         where.append(Post.status == status)
     if channel_id is not None:
@@ -129,12 +132,12 @@ def _entries(session: Session, where: list[ColumnElement[bool]], limit: int, zon
 
 
 def week(session: Session, day: date, zone: str, *, status: str | None = None,
-         channel_id: int | None = None) -> Week:
+         channel_id: int | None = None, text: str = "") -> Week:
     """The Monday-to-Sunday week (in `zone`) that holds `day`, its posts grouped by local day."""
     monday = monday_of(day)
     start, end = local_midnight(monday, zone), local_midnight(monday + timedelta(days=7), zone)
     entries = _entries(session, [Post.scheduled_at >= start, Post.scheduled_at < end,
-                                 *_filters(status, channel_id)], WEEK_LIMIT + 1, zone)
+                                 *_filters(status, channel_id, text)], WEEK_LIMIT + 1, zone)
     by_day: dict[date, list[Entry]] = {monday + timedelta(days=i): [] for i in range(7)}
     for entry in entries[:WEEK_LIMIT]:
         by_day[entry.local.date()].append(entry)
@@ -144,9 +147,9 @@ def week(session: Session, day: date, zone: str, *, status: str | None = None,
 
 
 def upcoming(session: Session, start: datetime, zone: str, *, after: str | None = None, status: str | None = None,
-             channel_id: int | None = None, limit: int = PAGE_SIZE) -> Page:
+             channel_id: int | None = None, text: str = "", limit: int = PAGE_SIZE) -> Page:
     """Posts from `start` on, by time, a page at a time; `after` is the previous page's `next_after`."""
-    where = [Post.scheduled_at >= start, *_filters(status, channel_id)]
+    where = [Post.scheduled_at >= start, *_filters(status, channel_id, text)]
     if after:
         moment, post_id = parse_cursor(after)
         where.append(tuple_(Post.scheduled_at, Post.id) > tuple_(moment, post_id))

@@ -54,8 +54,8 @@ def fields_of(kind: str) -> tuple[ConfigField, ...]:
     return registry.adapter_class(kind).config_fields
 
 
-def states(session: Session, now: datetime) -> list[ChannelState]:
-    channels = list_channels(session)
+def states(session: Session, now: datetime, *, text: str = "") -> list[ChannelState]:
+    channels = list_channels(session, text=text)
     paused = {h.channel_id: h for h in holds.active_holds(session) if h.channel_id is not None}
     return [ChannelState(c, paused.get(c.id), last_check(session, c), last_error(session, c, now))
             for c in channels]

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Select, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from publisher.audit import trail
-from publisher.core import limits
+from publisher.core import limits, search_index
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Post, User
 from publisher.core.states import DeliveryStatus
-from publisher.text import translit
 
 D = DeliveryStatus
 # Every state, the open ones (waiting, sending, waiting to retry) first: failures must never hide.
@@ -88,19 +87,6 @@ class HistoryFilter:
         return low, high
 
 
-def search_terms(text: str) -> list[str]:
-    """The words as typed and in the other Serbian script: "vlada" also finds "Влада".
-
-    Also in lower case and capitalised: SQLite's lower() folds ASCII only, so "BUDŽET" must be asked as
-    "budžet" to find "budžetu" (PostgreSQL's ILIKE folds every letter; the variants cost it nothing)."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    scripts = [text, translit.derive(text, "sr-Latn"), translit.derive(text, "sr-Cyrl")]
-    terms = [variant for t in scripts for variant in (t, t.lower(), t.capitalize())]
-    return list(dict.fromkeys(t for t in terms if t))
-
-
 Author, Approver = aliased(User, name="author"), aliased(User, name="approver")
 
 
@@ -132,9 +118,10 @@ def history_query(f: HistoryFilter) -> Select:
         query = query.where(moment() >= low)
     if high is not None:
         query = query.where(moment() < high)
-    terms = search_terms(f.text)
-    if terms:
-        query = query.where(or_(*(Post.title.icontains(t, autoescape=True) for t in terms)))
+    # The post's title and texts, in either script, any case, with or without diacritics (core.search_index).
+    found = search_index.matches(Post.search_text, f.text)
+    if found is not None:
+        query = query.where(found)
     return query.order_by(moment().desc(), Delivery.id.desc())
 
 

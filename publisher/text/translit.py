@@ -23,6 +23,7 @@ __all__ = [
     "TWO_LETTER_STEMS",
     "derive",
     "detect_script",
+    "letters_to_latin",
     "to_cyrillic",
     "to_latin",
 ]
@@ -255,6 +256,12 @@ def to_latin(text: str) -> str:
 def to_cyrillic(text: str) -> str:
     """Serbian Latin -> Serbian Cyrillic, keeping links, handles, markup and foreign words."""
     return _map_text(text, _word_to_cyrillic)
+
+
+def letters_to_latin(text: str) -> str:
+    """Every Serbian Cyrillic letter to its Latin letters, links and foreign words included: for search keys
+    (publisher.text.search_key), where "#Влада" must be found by "vlada" and nothing is shown to anyone."""
+    return "".join(_CYR_TO_LAT.get(ch, ch) for ch in text)
 
 
 def derive(text: str, target: str) -> str:

@@ -17,7 +17,7 @@ from publisher.home import overview
 from publisher.people import profile
 from publisher.people.accounts import MIN_PASSWORD_LENGTH
 from publisher.publishing import holds
-from web import labels
+from web import labels, params
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
 from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
@@ -56,7 +56,8 @@ def layout_context() -> dict[str, Any]:
                                "role_list": labels.role_list, "post_states": labels.POST_STATES,
                                "delivery_states": labels.DELIVERY_STATES,
                                "channel_health": labels.CHANNEL_HEALTH, "channel_reasons": labels.CHANNEL_REASONS,
-                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name}
+                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name,
+                               "search_limit": params.MAX_SEARCH}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())

@@ -4,7 +4,7 @@ post in time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
 from publisher.posts.schedule_time import DST_CHOICES, to_local
-from web import dates
+from web import dates, params
 from web.context import db, runtime
 from web.labels import POST_STATES
 from web.roles import permission_required
@@ -37,10 +37,17 @@ bp = Blueprint("queue", __name__)
 class Filters:
     status: str | None
     channel_id: int | None
+    text: str = ""  # the search box (core.search_index)
+    problems: dict[str, str] = field(default_factory=dict)  # the search box's, in the reader's language
 
     def args(self) -> dict[str, Any]:
         """For url_for: only what is set, so addresses stay short and bookmarkable."""
-        return {k: v for k, v in (("status", self.status), ("channel", self.channel_id)) if v is not None}
+        return {k: v for k, v in (("status", self.status), ("channel", self.channel_id), ("q", self.text or None))
+                if v is not None}
+
+    @property
+    def http_status(self) -> int:
+        return 422 if self.problems else 200
 
 
 def _filters() -> Filters:
@@ -52,7 +59,8 @@ def _filters() -> Filters:
     channel_id = record_id(raw) if raw is not None else None
     if raw is not None and channel_id is None:
         abort(400, gettext("Choose one of the channels listed."))
-    return Filters(status, channel_id)
+    text, problem = params.search_arg("q")
+    return Filters(status, channel_id, text, {"q": problem} if problem else {})
 
 
 def _day_arg(name: str) -> date:
@@ -77,16 +85,16 @@ def _page(template: str, **context: Any) -> str:
 
 @bp.get("/calendar")
 @permission_required("posts", "plan")
-def calendar_week() -> str:
+def calendar_week() -> tuple[str, int]:
     filters = _filters()
     shown = calendar.week(db(), _day_arg("week"), runtime().settings.timezone, status=filters.status,
-                          channel_id=filters.channel_id)
-    return _page("calendar.html", week=shown, filters=filters)
+                          channel_id=filters.channel_id, text=filters.text)
+    return _page("calendar.html", week=shown, filters=filters), filters.http_status
 
 
 @bp.get("/queue")
 @permission_required("posts", "plan")
-def index() -> str:
+def index() -> tuple[str, int]:
     filters = _filters()
     zone = runtime().settings.timezone
     start_day = _day_arg("from")
@@ -97,9 +105,10 @@ def index() -> str:
         except ValueError:
             abort(400)
     page = calendar.upcoming(db(), calendar.local_midnight(start_day, zone), zone, after=after,
-                             status=filters.status, channel_id=filters.channel_id)
+                             status=filters.status, channel_id=filters.channel_id, text=filters.text)
     link_args = filters.args() | ({"from": start_day.isoformat()} if "from" in request.args else {})
-    return _page("queue.html", page=page, filters=filters, start_day=start_day, after=after, link_args=link_args)
+    return (_page("queue.html", page=page, filters=filters, start_day=start_day, after=after, link_args=link_args),
+            filters.http_status)
 
 
 # --- moving a post in time -----------------------------------------------------------------------------

@@ -72,6 +72,13 @@ def matches(column: ColumnElement[str], typed: str) -> ColumnElement[bool] | Non
     return column.contains(key, autoescape=True) if key else None
 
 
+def labelled(labels: Mapping[str, Any], typed: str) -> list[str]:
+    """The stored names whose label holds `typed`: the words a page shows for a stored name (an alert's kind,
+    an audit action) are in the reader's language, so the page searches them itself and asks for the names."""
+    key = term(typed)
+    return [name for name, label in labels.items() if key and key in normalise(str(label))]
+
+
 @event.listens_for(Session, "before_flush")
 def _refresh_keys(session: Session, _context: Any, _instances: Any) -> None:
     for row in (*session.new, *session.dirty):

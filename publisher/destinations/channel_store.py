@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from channels import registry
@@ -55,11 +55,13 @@ def add_channel(
     return channel
 
 
-def list_channels(session: Session, *, text: str = "") -> list[Channel]:
-    """Every channel by name; `text`: those whose name or kind holds it (core.search_index)."""
+def list_channels(session: Session, *, text: str = "", kinds: Iterable[str] = ()) -> list[Channel]:
+    """Every channel by name; `text`: those whose name or kind holds it (core.search_index), or of `kinds` (those
+    whose name in the reader's language holds it: the page knows the names)."""
     query = select(Channel).order_by(Channel.name)
     if (found := search_index.matches(Channel.search_text, text)) is not None:
-        query = query.where(found)
+        kinds = list(kinds)
+        query = query.where(or_(found, Channel.kind.in_(kinds)) if kinds else found)
     return list(session.scalars(query))
 
 

@@ -7,6 +7,7 @@ said, which is also what the channels page shows as the last check; no table of 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -54,8 +55,8 @@ def fields_of(kind: str) -> tuple[ConfigField, ...]:
     return registry.adapter_class(kind).config_fields
 
 
-def states(session: Session, now: datetime, *, text: str = "") -> list[ChannelState]:
-    channels = list_channels(session, text=text)
+def states(session: Session, now: datetime, *, text: str = "", kinds: Iterable[str] = ()) -> list[ChannelState]:
+    channels = list_channels(session, text=text, kinds=kinds)
     paused = {h.channel_id: h for h in holds.active_holds(session) if h.channel_id is not None}
     return [ChannelState(c, paused.get(c.id), last_check(session, c), last_error(session, c, now))
             for c in channels]

@@ -25,14 +25,18 @@ from publisher.text.translit import letters_to_latin
 __all__ = ["normalise"]
 
 # Letters with a stroke or of their own that NFD does not take apart into a base letter and a mark.
-_OWN_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "ħ": "h"})
+_OWN_LETTERS = {"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i", "ħ": "h"}
+_OWN = re.compile("[" + "".join(_OWN_LETTERS) + "]")
+# The combining diacritical marks (the blocks Latin, Cyrillic and Greek letters take theirs from): dropped
+# after NFD has taken č apart into c and ˇ. A regular expression, not a loop over unicodedata.combining:
+# a 100,000-character body is keyed on every save.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _DJ = re.compile(r"dj+")  # dj (and a doubled j, so that the key of a key is the key itself) reads as đ
-_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """The search key of `text` (see the module's docstring); "" for text of only whitespace."""
     folded = letters_to_latin(unicodedata.normalize("NFKC", text)).casefold()
-    bare = "".join(ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch))
-    bare = _DJ.sub("d", bare.translate(_OWN_LETTERS))
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", bare)).strip()
+    bare = _MARKS.sub("", unicodedata.normalize("NFD", folded))
+    bare = _DJ.sub("d", _OWN.sub(lambda found: _OWN_LETTERS[found.group()], bare))
+    return " ".join(unicodedata.normalize("NFC", bare).split())

@@ -65,6 +65,7 @@ _LATIN_VARIANTS: dict[str, str] = {
     "Ð": "Đ",
 }  # fmt: skip
 
+_CYR_TO_LAT_TABLE = str.maketrans(_CYR_TO_LAT)
 _SERBIAN_LATIN = frozenset(_LAT_TO_CYR)
 _SERBIAN_CYRILLIC = frozenset(_CYR_TO_LAT)
 
@@ -261,7 +262,7 @@ def to_cyrillic(text: str) -> str:
 def letters_to_latin(text: str) -> str:
     """Every Serbian Cyrillic letter to its Latin letters, links and foreign words included: for search keys
     (publisher.text.search_key), where "#Влада" must be found by "vlada" and nothing is shown to anyone."""
-    return "".join(_CYR_TO_LAT.get(ch, ch) for ch in text)
+    return text.translate(_CYR_TO_LAT_TABLE)
 
 
 def derive(text: str, target: str) -> str:

@@ -14,6 +14,7 @@ from publisher.core.models import User
 from publisher.core.states import PostStatus
 from publisher.people import users
 from publisher.publishing import alerts
+from tests.factories.office import add_channel
 from tests.factories.people import actor_for
 from tests.factories.posts import pending_post, post_row
 from tests.factories.publishing import D, post_with_deliveries
@@ -177,12 +178,22 @@ def test_the_users_page_searches_names_and_addresses(signed_in, session, people)
     assert NOTHING in browser.get("/admin/users?q=petrovic").get_data(as_text=True)
 
 
-def test_the_channels_page_searches_names_and_kinds(signed_in, people):
+def test_the_channels_page_searches_names_and_kinds(signed_in, session, rt, people):
+    add_channel(session, rt, people, "Влада Србије", "local_folder", {"path": str(rt.settings.instance_dir / "v")})
+    session.commit()
+    titles = {name: f'id="channel-{channel.id}-title"' for name, channel in people.channels.items()}
     browser = signed_in("admin")
-    by_name = browser.get("/admin/channels", query_string={"q": "PORTAL"})
-    assert shows(by_name, 'id="channel-{}-title"'.format(people.channels["portal"].id),
-                 'id="channel-{}-title"'.format(people.channels["archive"].id)) == {
-        'id="channel-{}-title"'.format(people.channels["portal"].id)}
+
+    def found(q: str) -> set[str]:
+        response = browser.get("/admin/channels", query_string={"q": q})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        return {name for name, title in titles.items() if title in html}
+
+    assert found("PORTAL") == {"portal"}
+    assert found("vlada srbije") == {"Влада Србије"}  # Latin finds Cyrillic
+    assert found("local folder") == {"archive", "Влада Србије"}  # the kind as the page names it
+    assert found("mastodon") == set()
     assert NOTHING in browser.get("/admin/channels?q=mastodon").get_data(as_text=True)
 
 

@@ -13,7 +13,7 @@ from publisher.audit import trail
 from publisher.core.models import User
 from publisher.core.states import PostStatus
 from publisher.people import users
-from publisher.publishing import alerts
+from publisher.publishing import alerts, history
 from tests.factories.office import add_channel
 from tests.factories.people import actor_for
 from tests.factories.posts import pending_post, post_row
@@ -94,7 +94,9 @@ def test_the_approvals_page_searches_what_waits(signed_in, waiting, q, found):
     assert (NOTHING in mine) == (not found)
 
 
-def test_the_history_searches_titles_and_texts_in_either_script(signed_in, session, people):
+@pytest.mark.parametrize("few", [0, 500])  # the search walks the history, or reads the few posts' deliveries
+def test_the_history_searches_titles_and_texts_in_either_script(signed_in, session, people, monkeypatch, few):
+    monkeypatch.setattr(history, "FEW_POSTS", few)
     post_with_deliveries(session, people, "Ђорђе у Шапцу", {"portal": D.SENT}, body="Budžet za 2026.")
     post_with_deliveries(session, people, "Saopštenje", {"portal": D.FAILED}, body="Нови конкурс.")
     session.commit()

@@ -4,6 +4,7 @@
     .venv/bin/python bench/web.py --quick            # 20,000 deliveries, 500 scheduled posts: a smoke run
     .venv/bin/python bench/web.py --db sqlite --requests 50 --json out.json
     .venv/bin/python bench/web.py --deliveries 200000  # a smaller history, still 10,000 scheduled posts
+    .venv/bin/python bench/web.py --search           # 10,000 posts (all scheduled), for the search boxes
 
 The calendar: the month (this one, and one 30 days ahead, where the 10,000 posts scheduled over 60 days are
 about 5,000 and each day shows three and "+N more"), the month for one channel, a past month (its posts
@@ -25,6 +26,11 @@ through the real /login form as a manager, called in-process through Flask's tes
 the server's time for the whole request (routing, session check, queries, template, full body) without a
 network hop; for the CSV export it is the time to the first bytes of the stream. Each page gets a few
 warm-up requests, then N measured ones; p50/p95 are nearest-rank.
+
+Searches (issue 11, core.search_index): every list's search box is `search_text LIKE '%key%'`, a scan of the
+rows the list's other conditions leave. The history, queue and calendar are measured with a search that finds
+some rows (Latin finding Cyrillic titles) and with one that finds none (the worst case: every row is read).
+`--search` builds 10,000 posts only (all scheduled, three deliveries each), the size issue 11 names.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ import psycopg  # noqa: E402
 from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
-from publisher.core import schema  # noqa: E402
+from publisher.core import schema, search_index  # noqa: E402
 from publisher.core.actor import Actor  # noqa: E402
 from publisher.core.config import Settings  # noqa: E402
 from publisher.core.models import Channel, Delivery, DeliveryAttempt, Post, PostChannel  # noqa: E402
@@ -90,6 +96,7 @@ class Sizes:
 
 FULL = Sizes()
 QUICK = Sizes(deliveries=20_000, scheduled=500, requests=20, warmup=3)
+SEARCH = Sizes(deliveries=30_000, scheduled=10_000)  # 10,000 posts, each with three deliveries
 
 
 # --- databases ----------------------------------------------------------------------------------------------
@@ -145,7 +152,8 @@ def build(rt: Runtime, sizes: Sizes, now: datetime, seed: int = 5) -> dict[str, 
     with engine.begin() as conn:
         conn.execute(insert(Channel.__table__), [
             {"name": name, "kind": kind, "enabled": True, "config": {}, "credentials": "", "max_concurrency": 4,
-             "created_at": now, "updated_at": now} for name, kind in CHANNELS])
+             "created_at": now, "updated_at": now, "search_text": search_index.key_from((name, kind))}
+            for name, kind in CHANNELS])
         channel_ids = list(conn.scalars(select(Channel.id).order_by(Channel.id)))
     states, weights = zip(*OUTCOMES, strict=True)
     two_years = 730 * 86400
@@ -183,6 +191,7 @@ def build(rt: Runtime, sizes: Sizes, now: datetime, seed: int = 5) -> dict[str, 
                       "approved_by_id": people["marko"], "approved_at": at if unscheduled else at - timedelta(hours=2),
                       "approved_hash": "0" * 64, "created_at": at - timedelta(hours=4),
                       "updated_at": at if not scheduled else now, "version": 1})
+        posts[-1]["search_text"] = search_index.key_of(Post, posts[-1])  # bulk inserts bypass the listener
         chosen = rng.sample(channel_ids, rng.choice((1, 2, 3, 3, 4, 4, 5, 6)) if not scheduled else 3)
         for channel_id in chosen:
             links.append({"post_id": post_id, "channel_id": channel_id})
@@ -235,9 +244,9 @@ def build(rt: Runtime, sizes: Sizes, now: datetime, seed: int = 5) -> dict[str, 
         deep = conn.execute(select(history.moment(), Delivery.id)
                             .where(Delivery.status.not_in(OPEN_DELIVERY_STATES))
                             .order_by(history.moment().desc(), Delivery.id.desc())
-                            .offset(int(past_deliveries * 0.75)).limit(1)).one()
+                            .offset(int(past_deliveries * 0.75)).limit(1)).first()  # None: --search, no past
     return {"counts": counts, "load_seconds": load_seconds, "channel_ids": channel_ids,
-            "deep": history.Cursor(deep[0] if deep[0].tzinfo else deep[0].replace(tzinfo=UTC), deep[1])}
+            "deep": deep and history.Cursor(deep[0] if deep[0].tzinfo else deep[0].replace(tzinfo=UTC), deep[1])}
 
 
 def analyze(engine: Engine) -> float:
@@ -306,8 +315,9 @@ def pages(app: Any, data: dict[str, Any], now: datetime) -> list[tuple[str, str,
         ("history: first page", "/history", "full"),
         ("history: channel + sent + 30 days", f"/history?channel={portal}&status=sent&from={since}", "full"),
         ("history: failed, all channels", "/history?status=failed", "full"),
-        ("history: deep keyset page", f"/history?before={data['deep'].encode()}", "full"),
-        ("history: title search", "/history?q=stipendij", "full"),
+        *([("history: deep keyset page", f"/history?before={data['deep'].encode()}", "full")] if data["deep"] else []),
+        ("history: search, Latin finds Cyrillic", "/history?q=stipendije", "full"),
+        ("history: search, no match", "/history?q=nema+takvog", "full"),
         ("history.csv: first bytes", "/history.csv", "first"),
     ]
     rules = {rule.rule for rule in app.url_map.iter_rules()}
@@ -322,6 +332,12 @@ def pages(app: Any, data: dict[str, Any], now: datetime) -> list[tuple[str, str,
                    "full"),
                   ("calendar: week (hour grid)", f"/calendar?view=week&day={busy}", "full"),
                   ("calendar: week as a list", f"/calendar?view=list&day={busy}", "full")]
+    for path in ("/queue", "/calendar"):
+        if path in rules:
+            found.append((f"{path[1:]}: search, Cyrillic finds Latin", f"{path}?q=министар+посетио", "full"))
+            found.append((f"{path[1:]}: search, no match", f"{path}?q=nema+takvog", "full"))
+    found.append(("media library: search", "/media?q=zgrada", "full"))
+    found.append(("audit: search", "/audit?q=djordje", "full"))
     found.append(("home (overview)", "/", "full"))
     return found
 
@@ -375,12 +391,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=[*DATABASES, "both"], default="both")
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--search", action="store_true", help="10,000 posts only: the search boxes' size")
     parser.add_argument("--requests", type=int, help="measured requests per page (default 100; --quick 20)")
     parser.add_argument("--deliveries", type=int, help="deliveries in the history (default 1,000,000; --quick 20,000)")
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
+    sizes = QUICK if args.quick else SEARCH if args.search else FULL
     if args.requests or args.deliveries:
         sizes = Sizes(args.deliveries or sizes.deliveries, sizes.scheduled, args.requests or sizes.requests,
                       sizes.warmup)

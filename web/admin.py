@@ -31,15 +31,14 @@ from wtforms.validators import (
 )
 
 from channels import registry
-from publisher.core import limits, permissions
+from publisher.core import limits, permissions, search_index
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.models import Channel
-from publisher.core.runtime import Runtime
 from publisher.destinations.channel_store import add_channel, get_channel
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
 from publisher.publishing import channel_admin, channel_health, credential_checks, holds
-from web import labels
+from web import labels, params
 from web.auth import login_manager
 from web.confirmation import confirm_page, confirmed
 from web.context import db, runtime
@@ -117,16 +116,23 @@ def secret_fields(kind: str) -> list[str]:
     return [SETTING_PREFIX + f.name for f in channel_admin.fields_of(kind) if f.secret]
 
 
-@bp.get("/channels")
-def channels() -> str:
+def _searched_states() -> tuple[list[channel_admin.ChannelState], dict[str, Any]]:
+    """The channels the search box asks for (name, or the kind's name as the page shows it), and the
+    template's words about the search."""
+    text, problem = params.search_arg("q")
+    kinds = search_index.labelled(dict(_kinds()), text)
     rt = runtime()
-    return render_template("admin_channels.html", states=_states(rt),
-                           hold_form=ReasonForm(formdata=None), pause_form=PauseForm(formdata=None),
-                           kinds=_kinds(), health=_health())
+    states = channel_admin.states(db(), rt.clock(), credential_checks.policy_from(rt.settings).warn_before,
+                                  text=text, kinds=kinds)
+    return states, {"q": text, "problems": {"q": problem} if problem else {}}
 
 
-def _states(rt: Runtime) -> list[channel_admin.ChannelState]:
-    return channel_admin.states(db(), rt.clock(), credential_checks.policy_from(rt.settings).warn_before)
+@bp.get("/channels")
+def channels() -> tuple[str, int]:
+    states, search = _searched_states()
+    return render_template("admin_channels.html", states=states, hold_form=ReasonForm(formdata=None),
+                           pause_form=PauseForm(formdata=None), kinds=_kinds(), health=_health(),
+                           **search), 422 if search["problems"] else 200
 
 
 def _health() -> dict[int, channel_health.ChannelHealth]:
@@ -205,8 +211,8 @@ def _refused(exc: Invalid | Conflict) -> Response:
 
 
 def _channels_with_errors(form: FlaskForm, which: str, status: int = 422) -> tuple[str, int]:
-    rt = runtime()
-    return render_template("admin_channels.html", states=_states(rt),
+    states, search = _searched_states()
+    return render_template("admin_channels.html", states=states, **search,
                            hold_form=form if which == "hold" else ReasonForm(formdata=None),
                            pause_form=form if which == "pause" else PauseForm(formdata=None),
                            failed_pause=request.view_args.get("channel_id"), kinds=_kinds(),
@@ -402,8 +408,10 @@ def _refusal_to_form(form: FlaskForm, exc: Invalid) -> None:
 
 
 @bp.get("/users")
-def user_list() -> str:
-    return render_template("admin_users.html", people=accounts.list_users(db()))
+def user_list() -> tuple[str, int]:
+    text, problem = params.search_arg("q")
+    return render_template("admin_users.html", people=accounts.list_users(db(), text=text), q=text,
+                           problems={"q": problem} if problem else {}), 422 if problem else 200
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

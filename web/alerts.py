@@ -14,10 +14,11 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from publisher.core import limits
+from publisher.core import limits, search_index
 from publisher.core.errors import Conflict, NotFound
 from publisher.core.models import Alert
 from publisher.publishing import alerts, credential_checks
+from web import params
 from web.context import db
 from web.roles import permission_required
 
@@ -50,16 +51,19 @@ def kind_name(kind: str) -> str:
 
 def _page(forms: dict[int, ResolveForm] | None = None, status: int = 200) -> tuple[str, int]:
     session = db()
-    open_ = alerts.open_alerts(session)
+    text, problem = params.search_arg("q")
+    kinds = search_index.labelled(KINDS, text)  # what the page shows of an alert is its kind's name
+    open_ = alerts.open_alerts(session, text=text, kinds=kinds)
     forms = forms or {}
     for alert in open_:
         forms.setdefault(alert.id, ResolveForm(prefix=f"alert-{alert.id}", formdata=None))
     told = {alert.id: alerts.concerned(session, alert) for alert in open_}
-    channel_kinds = alerts.channel_kinds(session)
-    return render_template("alerts.html", open_alerts=open_, resolved=alerts.recently_resolved(session),
-                           forms=forms, told=told, kind_name=kind_name, channel_kinds=channel_kinds,
-                           explained=EXPLAINED, resolved_by_check=credential_checks.RESOLVED_BY,
-                           may_resolve=current_user.may("alerts", "resolve")), status
+    return render_template("alerts.html", open_alerts=open_, forms=forms, told=told, kind_name=kind_name,
+                           resolved=alerts.recently_resolved(session, text=text, kinds=kinds), q=text,
+                           problems={"q": problem} if problem else {},
+                           channel_kinds=alerts.channel_kinds(session), explained=EXPLAINED,
+                           resolved_by_check=credential_checks.RESOLVED_BY,
+                           may_resolve=current_user.may("alerts", "resolve")), 422 if problem else status
 
 
 @bp.get("/alerts")

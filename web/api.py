@@ -144,11 +144,17 @@ def me() -> tuple[Response, int]:
     return _done(presenters.user(g.actor.user))
 
 
+SEARCH = {"q": {"type": "string", "maxLength": params.MAX_SEARCH,
+                "description": "only items that hold this text, in any case, either Serbian script, with or "
+                               "without diacritics (no control characters)"}}
+
+
 @endpoint(bp, "/channels", "GET", "The configured channels", tag="channels", responses={200: ""},
-          response_schema=LIST)
+          response_schema=LIST, query={**SEARCH})
 def channels_list() -> tuple[Response, int]:
     checks = credential_checks.last_checks(db())
-    return _done([presenters.channel(c, checks.get(c.id)) for c in list_channels(db())])
+    return _done([presenters.channel(c, checks.get(c.id))
+                  for c in list_channels(db(), text=params.query_search())])
 
 
 @endpoint(bp, "/channels", "POST", "Add a channel (admin)", tag="channels", body=CHANNEL_CREATE,
@@ -201,12 +207,13 @@ def posts_create(body: dict[str, Any]) -> tuple[Response, int]:
           query={"status": {"enum": [str(s) for s in PostStatus]},
                  "channel": {"type": "string", "description": "channel name or id"},
                  "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
-                 "before": {"type": "integer", "description": "the id from `next_before` of the previous page"}})
+                 "before": {"type": "integer", "description": "the id from `next_before` of the previous page"},
+                 **SEARCH})
 def posts_list() -> tuple[Response, int]:
     limit = params.query_number("limit", 50, 1, 200)
     before = params.query_number("before", None, 1)
     page, next_before = browse.newest_posts(db(), limit=limit, before=before, status=request.args.get("status"),
-                                            channel=request.args.get("channel"))
+                                            channel=request.args.get("channel"), text=params.query_search())
     return _done({"items": [presenters.post(p, runtime(), brief=True) for p in page],
                   "next_before": next_before})
 
@@ -334,9 +341,9 @@ def holds_set(body: dict[str, Any]) -> tuple[Response, int]:
 
 
 @endpoint(bp, "/alerts", "GET", "Open alerts, newest first", tag="publishing", responses={200: ""},
-          response_schema=LIST)
+          response_schema=LIST, query={**SEARCH})
 def alerts_list() -> tuple[Response, int]:
-    return _done([presenters.alert(a) for a in alerts.open_alerts(db())])
+    return _done([presenters.alert(a) for a in alerts.open_alerts(db(), text=params.query_search())])
 
 
 @endpoint(bp, "/alerts/<int:alert_id>/resolve", "POST", "Mark an alert as handled, saying what was done",

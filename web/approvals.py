@@ -18,7 +18,7 @@ from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransitio
 from publisher.core.models import Post
 from publisher.core.states import PostStatus
 from publisher.posts import approvals, workflow
-from web import previews
+from web import params, previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.labels import POST_STATES
@@ -40,8 +40,10 @@ class RejectForm(FlaskForm):
 
 @bp.get("")
 @permission_required("posts", "approve")
-def index() -> str:
-    return render_template("approvals.html", waiting=approvals.waiting(db(), current_user.user))
+def index() -> tuple[str, int]:
+    text, problem = params.search_arg("q")
+    return render_template("approvals.html", waiting=approvals.waiting(db(), current_user.user, text=text), q=text,
+                           problems={"q": problem} if problem else {}), 422 if problem else 200
 
 
 @bp.get("/<int:post_id>")

@@ -14,12 +14,14 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from publisher.audit import reading
-from web import labels, spreadsheet
+from publisher.core import search_index
+from web import labels, params, spreadsheet
 from web.context import db, runtime
+from web.labels import AUDIT_ACTIONS
 from web.roles import permission_required
 
 bp = Blueprint("audit", __name__)
-FIELDS = ("person", "action", "post", "subject", "from", "to")
+FIELDS = ("person", "action", "post", "subject", "from", "to", "q")
 
 
 def _number(name: str, problems: dict[str, str]) -> int | None:
@@ -67,8 +69,13 @@ def _filters() -> tuple[reading.AuditFilter, dict[str, str]]:
         last = None
     start = datetime.combine(first, time(), zone) if first else None
     end = datetime.combine(last + timedelta(days=1), time(), zone) if last else None
+    text, problem = params.search_arg("q")
+    if problem:
+        problems["q"] = problem
+    # The page names actions in the reader's language: those whose name holds the text are searched too.
+    actions = search_index.labelled({a: labels.audit_action(a) for a in AUDIT_ACTIONS}, text) if text else []
     return reading.AuditFilter(actor_id=actor_id, action=action or None, post_id=post_id, subject=subject,
-                               start=start, end=end), problems
+                               start=start, end=end, text=text, actions=tuple(actions)), problems
 
 
 def _filter_args() -> dict[str, str]:

@@ -17,7 +17,7 @@ from publisher.home import overview
 from publisher.people import profile
 from publisher.people.accounts import MIN_PASSWORD_LENGTH
 from publisher.publishing import holds
-from web import labels, platform_errors
+from web import labels, params, platform_errors
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
 from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
@@ -57,7 +57,8 @@ def layout_context() -> dict[str, Any]:
                                "delivery_states": labels.DELIVERY_STATES,
                                "channel_health": labels.CHANNEL_HEALTH, "channel_reason": labels.channel_reason,
                                "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name,
-                               "explain_error": platform_errors.explain}
+                               "explain_error": platform_errors.explain,
+                               "search_limit": params.MAX_SEARCH}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())

@@ -112,10 +112,9 @@ def _filters() -> tuple[history.HistoryFilter, dict[str, str]]:
     if date_from and date_to and date_from > date_to:
         problems["to"] = gettext("The last day must not come before the first day.")
         date_to = None
-    text = args.get("q", "").strip()
-    if len(text) > history.MAX_SEARCH:
-        problems["q"] = gettext("Search for at most %(num)d characters.", num=history.MAX_SEARCH)
-        text = ""
+    text, problem = params.search_arg("q")
+    if problem:
+        problems["q"] = problem
     return history.HistoryFilter(channel_id=channel_id, status=status, date_from=date_from, date_to=date_to,
                                  text=text, timezone=runtime().settings.timezone), problems
 

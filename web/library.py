@@ -19,6 +19,7 @@ from publisher.media import library
 from publisher.media.inspection import MediaLimits
 from publisher.media.store import MAX_ALT_TEXT, get_media, store_upload
 from publisher.posts import workflow
+from web import params
 from web.context import db, runtime
 from web.files import sandboxed, send_media
 
@@ -97,9 +98,10 @@ def _int_arg(name: str) -> int:
 
 
 def _index_page(form: UploadForm, status: int = 200) -> tuple[str, int]:
-    query = request.args.get("q", "")[:library.MAX_QUERY]
+    query, problem = params.search_arg("q")
     listing = library.search(db(), query, _int_arg("page"), library.PER_PAGE)
-    return render_template("media.html", listing=listing, query=query, form=form, file_size=file_size), status
+    return render_template("media.html", listing=listing, query=query, form=form, file_size=file_size,
+                           problems={"q": problem} if problem else {}), 422 if problem else status
 
 
 @bp.get("/media")

@@ -6,6 +6,7 @@ the largest id, years) live in publisher.core.parse."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,7 @@ from flask import request
 from flask_babel import gettext
 from werkzeug.routing import BaseConverter, Map, ValidationError
 
-from publisher.core import parse
+from publisher.core import limits, parse
 from publisher.core.errors import Malformed
 from web.context import is_page_request
 
@@ -70,6 +71,42 @@ def query_day(name: str) -> date | None:
     """?name= as a day (None when absent); ParseError says what is wrong."""
     raw = request.args.get(name, "").strip()
     return parse.day(raw) if raw else None
+
+
+# --- a search box ---------------------------------------------------------------------------------------
+
+MAX_SEARCH = limits.SEARCH
+
+
+def _search_problem(text: str) -> str | None:
+    """Why `text` is no search (in English, for the API), or None."""
+    if len(text) > MAX_SEARCH:
+        return f"search for at most {MAX_SEARCH} characters; this is {len(text)}"
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        return "the search contains a control character (such as a tab or a line break)"
+    return None
+
+
+def search_arg(name: str = "q") -> tuple[str, str | None]:
+    """?q= of a page's search box, spaces at the ends removed, and why it cannot be searched for (in the
+    reader's language; the page then shows every row and the message on the box), or None."""
+    text = request.args.get(name, "").strip()
+    problem = _search_problem(text)
+    if problem is None:
+        return text, None
+    if len(text) > MAX_SEARCH:
+        return "", gettext("Search for at most %(num)d characters.", num=MAX_SEARCH)
+    return "", gettext("Search for words without tabs, line breaks or other control characters.")
+
+
+def query_search(name: str = "q") -> str:
+    """?q= of an API list: the search text, or Malformed (400) naming the problem."""
+    text = request.args.get(name, "").strip()
+    problem = _search_problem(text)
+    if problem:
+        raise Malformed(f"query parameter {name!r}: {problem}", code="bad_search",
+                        details={"parameter": name, "limit": MAX_SEARCH})
+    return text
 
 
 # --- text a database can store ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ the move page prefilled with the new time, which is the confirmation)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
@@ -26,7 +26,7 @@ from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
 from publisher.posts.schedule_time import DST_CHOICES, resolve_zone, to_local
-from web import dates
+from web import dates, params
 from web.context import db, runtime
 from web.labels import POST_STATES
 from web.roles import permission_required
@@ -38,10 +38,17 @@ bp = Blueprint("queue", __name__)
 class Filters:
     status: str | None
     channel_id: int | None
+    text: str = ""  # the search box (core.search_index)
+    problems: dict[str, str] = field(default_factory=dict)  # the search box's, in the reader's language
 
     def args(self) -> dict[str, Any]:
         """For url_for: only what is set, so addresses stay short and bookmarkable."""
-        return {k: v for k, v in (("status", self.status), ("channel", self.channel_id)) if v is not None}
+        return {k: v for k, v in (("status", self.status), ("channel", self.channel_id), ("q", self.text or None))
+                if v is not None}
+
+    @property
+    def http_status(self) -> int:
+        return 422 if self.problems else 200
 
 
 def _filters() -> Filters:
@@ -53,7 +60,8 @@ def _filters() -> Filters:
     channel_id = record_id(raw) if raw is not None else None
     if raw is not None and channel_id is None:
         abort(400, gettext("Choose one of the channels listed."))
-    return Filters(status, channel_id)
+    text, problem = params.search_arg("q")
+    return Filters(status, channel_id, text, {"q": problem} if problem else {})
 
 
 def _day_arg(name: str) -> date:
@@ -98,7 +106,7 @@ def _page(template: str, **context: Any) -> str:
 
 @bp.get("/calendar")
 @permission_required("posts", "plan")
-def calendar_week() -> str:
+def calendar_week() -> tuple[str, int]:
     filters = _filters()
     view = _calendar_view()
     day = _day_arg("day" if "day" in request.args else "week")
@@ -106,7 +114,8 @@ def calendar_week() -> str:
     zone = rt.settings.timezone
     now = rt.clock().astimezone(resolve_zone(zone))
     shown = (calendar.month if view == "month" else calendar.week)(
-        db(), day, zone, status=filters.status, channel_id=filters.channel_id)
+        db(), day, zone, status=filters.status, channel_id=filters.channel_id, text=filters.text)
+    waiting = calendar.waiting(db(), zone, status=filters.status, channel_id=filters.channel_id, text=filters.text)
     may_write = current_user.may("posts", "write")
     compose = url_for("compose.new")  # once: a week has up to 168 empty slots
 
@@ -120,8 +129,14 @@ def calendar_week() -> str:
 
     return _page(f"calendar_{view}.html", shown=shown, view=view, day=day, filters=filters,
                  period_nav=_period_nav(shown), compose_at=compose_at, now=now,
-                 waiting=calendar.waiting(db(), zone, status=filters.status, channel_id=filters.channel_id),
-                 waiting_limit=calendar.WAITING_LIMIT, month_shown=calendar.MONTH_SHOWN)
+                 waiting=waiting,
+                 waiting_limit=calendar.WAITING_LIMIT, month_shown=calendar.MONTH_SHOWN,
+                 nothing_found=bool(filters.text) and not waiting and not _any_entry(shown)), filters.http_status
+
+
+def _any_entry(shown: calendar.Month | calendar.Week) -> bool:
+    days = [d for week in shown.weeks for d in week] if isinstance(shown, calendar.Month) else shown.days
+    return any(day.entries for day in days)
 
 
 DAY_HOUR = 9  # an empty day of the month grid composes for 09:00
@@ -147,7 +162,7 @@ def _period_nav(shown: calendar.Month | calendar.Week) -> PeriodNav:
 
 @bp.get("/queue")
 @permission_required("posts", "plan")
-def index() -> str:
+def index() -> tuple[str, int]:
     filters = _filters()
     zone = runtime().settings.timezone
     start_day = _day_arg("from")
@@ -158,9 +173,10 @@ def index() -> str:
         except ValueError:
             abort(400)
     page = calendar.upcoming(db(), calendar.local_midnight(start_day, zone), zone, after=after,
-                             status=filters.status, channel_id=filters.channel_id)
+                             status=filters.status, channel_id=filters.channel_id, text=filters.text)
     link_args = filters.args() | ({"from": start_day.isoformat()} if "from" in request.args else {})
-    return _page("queue.html", page=page, filters=filters, start_day=start_day, after=after, link_args=link_args)
+    return (_page("queue.html", page=page, filters=filters, start_day=start_day, after=after, link_args=link_args),
+            filters.http_status)
 
 
 # --- moving a post in time -----------------------------------------------------------------------------

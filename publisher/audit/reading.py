@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, select
+from sqlalchemy import ColumnElement, Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from publisher.core import permissions
+from publisher.core import permissions, search_index
 from publisher.core.actor import Actor
-from publisher.core.models import AuditEvent, User
+from publisher.core.models import AuditEvent, Post, User
 
 PAGE_SIZE = 50
 MAX_ID = 2**63 - 1  # ids beyond what the databases hold are refused by the caller, never sent to them
@@ -30,6 +30,8 @@ class AuditFilter:
     subject: str = ""  # an object as the log names it: "delivery:12", "user:3", "channel:2"
     start: datetime | None = None  # inclusive, aware
     end: datetime | None = None  # exclusive, aware
+    text: str = ""  # what the page shows: the person or process, the object, the post's title and texts ...
+    actions: tuple[str, ...] = ()  # ... and the actions whose name, in the reader's language, holds `text`
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,23 @@ def _query(f: AuditFilter) -> Select[Any]:
         query = query.where(AuditEvent.at >= f.start)
     if f.end is not None:
         query = query.where(AuditEvent.at < f.end)
-    return query
+    found = _searched(f)
+    return query if found is None else query.where(found)
+
+
+def _searched(f: AuditFilter) -> ColumnElement[bool] | None:
+    """Rows that show `f.text`. The log is append-only and sealed, so it carries no search column of its
+    own: the people and posts it names are found by theirs (core.search_index), the process names and
+    objects ("worker:…", "delivery:12") by their text, which is ASCII as written."""
+    key = search_index.term(f.text)
+    if not key:
+        return None
+    people = select(User.id).where(User.search_text.contains(key, autoescape=True))
+    posts = select(Post.id).where(Post.search_text.contains(key, autoescape=True))
+    return or_(AuditEvent.actor_id.in_(people), AuditEvent.post_id.in_(posts),
+               func.lower(AuditEvent.actor_name).contains(key, autoescape=True),
+               func.lower(AuditEvent.subject).contains(key, autoescape=True),
+               *([AuditEvent.action.in_(f.actions)] if f.actions else []))
 
 
 def _row(event: AuditEvent) -> AuditRow:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from publisher.core.clock import column_default
+from publisher.core.search_index import Searchable
 
 
 def storage_name(sha256: str, extension: str) -> str:
@@ -51,8 +52,9 @@ class Base(DeclarativeBase):
     pass
 
 
-class User(Base):
+class User(Searchable, Base):
     __tablename__ = "users"
+    SEARCHED = ("name", "display_name", "email")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
@@ -95,8 +97,9 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class Channel(Base):
+class Channel(Searchable, Base):
     __tablename__ = "channels"
+    SEARCHED = ("name", "kind")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -125,8 +128,9 @@ class ChannelCheck(Base):
     checked_by: Mapped[str] = mapped_column(String(64), default="worker")
 
 
-class Media(Base):
+class Media(Searchable, Base):
     __tablename__ = "media"
+    SEARCHED = ("original_name", "alt_text", "credit")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -146,8 +150,9 @@ class Media(Base):
         return storage_name(self.sha256, self.extension)
 
 
-class Post(Base):
+class Post(Searchable, Base):
     __tablename__ = "posts"
+    SEARCHED = ("title", "body", "variants")  # variants: every channel's own text
     # The calendar's week filtered by state: one range scan instead of every post in that state.
     __table_args__ = (Index("ix_posts_status_scheduled_at", "status", "scheduled_at"),)
 
@@ -341,10 +346,11 @@ class WorkerBeat(Base):
     declared_dead_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Alert(Base):
+class Alert(Searchable, Base):
     """Something a person must look at. `key` stops one condition from alerting twice."""
 
     __tablename__ = "alerts"
+    SEARCHED = ("message", "resolution_comment", "resolved_by")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from channels import registry
 from channels.base import Channel as Adapter
 from channels.errors import ChannelConfigError
 from publisher.audit import trail
-from publisher.core import limits, parse
+from publisher.core import limits, parse, search_index
 from publisher.core.actor import Actor
 from publisher.core.credentials import CredentialBox
 from publisher.core.errors import Conflict, Invalid, NotFound
@@ -55,8 +55,14 @@ def add_channel(
     return channel
 
 
-def list_channels(session: Session) -> list[Channel]:
-    return list(session.scalars(select(Channel).order_by(Channel.name)))
+def list_channels(session: Session, *, text: str = "", kinds: Iterable[str] = ()) -> list[Channel]:
+    """Every channel by name; `text`: those whose name or kind holds it (core.search_index), or of `kinds` (those
+    whose name in the reader's language holds it: the page knows the names)."""
+    query = select(Channel).order_by(Channel.name)
+    if (found := search_index.matches(Channel.search_text, text)) is not None:
+        kinds = list(kinds)
+        query = query.where(or_(found, Channel.kind.in_(kinds)) if kinds else found)
+    return list(session.scalars(query))
 
 
 def get_channel(session: Session, ref: str | int) -> Channel:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.files import private_dir
@@ -26,7 +26,6 @@ from publisher.core.models import Media, Post, PostMedia
 from publisher.media.store import MAX_ALT_TEXT, get_media, media_path
 
 PER_PAGE = 24
-MAX_QUERY = 200  # a search term longer than any name, alt text or credit is a mistake, not a search
 MAX_CREDIT = 300  # Media.credit's column
 THUMBNAIL_SIDE = 320
 THUMBNAIL_TYPE = "image/jpeg"
@@ -49,14 +48,9 @@ class Usage:
 
 
 def _search(query: str) -> Select[Any]:
-    stmt = select(Media)
-    term = query.strip()[:MAX_QUERY]
-    if term:
-        # Lower-cased on both sides: ILIKE is PostgreSQL's, and SQLite's LIKE only folds ASCII.
-        needle = term.lower()
-        stmt = stmt.where(or_(*(func.lower(column).contains(needle, autoescape=True)
-                                for column in (Media.original_name, Media.alt_text, Media.credit))))
-    return stmt
+    """The file's name, alt text and credit, in either script, any case, with or without diacritics."""
+    found = search_index.matches(Media.search_text, query)
+    return select(Media) if found is None else select(Media).where(found)
 
 
 def search(session: Session, query: str = "", page: int = 1, per_page: int = PER_PAGE) -> MediaPage:

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.db import SQLITE_BEGIN
 from publisher.core.errors import (
@@ -111,6 +111,7 @@ def _insert(session: Session, values: dict[str, object]) -> Media | None:
     failing the whole transaction with an IntegrityError."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {**values, "search_text": search_index.key_of(Media, values)}  # the session's listener is bypassed
     stmt = insert(Media).values(**values).on_conflict_do_nothing(index_elements=["sha256"]).returning(Media.id)
     new_id = session.execute(stmt).scalar()
     return None if new_id is None else session.get(Media, new_id)

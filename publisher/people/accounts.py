@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from publisher.audit import trail
-from publisher.core import clock, permissions
+from publisher.core import clock, permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from publisher.core.models import ApiToken, User, UserRole
@@ -74,8 +74,12 @@ def get_user(session: Session, name: str) -> User:
     return user
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.name)))
+def list_users(session: Session, *, text: str = "") -> list[User]:
+    """Everyone, by account name; `text`: those whose name, display name or address holds it."""
+    query = select(User).order_by(User.name)
+    if (found := search_index.matches(User.search_text, text)) is not None:
+        query = query.where(found)
+    return list(session.scalars(query))
 
 
 def _digest(token: str) -> str:

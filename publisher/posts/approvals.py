@@ -12,9 +12,10 @@ from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
+from publisher.core import search_index
 from publisher.core.listing import Listing, first_rows
 from publisher.core.models import Post, PostApproval, PostContributor, User
 from publisher.core.states import PostStatus
@@ -49,13 +50,19 @@ def last_approval(session: Session, post_id: int) -> PostApproval | None:
                            .order_by(PostApproval.id.desc()).limit(1)).first()
 
 
-def awaiting_approval(session: Session, user: User, *, limit: int = 20) -> Listing:
-    """Posts waiting for approval that this person may approve: not theirs, not edited by them."""
+def _searched(query: Select[Any], text: str) -> Select[Any]:
+    found = search_index.matches(Post.search_text, text)
+    return query if found is None else query.where(found)
+
+
+def awaiting_approval(session: Session, user: User, *, limit: int = 20, text: str = "") -> Listing:
+    """Posts waiting for approval that this person may approve: not theirs, not edited by them; `text`: only
+    those whose title or texts hold it (core.search_index)."""
     contributed = exists().where(PostContributor.post_id == Post.id, PostContributor.user_id == user.id)
     query = (select(Post).where(Post.status == PostStatus.PENDING_APPROVAL, Post.author_id != user.id,
                                 ~contributed)
              .order_by(Post.submitted_at, Post.id))
-    return first_rows(session, query, limit)
+    return first_rows(session, _searched(query, text), limit)
 
 
 @dataclass(frozen=True)
@@ -65,13 +72,14 @@ class Waiting:
     approved_before: frozenset[int]  # of those listed, the posts that were approved once (a diff to read)
 
 
-def waiting(session: Session, user: User, *, limit: int = 50) -> Waiting:
+def waiting(session: Session, user: User, *, limit: int = 50, text: str = "") -> Waiting:
     """Posts waiting for approval as one approver sees them: theirs to decide, and their own (refused)."""
     contributed = exists().where(PostContributor.post_id == Post.id, PostContributor.user_id == user.id)
     own = (select(Post).where(Post.status == PostStatus.PENDING_APPROVAL,
                               or_(Post.author_id == user.id, contributed))
            .order_by(Post.submitted_at, Post.id))
-    mine, own_listing = awaiting_approval(session, user, limit=limit), first_rows(session, own, limit)
+    mine = awaiting_approval(session, user, limit=limit, text=text)
+    own_listing = first_rows(session, _searched(own, text), limit)
     ids = [p.id for p in mine.items + own_listing.items]
     before = session.scalars(select(PostApproval.post_id).where(PostApproval.post_id.in_(ids)).distinct())
     return Waiting(mine, own_listing, frozenset(before))

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, exists, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
+from publisher.core import search_index
 from publisher.core.actor import Actor
 from publisher.core.models import Channel, Post, PostChannel
 from publisher.core.runtime import Runtime
@@ -168,8 +169,10 @@ def today(now: datetime, zone: str) -> date:
     return now.astimezone(resolve_zone(zone)).date()
 
 
-def _filters(status: str | None, channel_id: int | None) -> list[ColumnElement[bool]]:
+def _filters(status: str | None, channel_id: int | None, text: str = "") -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if (found := search_index.matches(Post.search_text, text)) is not None:
+        where.append(found)  # checked on the rows of the time range, which stays the scan
     if status:
         where.append(Post.status == status)
     if channel_id is not None:
@@ -206,13 +209,13 @@ def _built(session: Session, rows: Sequence[Any], zone: str) -> list[Entry]:
 
 
 def _days(session: Session, first: date, count: int, zone: str, limit: int, status: str | None,
-          channel_id: int | None) -> tuple[list[Day], bool]:
+          channel_id: int | None, text: str = "") -> tuple[list[Day], bool]:
     """`count` days from `first` with their posts by local day; whether `limit` cut the list."""
     start, end = local_midnight(first, zone), local_midnight(first + timedelta(days=count), zone)
     entries = _entries(session, [Post.scheduled_at >= start, Post.scheduled_at < end,
-                                 *_filters(status, channel_id)], limit + 1, zone)
+                                 *_filters(status, channel_id, text)], limit + 1, zone)
     more = len(entries) > limit
-    entries = entries[:limit] + _went_out(session, start, end, zone, status, channel_id)
+    entries = entries[:limit] + _went_out(session, start, end, zone, status, channel_id, text)
     by_day: dict[date, list[Entry]] = {first + timedelta(days=i): [] for i in range(count)}
     for entry in sorted(entries, key=lambda e: (e.local, e.id)):
         by_day[entry.local.date()].append(entry)
@@ -220,29 +223,29 @@ def _days(session: Session, first: date, count: int, zone: str, limit: int, stat
 
 
 def _went_out(session: Session, start: datetime, end: datetime, zone: str, status: str | None,
-              channel_id: int | None) -> list[Entry]:
+              channel_id: int | None, text: str = "") -> list[Entry]:
     """Posts without a time that went out between start and end, at their approval time."""
     states = [s for s in WENT_OUT if status in (None, s)]
     if not states:
         return []
     return _entries(session, [Post.status.in_(states), Post.scheduled_at.is_(None), Post.approved_at >= start,
-                              Post.approved_at < end, *_filters(None, channel_id)], WAITING_LIMIT, zone,
+                              Post.approved_at < end, *_filters(None, channel_id, text)], WAITING_LIMIT, zone,
                     moment=Post.approved_at)
 
 
 def week(session: Session, day: date, zone: str, *, status: str | None = None,
-         channel_id: int | None = None) -> Week:
+         channel_id: int | None = None, text: str = "") -> Week:
     """The Monday-to-Sunday week (in `zone`) that holds `day`, its posts grouped by local day."""
     monday = monday_of(day)
     start, end = local_midnight(monday, zone), local_midnight(monday + timedelta(days=7), zone)
-    days, more = _days(session, monday, 7, zone, WEEK_LIMIT, status, channel_id)
+    days, more = _days(session, monday, 7, zone, WEEK_LIMIT, status, channel_id, text)
     tz = resolve_zone(zone)
     return Week(monday, start, end, days, more,
                 (start.astimezone(tz).utcoffset(), (end - timedelta(seconds=1)).astimezone(tz).utcoffset()))
 
 
 def month(session: Session, day: date, zone: str, *, status: str | None = None,
-          channel_id: int | None = None) -> Month:
+          channel_id: int | None = None, text: str = "") -> Month:
     """The month that holds `day` as six Monday-to-Sunday weeks (in `zone`): one range read that returns
     the first MONTH_SHOWN posts of each day and how many the day has (a window over the local day, which a
     CASE over the 42 local midnights computes on both databases), however many posts the month holds."""
@@ -256,12 +259,13 @@ def month(session: Session, day: date, zone: str, *, status: str | None = None,
                      .label("rank"),
                      func.count().over(partition_by=day_number).label("total"))
               .where(Post.scheduled_at >= midnights[0], Post.scheduled_at < midnights[-1],
-                     *_filters(status, channel_id)).subquery())
+                     *_filters(status, channel_id, text)).subquery())
     rows = session.execute(select(*_columns(), ranked.c.day_number, ranked.c.total)
                            .join(ranked, ranked.c.id == Post.id).where(ranked.c.rank <= MONTH_SHOWN)
                            .order_by(Post.scheduled_at, Post.id).limit(42 * MONTH_SHOWN)).all()
     totals = {row.day_number: row.total for row in rows}
-    entries = _built(session, rows, zone) + _went_out(session, midnights[0], midnights[-1], zone, status, channel_id)
+    entries = _built(session, rows, zone) + _went_out(session, midnights[0], midnights[-1], zone, status,
+                                                        channel_id, text)
     by_day: dict[date, list[Entry]] = {monday + timedelta(days=i): [] for i in range(42)}
     for entry in sorted(entries, key=lambda e: (e.local, e.id)):
         by_day[entry.local.date()].append(entry)
@@ -280,19 +284,20 @@ def _day_number(moment: Any, midnights: list[datetime], low: int, high: int) -> 
                 else_=_day_number(moment, midnights, middle, high))
 
 
-def waiting(session: Session, zone: str, *, status: str | None = None, channel_id: int | None = None) -> list[Entry]:
+def waiting(session: Session, zone: str, *, status: str | None = None, channel_id: int | None = None,
+            text: str = "") -> list[Entry]:
     """Posts without a time that have not gone out yet (at most WAITING_LIMIT + 1: the page says "more")."""
     states = [s for s in MOVABLE if status in (None, s)]
     if not states:
         return []
-    return _entries(session, [Post.status.in_(states), Post.scheduled_at.is_(None), *_filters(None, channel_id)],
-                    WAITING_LIMIT + 1, zone)  # every time is NULL: by id, oldest first
+    return _entries(session, [Post.status.in_(states), Post.scheduled_at.is_(None),
+                             *_filters(None, channel_id, text)], WAITING_LIMIT + 1, zone)  # every time is NULL: by id
 
 
 def upcoming(session: Session, start: datetime, zone: str, *, after: str | None = None, status: str | None = None,
-             channel_id: int | None = None, limit: int = PAGE_SIZE) -> Page:
+             channel_id: int | None = None, text: str = "", limit: int = PAGE_SIZE) -> Page:
     """Posts from `start` on, by time, a page at a time; `after` is the previous page's `next_after`."""
-    where = [Post.scheduled_at >= start, *_filters(status, channel_id)]
+    where = [Post.scheduled_at >= start, *_filters(status, channel_id, text)]
     if after:
         moment, post_id = parse_cursor(after)
         where.append(tuple_(Post.scheduled_at, Post.id) > tuple_(moment, post_id))

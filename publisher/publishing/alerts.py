@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from publisher.audit import chain, trail
-from publisher.core import clock, limits, permissions
+from publisher.core import clock, limits, permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
@@ -29,18 +31,30 @@ def raise_alert(session: Session, key: str, kind: str, message: str, *, post_id:
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(Alert).values(
         key=key, kind=kind, message=message, post_id=post_id, delivery_id=delivery_id, channel_id=channel_id,
-        created_at=clock.now(session),
+        created_at=clock.now(session), search_text=search_index.key_of(Alert, {"message": message}),
     ).on_conflict_do_nothing(index_elements=["key"]))
 
 
-def open_alerts(session: Session, limit: int = 100) -> list[Alert]:
-    return list(session.scalars(select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.id.desc())
-                                .limit(limit)))
+def _searched(query: Select[Any], text: str, kinds: Iterable[str]) -> Select[Any]:
+    """Alerts whose message, comment or resolver holds `text`, or of one of `kinds` (those whose name, in the
+    reader's language, holds it: the page knows the names)."""
+    found = search_index.matches(Alert.search_text, text)
+    if found is None:
+        return query
+    kinds = list(kinds)
+    return query.where(or_(found, Alert.kind.in_(kinds)) if kinds else found)
 
 
-def recently_resolved(session: Session, limit: int = 50) -> list[Alert]:
-    return list(session.scalars(select(Alert).where(Alert.resolved_at.is_not(None))
-                                .order_by(Alert.resolved_at.desc(), Alert.id.desc()).limit(limit)))
+def open_alerts(session: Session, limit: int = 100, *, text: str = "", kinds: Iterable[str] = ()) -> list[Alert]:
+    query = select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.id.desc()).limit(limit)
+    return list(session.scalars(_searched(query, text, kinds)))
+
+
+def recently_resolved(session: Session, limit: int = 50, *, text: str = "",
+                      kinds: Iterable[str] = ()) -> list[Alert]:
+    query = (select(Alert).where(Alert.resolved_at.is_not(None))
+             .order_by(Alert.resolved_at.desc(), Alert.id.desc()).limit(limit))
+    return list(session.scalars(_searched(query, text, kinds)))
 
 
 def channel_kinds(session: Session) -> dict[int, str]:

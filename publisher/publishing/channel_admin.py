@@ -8,6 +8,7 @@ the channels page shows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,8 +63,9 @@ def fields_of(kind: str) -> tuple[ConfigField, ...]:
 
 
 def states(session: Session, now: datetime,
-           warn_before: timedelta = credential_checks.CheckPolicy.warn_before) -> list[ChannelState]:
-    channels = list_channels(session)
+           warn_before: timedelta = credential_checks.CheckPolicy.warn_before, *, text: str = "",
+           kinds: Iterable[str] = ()) -> list[ChannelState]:
+    channels = list_channels(session, text=text, kinds=kinds)
     paused = {h.channel_id: h for h in holds.active_holds(session) if h.channel_id is not None}
     checks = credential_checks.last_checks(session)
     return [ChannelState(c, paused.get(c.id), last_check(checks.get(c.id), now, warn_before),

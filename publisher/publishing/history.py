@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, Select, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from publisher.audit import trail
-from publisher.core import limits
+from publisher.core import limits, search_index
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import AuditEvent, Channel, Delivery, DeliveryAttempt, Post, User
 from publisher.core.states import DeliveryStatus
-from publisher.text import translit
 
 D = DeliveryStatus
 # Every state, the open ones (waiting, sending, waiting to retry) first: failures must never hide.
@@ -31,6 +30,9 @@ HISTORY_STATES = (D.PENDING, D.SENDING, D.RETRY_WAIT, D.SENT, D.FAILED, D.UNKNOW
 assert set(HISTORY_STATES) == set(D)
 PAGE_SIZE = 50
 EXPORT_BATCH = 2_000
+# A search that at most this many posts match reads those posts' deliveries (few) instead of walking the
+# history until a page is full (for a rare word, every delivery with its post's key: seconds at a million).
+FEW_POSTS = 500
 MAX_SEARCH = limits.SEARCH
 
 
@@ -88,19 +90,6 @@ class HistoryFilter:
         return low, high
 
 
-def search_terms(text: str) -> list[str]:
-    """The words as typed and in the other Serbian script: "vlada" also finds "Влада".
-
-    Also in lower case and capitalised: SQLite's lower() folds ASCII only, so "BUDŽET" must be asked as
-    "budžet" to find "budžetu" (PostgreSQL's ILIKE folds every letter; the variants cost it nothing)."""
-    text = " ".join(text.split())
-    if not text:
-        return []
-    scripts = [text, translit.derive(text, "sr-Latn"), translit.derive(text, "sr-Cyrl")]
-    terms = [variant for t in scripts for variant in (t, t.lower(), t.capitalize())]
-    return list(dict.fromkeys(t for t in terms if t))
-
-
 Author, Approver = aliased(User, name="author"), aliased(User, name="approver")
 
 
@@ -118,8 +107,18 @@ def _columns() -> Select:
             .outerjoin(Approver, Approver.id == Post.approved_by_id))
 
 
-def history_query(f: HistoryFilter) -> Select:
-    """The filtered rows, newest first, without a limit."""
+def searched_posts(session: Session, f: HistoryFilter) -> list[int] | None:
+    """The posts the search matches when they are at most FEW_POSTS (one scan of the posts' keys, stopped at
+    FEW_POSTS + 1); None when there is no search or it matches more (a page then fills soon on the walk)."""
+    found = search_index.matches(Post.search_text, f.text)
+    if found is None:
+        return None
+    ids = list(session.scalars(select(Post.id).where(found).limit(FEW_POSTS + 1)))
+    return ids if len(ids) <= FEW_POSTS else None
+
+
+def history_query(f: HistoryFilter, posts: list[int] | None = None) -> Select:
+    """The filtered rows, newest first, without a limit; `posts`: searched_posts's answer, if it had one."""
     query = _columns()
     if f.status:
         query = query.where(Delivery.status == f.status)
@@ -132,9 +131,11 @@ def history_query(f: HistoryFilter) -> Select:
         query = query.where(moment() >= low)
     if high is not None:
         query = query.where(moment() < high)
-    terms = search_terms(f.text)
-    if terms:
-        query = query.where(or_(*(Post.title.icontains(t, autoescape=True) for t in terms)))
+    # The post's title and texts, in either script, any case, with or without diacritics (core.search_index).
+    if posts is not None:
+        query = query.where(Delivery.post_id.in_(posts))
+    elif (found := search_index.matches(Post.search_text, f.text)) is not None:
+        query = query.where(found)
     return query.order_by(moment().desc(), Delivery.id.desc())
 
 
@@ -153,8 +154,11 @@ class HistoryPage:
 
 
 def history_page(session: Session, f: HistoryFilter, *, after: Cursor | None = None,
-                 limit: int = PAGE_SIZE) -> HistoryPage:
-    rows = list(session.execute(_after(history_query(f), after).limit(limit + 1)))
+                 limit: int = PAGE_SIZE, posts: list[int] | None = None) -> HistoryPage:
+    """One page; `posts` as history_query takes it (asked here when not given)."""
+    if posts is None:
+        posts = searched_posts(session, f)
+    rows = list(session.execute(_after(history_query(f, posts), after).limit(limit + 1)))
     page = rows[:limit]
     older = Cursor(page[-1].at, page[-1].delivery_id) if len(rows) > limit else None
     return HistoryPage(page, older)
@@ -163,8 +167,9 @@ def history_page(session: Session, f: HistoryFilter, *, after: Cursor | None = N
 def history_rows(session: Session, f: HistoryFilter, *, batch: int = EXPORT_BATCH) -> Iterator[Row]:
     """Every filtered row, newest first, fetched in keyset batches: memory stays flat for any size."""
     cursor: Cursor | None = None
+    posts = searched_posts(session, f)  # once for the whole export
     while True:
-        page = history_page(session, f, after=cursor, limit=batch)
+        page = history_page(session, f, after=cursor, limit=batch, posts=posts)
         yield from page.rows
         if page.older is None:
             return

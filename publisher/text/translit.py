@@ -23,6 +23,7 @@ __all__ = [
     "TWO_LETTER_STEMS",
     "derive",
     "detect_script",
+    "letters_to_latin",
     "to_cyrillic",
     "to_latin",
 ]
@@ -64,6 +65,7 @@ _LATIN_VARIANTS: dict[str, str] = {
     "Ð": "Đ",
 }  # fmt: skip
 
+_CYR_TO_LAT_TABLE = str.maketrans(_CYR_TO_LAT)
 _SERBIAN_LATIN = frozenset(_LAT_TO_CYR)
 _SERBIAN_CYRILLIC = frozenset(_CYR_TO_LAT)
 
@@ -255,6 +257,12 @@ def to_latin(text: str) -> str:
 def to_cyrillic(text: str) -> str:
     """Serbian Latin -> Serbian Cyrillic, keeping links, handles, markup and foreign words."""
     return _map_text(text, _word_to_cyrillic)
+
+
+def letters_to_latin(text: str) -> str:
+    """Every Serbian Cyrillic letter to its Latin letters, links and foreign words included: for search keys
+    (publisher.text.search_key), where "#Влада" must be found by "vlada" and nothing is shown to anyone."""
+    return text.translate(_CYR_TO_LAT_TABLE)
 
 
 def derive(text: str, target: str) -> str:

@@ -217,7 +217,10 @@ def test_search_finds_by_name_alt_text_and_credit(signed_in, people, session, rt
     assert found("_") == {"100%_grb.png"}
     assert found("nema-toga") == set()
     assert found("") == {"vlada-zgrada.jpg", "ministar.png", "100%_grb.png"}
-    assert found("x" * 5000) == set()  # cut to a bounded length, not an error
+    assert found("konferenciji") == {"ministar.png"}  # Latin finds Cyrillic (publisher.text.search_key)
+    too_long = browser.get("/media", query_string={"q": "x" * 5000})
+    assert too_long.status_code == 422  # refused with a message on the box; the library is shown whole
+    assert 'id="filter-q-error"' in too_long.get_data(as_text=True)
 
 
 def test_the_library_is_shown_a_page_at_a_time(signed_in, people, session, rt, monkeypatch):

@@ -120,6 +120,9 @@ PAGES = [
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
     DashboardPage("post-detail-media-jelena", "/posts/1", "jelena", prepare=library_files),  # thumbnails
     DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
+    DashboardPage("history-search-jelena", "/history?q=konkurs", "jelena", prepare=history_mix),  # finds Cyrillic
+    DashboardPage("queue-search-nothing-ana", "/queue?from=2031-06-16&q=nema+takvog", "ana", prepare=planned_week),
+    DashboardPage("users-search-too-long-admin", "/admin/users?q=" + "x" * 201, "admin", status=422),
     DashboardPage("audit-jelena", "/audit", "jelena", prepare=history_mix),
     DashboardPage("audit-filtered-admin", "/audit?action=post.approve&post=x", "admin", prepare=history_mix,
                   status=422),  # a filter that cannot be read

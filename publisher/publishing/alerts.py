@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import logging
-import smtplib
-from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,6 +14,7 @@ from publisher.core import clock, limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
+from publisher.core.mail import MAIL_ERRORS, MailSettings, message, send
 from publisher.core.models import Alert, Post, User, UserRole
 
 log = logging.getLogger(__name__)
@@ -75,17 +72,6 @@ def resolve_for_delivery(session: Session, actor: Actor, delivery_id: int) -> No
         alert.resolved_by = actor.name
 
 
-@dataclass(frozen=True)
-class MailSettings:
-    host: str | None
-    port: int = 25
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    sender: str = "publisher@localhost"
-    timeout: float = 15.0
-
-
 def concerned(session: Session, alert: Alert) -> list[User]:
     """The people an alert is mailed to: the post's author and every approver; for channel and worker alerts
     the admins too. Those without an e-mail address are not told by mail (the alerts page shows it)."""
@@ -116,7 +102,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
             continue
         try:
             _send(mail, alert, to, head)
-        except (OSError, smtplib.SMTPException) as exc:
+        except MAIL_ERRORS as exc:
             alert.notify_error = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("alert %s not mailed: %s", alert.id, alert.notify_error)
             break  # the server is unhappy: try the rest on the next round
@@ -126,19 +112,8 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
 
 
 def _send(mail: MailSettings, alert: Alert, to: list[str], head: chain.Head | None) -> None:
-    msg = EmailMessage()
-    msg["Subject"] = f"[publisher] {alert.kind}: {alert.message[:120]}"
-    msg["From"] = mail.sender
-    msg["To"] = ", ".join(to)
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(idstring=f"alert-{alert.id}", domain="publisher.local")
     where = f"Post {alert.post_id}" if alert.post_id else "The office's publishing"
-    msg.set_content(f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
-                    f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
-                    f"Audit log head: {head or 'nothing sealed yet'}\n")
-    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout) as smtp:
-        if mail.starttls:
-            smtp.starttls()
-        if mail.user:
-            smtp.login(mail.user, mail.password or "")
-        smtp.send_message(msg)
+    send(mail, message(mail, to, f"[publisher] {alert.kind}: {alert.message[:120]}",
+                       f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
+                       f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
+                       f"Audit log head: {head or 'nothing sealed yet'}\n", message_id=f"alert-{alert.id}"))

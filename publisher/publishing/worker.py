@@ -43,6 +43,7 @@ from publisher.audit import verify as audit_verify
 from publisher.audit.chain import Head
 from publisher.core.config import Settings
 from publisher.core.errors import CredentialKeyError
+from publisher.core.mail import MailSettings
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus
@@ -50,7 +51,6 @@ from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import load_contents
 from publisher.people import request_limits, signin
 from publisher.publishing import alerts, dispatch
-from publisher.publishing.alerts import MailSettings
 from publisher.publishing.dispatch import Claim, DispatchPolicy
 from publisher.publishing.health import WORKER_SILENCE
 from publisher.publishing.http import NotSending, WorkerHttp

@@ -16,6 +16,8 @@ from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
 from publisher.core.mail import MAIL_ERRORS, MailSettings, message, send
 from publisher.core.models import Alert, Post, User, UserRole
+from publisher.notifications import making as notify
+from publisher.notifications.choices import ALERT
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +26,16 @@ def raise_alert(session: Session, key: str, kind: str, message: str, *, post_id:
                 delivery_id: int | None = None, channel_id: int | None = None) -> None:
     """Idempotent by `key`: the same condition seen again by another worker adds nothing."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Alert).values(
+    now = clock.now(session)
+    alert_id = session.scalar(insert(Alert).values(
         key=key, kind=kind, message=message, post_id=post_id, delivery_id=delivery_id, channel_id=channel_id,
-        created_at=clock.now(session),
-    ).on_conflict_do_nothing(index_elements=["key"]))
+        created_at=now,
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(Alert.id))
+    if alert_id is not None:  # new: the people it concerns see it in their notifications too
+        alert = session.get(Alert, alert_id)
+        post = session.get(Post, post_id) if post_id else None
+        notify.tell(session, [u.id for u in concerned(session, alert)], ALERT, now, post_id=post.id if post else None,
+                    alert_id=alert_id, data={"alert_kind": kind, **({"title": post.title} if post else {})})
 
 
 def open_alerts(session: Session, limit: int = 100) -> list[Alert]:

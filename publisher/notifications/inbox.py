@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
@@ -36,7 +36,8 @@ def newest(session: Session, user_id: int, *, before: int | None = None, limit: 
     query = select(Notification).where(Notification.user_id == user_id, Notification.shown.is_(True))
     if before is not None:
         query = query.where(Notification.id < before)
-    rows = list(session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    rows = list(session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)
+                                .options(selectinload(Notification.post))))
     more = len(rows) > limit
     return Page(rows[:limit], rows[limit - 1].id if more else None)
 

@@ -34,6 +34,9 @@ KIND_NAMES = {
     choices.FAILED: _l("Your post did not go out on every channel"),
     choices.ALERT: _l("An alert that concerns you"),
 }
+# Only approvers are told of posts waiting for approval: nobody else is offered the choice.
+APPROVERS_KINDS = (choices.AWAITING_APPROVAL, choices.APPROVAL_REMINDER)
+APPROVING = ("posts", "approve")
 PAGE_SIZE = 20
 
 
@@ -65,7 +68,7 @@ def choices_form(formdata: Any = None) -> ChoicesForm:
     initial = {f"{k}_{where}": getattr(c, where) for k, c in saved.items() for where in ("dashboard", "email")}
     form = ChoicesForm(formdata=formdata, **initial)
     form.kinds = [(kind, name, form[f"{kind}_dashboard"], form[f"{kind}_email"] if f"{kind}_email" in form else None)
-                  for kind, name in KIND_NAMES.items()]
+                  for kind, name in KIND_NAMES.items() if kind not in APPROVERS_KINDS or current_user.may(*APPROVING)]
     return form
 
 

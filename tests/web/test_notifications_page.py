@@ -92,6 +92,8 @@ def test_choices_are_saved_on_the_account_page(signed_in, session, people):
     page = ana.get("/account").get_data(as_text=True)
     assert "Your post was published" in page and 'name="published_email"' in page
     assert 'name="alert_email"' not in page  # alerts mail themselves
+    assert "waits for your approval" not in page  # an officer approves nothing
+    assert "A post waits for your approval" in signed_in("marko").get("/account").get_data(as_text=True)
     assert "You have no e-mail address" in page
     form = {"published_dashboard": "y", "sent_back_email": "y", "sent_back_dashboard": "y"}
     assert ana.post("/account/notifications", form).status_code == 302

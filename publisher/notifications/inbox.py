@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
+from publisher.core.models import Post
 from publisher.notifications.models import Notification
 
 COUNT_CAP = 100  # the header says "99+" past this: counting further costs more than it tells
@@ -18,9 +19,18 @@ MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
+class PostState:
+    """What a list needs to link a post (web.post_links): its id and its state now, not the whole post."""
+
+    id: int
+    status: str
+
+
+@dataclass(frozen=True)
 class Page:
     items: list[Notification]
     next_before: int | None  # the id to ask `before` for the next (older) page; None: this is the last
+    posts: dict[int, PostState]  # the posts the items are about, by id
 
 
 def unread_count(session: Session, user_id: int) -> int:
@@ -36,10 +46,12 @@ def newest(session: Session, user_id: int, *, before: int | None = None, limit: 
     query = select(Notification).where(Notification.user_id == user_id, Notification.shown.is_(True))
     if before is not None:
         query = query.where(Notification.id < before)
-    rows = list(session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)
-                                .options(selectinload(Notification.post))))
-    more = len(rows) > limit
-    return Page(rows[:limit], rows[limit - 1].id if more else None)
+    rows = list(session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    ids = {n.post_id for n in rows if n.post_id is not None}
+    posts = {pid: PostState(pid, status) for pid, status in session.execute(
+        select(Post.id, Post.status).where(Post.id.in_(ids)))} if ids else {}
+    return Page(rows, rows[-1].id if more else None, posts)
 
 
 def mark_read(session: Session, actor: Actor, notification_id: int, now: datetime) -> Notification:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from publisher.core.clock import column_default
-from publisher.core.models import Base, Post, UTCDateTime
+from publisher.core.models import Base, UTCDateTime
 
 
 class Notification(Base):
@@ -39,8 +39,6 @@ class Notification(Base):
     mail_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mail_error: Mapped[str | None] = mapped_column(Text)
-
-    post: Mapped[Post | None] = relationship(lazy="raise")  # loaded by the list that needs it (inbox.newest)
 
 
 class NotificationChoice(Base):

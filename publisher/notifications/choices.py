@@ -51,12 +51,13 @@ def choices_of(session: Session, user_id: int) -> dict[str, Choice]:
     return {**DEFAULTS, **{r.kind: Choice(r.dashboard, r.email) for r in rows if r.kind in DEFAULTS}}
 
 
-def choices_for(session: Session, user_ids: Iterable[int], kind: str) -> dict[int, Choice]:
-    """Many people's choices for one kind: what making a notification asks, once for all its recipients."""
-    ids = sorted(set(user_ids))
-    chosen = {r.user_id: Choice(r.dashboard, r.email) for r in session.scalars(
-        select(NotificationChoice).where(NotificationChoice.user_id.in_(ids), NotificationChoice.kind == kind))}
-    return {uid: chosen.get(uid, DEFAULTS[kind]) for uid in ids}
+def choices_for(session: Session, user_ids: Iterable[int], kinds: Iterable[str]) -> dict[tuple[int, str], Choice]:
+    """Many people's choices for some kinds, (user, kind) -> choice: what making notifications asks, once for
+    all their recipients."""
+    ids, kinds = sorted(set(user_ids)), sorted(set(kinds))
+    chosen = {(r.user_id, r.kind): Choice(r.dashboard, r.email) for r in session.scalars(
+        select(NotificationChoice).where(NotificationChoice.user_id.in_(ids), NotificationChoice.kind.in_(kinds)))}
+    return {(uid, kind): chosen.get((uid, kind), DEFAULTS[kind]) for uid in ids for kind in kinds}
 
 
 def save_choices(session: Session, actor: Actor, wanted: Mapping[str, Choice]) -> dict[str, Choice]:

@@ -9,6 +9,7 @@ mails it; a person who wants neither gets no row.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,22 +31,42 @@ from publisher.notifications.choices import (
 from publisher.notifications.models import Notification
 
 
+@dataclass(frozen=True)
+class News:
+    """One event to tell some people about."""
+
+    user_ids: frozenset[int]
+    kind: str
+    post_id: int | None = None
+    alert_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
 def tell(session: Session, user_ids: Iterable[int], kind: str, now: datetime, *, post_id: int | None = None,
          alert_id: int | None = None, data: dict[str, Any] | None = None) -> int:
     """One notification of `kind` to each active person, as each chose. Returns how many rows were made."""
-    ids = sorted(set(user_ids))
+    return tell_all(session, [News(frozenset(user_ids), kind, post_id, alert_id, data or {})], now)
+
+
+def tell_all(session: Session, news: list[News], now: datetime) -> int:
+    """Several events at once (the worker settles posts in batches): one query for the people, one for their
+    choices and one insert, whatever the number of events."""
+    ids = {uid for item in news for uid in item.user_ids}
     if not ids:
         return 0
     people = dict(session.execute(select(User.id, User.email).where(User.id.in_(ids), User.active.is_(True))).all())
+    chosen = choices_for(session, people, {item.kind for item in news})
     rows = []
-    for user_id, choice in choices_for(session, people, kind).items():
-        mail = choice.email and kind in MAILED_KINDS and bool(people[user_id])
-        if not (choice.dashboard or mail):
-            continue
-        rows.append({"user_id": user_id, "kind": kind, "post_id": post_id, "alert_id": alert_id,
-                     "data": data or {}, "created_at": now, "shown": choice.dashboard,
-                     "read_at": None if choice.dashboard else now,  # not listed: nothing to read
-                     "mail_due": mail, "mail_attempts": 0})
+    for item in news:
+        for user_id in sorted(item.user_ids & people.keys()):
+            choice = chosen[(user_id, item.kind)]
+            mail = choice.email and item.kind in MAILED_KINDS and bool(people[user_id])
+            if not (choice.dashboard or mail):
+                continue
+            rows.append({"user_id": user_id, "kind": item.kind, "post_id": item.post_id, "alert_id": item.alert_id,
+                         "data": item.data, "created_at": now, "shown": choice.dashboard,
+                         "read_at": None if choice.dashboard else now,  # not listed: nothing to read
+                         "mail_due": mail, "mail_attempts": 0})
     if rows:
         session.execute(insert(Notification), rows)
     return len(rows)
@@ -110,7 +131,7 @@ def posts_settled(session: Session, moved: Mapping[int, str], now: datetime, act
             .join(Channel, Channel.id == Delivery.channel_id).where(Delivery.post_id.in_(ids))
             .order_by(Delivery.post_id, Channel.name)):
         outcomes[pid].append({"channel": name, "status": status, "url": url, "error_kind": kind, "error": error})
-    made = 0
+    news = []
     for pid in ids:
         if pid not in posts:
             continue
@@ -121,5 +142,5 @@ def posts_settled(session: Session, moved: Mapping[int, str], now: datetime, act
         data: dict[str, Any] = {"title": posts[pid][0], "links": sent}
         if kind == FAILED:
             data |= {"partial": moved[pid] == PostStatus.PARTIALLY_PUBLISHED, "failures": missed}
-        made += tell(session, _others(writers[pid], actor), kind, now, post_id=pid, data=data)
-    return made
+        news.append(News(frozenset(_others(writers[pid], actor)), kind, pid, data=data))
+    return tell_all(session, news, now)

@@ -6,16 +6,17 @@ import pytest
 from sqlalchemy import select
 
 from publisher.core.errors import Invalid, NotFound
-from publisher.core.models import Alert, Post, User
+from publisher.core.models import Alert, Post, PostContributor, User
 from publisher.notifications import choices, inbox
 from publisher.notifications.choices import Choice
 from publisher.notifications.models import Notification
 from publisher.posts import workflow
-from publisher.publishing import alerts
+from publisher.publishing import alerts, deliveries
 from publisher.publishing.dispatch import DispatchPolicy
 from publisher.publishing.worker import Worker, WorkerOptions
 from tests.factories import posts as factories
 from tests.factories.office import PORTAL_SECRET, add_channel
+from tests.factories.publishing import BASE, post_with_deliveries
 
 
 def told(session, kind: str | None = None, post_id: int | None = None) -> dict[str, Notification]:
@@ -181,3 +182,16 @@ def test_the_reminder_period_is_a_setting(rt):
                              instance_dir=rt.settings.instance_dir).approval_reminder_hours == 0
     with pytest.raises(ConfigError):
         Settings.from_env({"PUBLISHER_APPROVAL_REMINDER_HOURS": "-1"}, instance_dir=rt.settings.instance_dir)
+
+
+def test_a_person_who_settles_a_post_is_not_told_but_its_other_writers_are(session, office):
+    made = post_with_deliveries(session, office, "Saopštenje", {"portal": "sent", "archive": "unknown"})
+    made.post.status = "publishing"
+    made.post.contributors.append(PostContributor(user_id=office.users["bojan"].id))
+    session.commit()
+    deliveries.decide(session, office.actor("ana"), made.deliveries["archive"].id, "went_out",
+                      url="https://arhiva.example/saopstenje", now=BASE)
+    session.commit()
+    row = told(session, "published", made.post.id)
+    assert sorted(row) == ["bojan"]  # ana said it went out herself
+    assert {link["channel"] for link in row["bojan"].data["links"]} == {"portal", "archive"}

@@ -3,6 +3,7 @@ and a worker that was stopped for days sends one reminder, not a burst."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -80,3 +81,19 @@ def test_a_post_submitted_again_waits_a_full_period_from_then(session, rt, offic
     session.commit()
     assert remind_at(session, rt, SUBMITTED + 2 * DAY + timedelta(minutes=1)) == []
     assert remind_at(session, rt, again + DAY) == [post_id]
+
+
+def test_the_worker_reminds_after_the_period_its_settings_give(session, rt, office):
+    from publisher.publishing.worker import Worker, options_from
+
+    post_id = a_waiting_post(session, rt, office)
+    rt.clock = lambda: SUBMITTED + timedelta(hours=3)
+    for hours, expected in ((0, []), (4, []), (2, ["marko", "vesna"])):  # 0: off; 4 h: not yet; 2 h: due
+        worker = Worker(rt, options_from(replace(rt.settings, approval_reminder_hours=hours)), worker_id="w")
+        try:
+            worker.remind_approvers()
+        finally:
+            worker.close()
+        session.expire_all()
+        assert reminded_people(session, post_id) == expected
+        session.commit()

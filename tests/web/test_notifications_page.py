@@ -114,6 +114,9 @@ def test_the_api_lists_and_marks_your_own(api, waiting, session, people):
     [item] = listed["items"]
     assert (item["kind"], item["post_id"], item["read_at"]) == ("awaiting_approval", waiting, None)
     assert item["data"] == {"title": "Nova vest", "by": "ana"}
+    assert item["text"] == "„Nova vest“ čeka vaše odobrenje (šalje ana)."  # no Accept-Language: the default
+    english = api("marko").get("/api/v1/notifications", headers={"Accept-Language": "en"}).get_json()
+    assert english["items"][0]["text"] == "“Nova vest” waits for your approval (sent by ana)."
     assert api("vesna").post(f"/api/v1/notifications/{item['id']}/read").status_code == 404
     read = api("marko").post(f"/api/v1/notifications/{item['id']}/read").get_json()
     assert read["read_at"] is not None

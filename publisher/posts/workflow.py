@@ -97,11 +97,14 @@ def _changed(session: Session, rt: Runtime, actor: Actor, post: Post, new_hash: 
         session.expire(post, ["deliveries"])
     if post.status in (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL):
         post.approved_by = post.approved_at = post.approved_hash = None
+    back_for_approval = post.status == PostStatus.SCHEDULED and status == PostStatus.PENDING_APPROVAL
     post.content_hash = new_hash
     post.status = status
     post.updated_at = rt.clock()
     if actor.user.id not in post.contributor_ids:
         post.contributors.append(PostContributor(user_id=actor.user.id))
+    if back_for_approval:  # approved once, changed since: the approvers have it to decide again
+        notify.post_submitted(session, actor, post, rt.clock())
 
 
 # Posts whose content can still change; a publishing post keeps the version it was approved with.

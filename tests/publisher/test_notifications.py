@@ -195,3 +195,12 @@ def test_a_person_who_settles_a_post_is_not_told_but_its_other_writers_are(sessi
     row = told(session, "published", made.post.id)
     assert sorted(row) == ["bojan"]  # ana said it went out herself
     assert {link["channel"] for link in row["bojan"].data["links"]} == {"portal", "archive"}
+
+
+def test_an_approved_post_changed_afterwards_waits_for_the_approvers_again(session, rt, office):
+    post_id = factories.approved_post(session, rt, office, author="ana", approver="marko")
+    session.execute(Notification.__table__.delete())
+    session.commit()
+    workflow.edit_post(session, rt, office.actor("bojan"), post_id, {"body": "Ispravljen datum."})
+    session.commit()
+    assert sorted(told(session, "awaiting_approval", post_id)) == ["marko", "olga", "vesna"]

@@ -118,10 +118,9 @@ def mail_words(n: Notification, language: str, *, base_url: str | None = None) -
         lines += [said.note, ""]
     if said.links:
         lines += [_("Where it went out:")] + [f"- {channel}: {url or _('sent')}" for channel, url in said.links] + [""]
-    for m in said.missed:
-        lines.append(f"- {m.channel}: {m.reason}" + (f" ({m.original})" if m.original else ""))
     if said.missed:
-        lines.append("")
+        lines += [_("Where it did not go out:")] + [
+            f"- {m.channel}: {m.reason}" + (f" ({m.original})" if m.original else "") for m in said.missed] + [""]
     if n.post_id and base_url:
         lines += [_("Open it: %(link)s", link=base_url + _post_path(n)), ""]
     lines += ["-- ", _("You get this e-mail because of your notification choices; change them on your account "

@@ -70,3 +70,10 @@ def mark_all_read(session: Session, actor: Actor, now: datetime) -> int:
         return 0
     return session.execute(update(Notification).where(
         Notification.user_id == actor.user.id, Notification.read_at.is_(None)).values(read_at=now)).rowcount
+
+
+def alerts_resolved(session: Session, alert_ids: list[int], now: datetime) -> None:
+    """A resolved alert needs nobody any more: its notifications stop counting as unread, for everyone."""
+    if alert_ids:
+        session.execute(update(Notification).where(Notification.alert_id.in_(alert_ids),
+                                                   Notification.read_at.is_(None)).values(read_at=now))

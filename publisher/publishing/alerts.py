@@ -16,6 +16,7 @@ from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
 from publisher.core.mail import MAIL_ERRORS, MailSettings, message, send
 from publisher.core.models import Alert, Post, User, UserRole
+from publisher.notifications import inbox
 from publisher.notifications import making as notify
 from publisher.notifications.choices import ALERT
 
@@ -67,6 +68,7 @@ def resolve(session: Session, actor: Actor, alert_id: int, comment: str) -> Aler
     alert.resolved_at = clock.now(session)
     alert.resolved_by = actor.name
     alert.resolution_comment = comment
+    inbox.alerts_resolved(session, [alert.id], alert.resolved_at)
     trail.record(session, actor, "alert.resolve", post_id=alert.post_id, subject=f"alert:{alert.id}",
                  detail={"kind": alert.kind})
     return alert
@@ -74,10 +76,13 @@ def resolve(session: Session, actor: Actor, alert_id: int, comment: str) -> Aler
 
 def resolve_for_delivery(session: Session, actor: Actor, delivery_id: int) -> None:
     """A person settled the delivery: its open alerts are answered too."""
+    resolved = []
     for alert in session.scalars(select(Alert).where(Alert.delivery_id == delivery_id,
                                                      Alert.resolved_at.is_(None))):
         alert.resolved_at = clock.now(session)
         alert.resolved_by = actor.name
+        resolved.append(alert.id)
+    inbox.alerts_resolved(session, resolved, clock.now(session))
 
 
 def concerned(session: Session, alert: Alert) -> list[User]:

@@ -204,3 +204,14 @@ def test_an_approved_post_changed_afterwards_waits_for_the_approvers_again(sessi
     workflow.edit_post(session, rt, office.actor("bojan"), post_id, {"body": "Ispravljen datum."})
     session.commit()
     assert sorted(told(session, "awaiting_approval", post_id)) == ["marko", "olga", "vesna"]
+
+
+def test_a_resolved_alert_no_longer_counts_as_unread(session, rt, office):
+    alerts.raise_alert(session, "auth:9", "auth", "paused", channel_id=office.channels["portal"].id)
+    session.commit()
+    admin = office.users["admin"].id
+    assert inbox.unread_count(session, admin) == 1
+    alerts.resolve(session, office.actor("marko"), told(session, "alert")["admin"].alert_id, "Token obnovljen.")
+    session.commit()
+    assert inbox.unread_count(session, admin) == 0
+    assert [n.kind for n in inbox.newest(session, admin).items] == ["alert"]  # still listed, as read

@@ -1,4 +1,4 @@
-"""Web benchmark: server time of the history, queue and calendar pages over a large database.
+"""Web benchmark: server time of the history, queue, calendar and notifications pages over a large database.
 
     .venv/bin/python bench/web.py                    # 1,000,000 deliveries + 10,000 scheduled posts, both DBs
     .venv/bin/python bench/web.py --quick            # 20,000 deliveries, 500 scheduled posts: a smoke run
@@ -18,7 +18,8 @@ PostgreSQL server and dropped afterwards), the schema from publisher.core.schema
 accounts.add_user, and everything else by bulk Core inserts: channels, posts spread over two years (Latin and
 Cyrillic titles), their post_channels and deliveries (about 93 % sent, the rest failed, unknown, stale or
 cancelled), one attempt per delivery that was tried, and 10,000 approved posts scheduled over the next 60 days
-with pending deliveries. The planner statistics are refreshed once (ANALYZE), as autovacuum would on
+with pending deliveries. Notifications: the author one per post, and the reader (the manager the requests
+sign in as) one about each of 10,000 posts (a third unread, so the header's count reaches its cap of 100). The planner statistics are refreshed once (ANALYZE), as autovacuum would on
 PostgreSQL; on SQLite `publisher init` does not, so the run also prints the history's plan without them.
 
 Measuring: the real app (web.create_app over a Runtime of the same settings a deployment reads), signed in
@@ -66,6 +67,8 @@ from publisher.core.config import Settings  # noqa: E402
 from publisher.core.models import Channel, Delivery, DeliveryAttempt, Post, PostChannel  # noqa: E402
 from publisher.core.runtime import Runtime  # noqa: E402
 from publisher.core.states import OPEN_DELIVERY_STATES  # noqa: E402
+from publisher.notifications import inbox  # noqa: E402
+from publisher.notifications.models import Notification  # noqa: E402
 from publisher.people import accounts  # noqa: E402
 from publisher.publishing import history  # noqa: E402
 from web import create_app  # noqa: E402
@@ -92,6 +95,7 @@ class Sizes:
     scheduled: int = 10_000
     requests: int = 100
     warmup: int = 5
+    notified: int = 10_000  # posts the reader has a notification about (cheap to make: the same in --quick)
 
 
 FULL = Sizes()
@@ -237,16 +241,45 @@ def build(rt: Runtime, sizes: Sizes, now: datetime, seed: int = 5) -> dict[str, 
         with engine.begin() as conn:
             for table in ("posts", "deliveries"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+    add_notifications(engine, people, post_id, sizes.notified, now, rng)
     load_seconds = time.monotonic() - started
     with engine.connect() as conn:
-        counts = {t: conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("posts", "deliveries", "delivery_attempts")}
+        counts = {t: conn.scalar(text(f"SELECT count(*) FROM {t}"))
+                  for t in ("posts", "deliveries", "delivery_attempts", "notifications")}
         # A cursor three quarters down the history, for the deep page (OFFSET here only, once, in the set-up).
         deep = conn.execute(select(history.moment(), Delivery.id)
                             .where(Delivery.status.not_in(OPEN_DELIVERY_STATES))
                             .order_by(history.moment().desc(), Delivery.id.desc())
                             .offset(int(past_deliveries * 0.75)).limit(1)).first()  # None: --search, no past
-    return {"counts": counts, "load_seconds": load_seconds, "channel_ids": channel_ids,
-            "deep": deep and history.Cursor(deep[0] if deep[0].tzinfo else deep[0].replace(tzinfo=UTC), deep[1])}
+        middle = conn.scalar(select(Notification.id).where(Notification.user_id == people["jelena"])
+                             .order_by(Notification.id.desc()).offset(sizes.notified // 2).limit(1))
+    return {"counts": counts, "load_seconds": load_seconds, "channel_ids": channel_ids, "reader": people["jelena"],
+            "deep": deep and history.Cursor(deep[0] if deep[0].tzinfo else deep[0].replace(tzinfo=UTC), deep[1]),
+            "notifications_middle": middle}
+
+
+def add_notifications(engine: Engine, people: dict[str, int], posts: int, notified: int, now: datetime,
+                      rng: random.Random) -> None:
+    """The author told of every post (published, with a link); the reader told of `notified` posts (the newest
+    ones, cycling when there are fewer), a third of them unread; rows in id order of time, like real ones."""
+    kinds = [("published", {"links": [{"channel": "portal", "url": "https://example.org/vesti/1"}]}),
+             ("approved", {"by": "marko"}), ("failed", {"partial": True, "links": [], "failures": [
+                 {"channel": "x", "status": "failed", "error_kind": "rejected", "error": "403 from the platform"}]})]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for i in range(1, posts + 1):
+            yield {"user_id": people["ana"], "kind": "published", "post_id": i, "data": {"title": f"Post {i}"},
+                   "created_at": now - timedelta(seconds=posts - i), "shown": True, "read_at": now,
+                   "mail_due": False, "mail_attempts": 0}
+        for n in range(notified):
+            kind, data = kinds[n % len(kinds)]
+            yield {"user_id": people["jelena"], "kind": kind, "post_id": posts - n % posts,
+                   "data": {"title": f"{rng.choice(TOPICS)}", **data}, "created_at": now - timedelta(minutes=notified - n),
+                   "shown": True, "read_at": None if n % 3 == 0 else now, "mail_due": False, "mail_attempts": 0}
+
+    for batch in _chunks(rows()):
+        with engine.begin() as conn:
+            conn.execute(insert(Notification.__table__), batch)
 
 
 def analyze(engine: Engine) -> float:
@@ -339,7 +372,19 @@ def pages(app: Any, data: dict[str, Any], now: datetime) -> list[tuple[str, str,
     found.append(("media library: search", "/media?q=zgrada", "full"))
     found.append(("audit: search", "/audit?q=djordje", "full"))
     found.append(("home (overview)", "/", "full"))
+    found.append(("notifications: first page", "/notifications", "full"))
+    found.append(("notifications: a middle page", f"/notifications?before={data['notifications_middle']}", "full"))
     return found
+
+
+def header_count(rt: Runtime, reader: int) -> Callable[[], float]:
+    """The unread count every page's header asks (inbox.unread_count), alone: the pages above include it."""
+    def run() -> float:
+        with rt.read_sessions() as session:
+            started = time.perf_counter()
+            inbox.unread_count(session, reader)
+            return time.perf_counter() - started
+    return run
 
 
 def measure(rt: Runtime, data: dict[str, Any], sizes: Sizes, now: datetime) -> list[dict[str, Any]]:
@@ -354,6 +399,12 @@ def measure(rt: Runtime, data: dict[str, Any], sizes: Sizes, now: datetime) -> l
         times = [run() * 1000 for _ in range(sizes.requests)]
         results.append({"page": name, "path": path, "n": len(times), "p50": percentile(times, 50),
                         "p95": percentile(times, 95), "max": max(times)})
+    count = header_count(rt, data["reader"])
+    for _ in range(sizes.warmup):
+        count()
+    times = [count() * 1000 for _ in range(sizes.requests)]
+    results.append({"page": "header: unread count (query only)", "path": "-", "n": len(times),
+                    "p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times)})
     return results
 
 
@@ -400,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else SEARCH if args.search else FULL
     if args.requests or args.deliveries:
         sizes = Sizes(args.deliveries or sizes.deliveries, sizes.scheduled, args.requests or sizes.requests,
-                      sizes.warmup)
+                      sizes.warmup, sizes.notified)
     backends = DATABASES if args.db == "both" else (args.db,)
     print(f"web benchmark: {sizes.deliveries:,} deliveries, {sizes.scheduled:,} scheduled posts, "
           f"{sizes.requests} requests per page; server time in-process (Flask test client), target p95 <= "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import getpass
 import json
 import logging
@@ -183,7 +184,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     schema.upgrade(rt.engine)
     require_readable_credentials(rt)
     logins = demo.seed(rt, public_url=_public_url(args.host, args.port)) if args.demo else ""
-    worker = Worker(rt, options_from(rt.settings))
+    worker = Worker(rt, _worker_options(rt.settings, options_from))
     worker.start()
     print(f"worker {worker.id} is dispatching", flush=True)
 
@@ -214,13 +215,21 @@ def run_settings(demo: bool, env: dict[str, str] | None = None) -> Settings:
     return settings
 
 
+def _worker_options(settings: Settings, options_from: Callable) -> Any:
+    """The worker's options with the words of notification mails, which live with the dashboard's catalogs."""
+    from web.notification_words import mail_words
+
+    return dataclasses.replace(options_from(settings),
+                               notification_words=functools.partial(mail_words, base_url=settings.public_url))
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     from publisher.publishing.worker import Worker, options_from
 
     _configure_logging()
     rt = _runtime(credentials=True)
     _require_schema(rt)
-    worker = Worker(rt, options_from(rt.settings))
+    worker = Worker(rt, _worker_options(rt.settings, options_from))
     print(f"worker {worker.id} is dispatching (stop with Ctrl-C or SIGTERM)", flush=True)
     worker.run_forever()
     return 0

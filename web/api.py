@@ -20,6 +20,8 @@ from publisher.core.errors import (
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import add_channel, get_channel, list_channels
 from publisher.media.store import get_media, store_upload
+from publisher.notifications import inbox
+from publisher.notifications.models import Notification
 from publisher.people import request_limits
 from publisher.people.accounts import authenticate_token, note_token_use
 from publisher.posts import browse, drafts, workflow
@@ -30,6 +32,7 @@ from web import params, presenters
 from web.context import VERSION, db, runtime
 from web.endpoints import endpoint
 from web.files import send_media
+from web.notifications import said
 from web.openapi import build_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -350,6 +353,33 @@ def alerts_list() -> tuple[Response, int]:
           tag="publishing", body=RESOLVE, responses={200: "", 403: "", 404: "", 409: "", 422: ""})
 def alerts_resolve(alert_id: int, body: dict[str, Any]) -> tuple[Response, int]:
     return _done(presenters.alert(alerts.resolve(db(), g.actor, alert_id, body["comment"])))
+
+
+@endpoint(bp, "/notifications", "GET", "Your own notifications, newest first, with how many are unread",
+          tag="notifications", responses={200: "", 400: ""},
+          query={"limit": {"type": "integer", "minimum": 1, "maximum": inbox.MAX_PAGE, "default": 20},
+                 "before": {"type": "integer", "description": "the id from `next_before` of the previous page"}})
+def notifications_list() -> tuple[Response, int]:
+    limit = params.query_number("limit", 20, 1, inbox.MAX_PAGE)
+    page = inbox.newest(db(), g.actor.user.id, before=params.query_number("before", None, 1), limit=limit)
+    return _done({"items": [_notification(n) for n in page.items], "next_before": page.next_before,
+                  "unread": inbox.unread_count(db(), g.actor.user.id)})
+
+
+@endpoint(bp, "/notifications/<int:notification_id>/read", "POST", "Mark one of your notifications read",
+          tag="notifications", responses={200: "", 404: "Not one of yours"})
+def notifications_read(notification_id: int) -> tuple[Response, int]:
+    return _done(_notification(inbox.mark_read(db(), g.actor, notification_id, runtime().clock())))
+
+
+@endpoint(bp, "/notifications/read", "POST", "Mark all your notifications read", tag="notifications",
+          responses={200: "How many were unread"})
+def notifications_read_all() -> tuple[Response, int]:
+    return _done({"marked": inbox.mark_all_read(db(), g.actor, runtime().clock())})
+
+
+def _notification(n: Notification) -> dict[str, Any]:
+    return presenters.notification(n, said(n).headline)  # the list's words: the page and the API say the same
 
 
 @endpoint(bp, "/deliveries/<int:delivery_id>", "GET", "One delivery with its attempts", tag="publishing",

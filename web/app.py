@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.history import bp as history_bp
     from web.i18n import select_locale
     from web.library import bp as library_bp
+    from web.notifications import bp as notifications_bp
     from web.post_actions import bp as post_actions_bp
     from web.post_links import register as register_post_links
     from web.queue import bp as queue_bp
@@ -100,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bulk_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(notifications_bp)
     register_post_links(app)
     app.before_request(_page_request_user)
     app.teardown_appcontext(close_session)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 
 from publisher.core.errors import Invalid
 from publisher.home import overview
+from publisher.notifications import choices, inbox
 from publisher.people import profile
 from publisher.people.accounts import MIN_PASSWORD_LENGTH
 from publisher.publishing import holds
@@ -21,6 +22,7 @@ from web import labels, params, platform_errors
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
 from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
+from web.notifications import choices_form, chosen
 
 bp = Blueprint("dashboard", __name__)
 
@@ -65,6 +67,7 @@ def layout_context() -> dict[str, Any]:
     context["nav"] = [item for item in NAV if not item.permission or current_user.may(*item.permission)]
     context["global_hold"] = next((h for h in active if h.channel_id is None), None)
     context["channel_holds"] = [h for h in active if h.channel_id is not None]
+    context["unread_notifications"] = inbox.unread_count(db(), current_user.user.id)
     return context
 
 
@@ -84,9 +87,24 @@ def account() -> str:
     return _account_page(LanguageForm(language=current_user.locale), PasswordForm())
 
 
-def _account_page(language_form: FlaskForm, password_form: FlaskForm, status: int = 200) -> Any:
+def _account_page(language_form: FlaskForm, password_form: FlaskForm, status: int = 200, *,
+                  notifications_form: FlaskForm | None = None) -> Any:
     return render_template("account.html", language_form=language_form, password_form=password_form,
+                           notifications_form=notifications_form or choices_form(),
                            min_password=MIN_PASSWORD_LENGTH), status
+
+
+@bp.post("/account/notifications")
+@login_required
+def account_notifications() -> Response | tuple[str, int]:
+    form = choices_form(request.form)
+    if not form.validate():
+        return _account_page(LanguageForm(formdata=None, language=current_user.locale), PasswordForm(formdata=None),
+                             422, notifications_form=form)
+    choices.save_choices(db(), current_user.actor(), chosen(form))
+    db().commit()
+    flash(gettext("Your notification choices are saved."), "success")
+    return redirect(url_for("dashboard.account", _anchor="notifications-title"))
 
 
 @bp.post("/account/language")

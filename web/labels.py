@@ -129,6 +129,7 @@ AUDIT_ACTIONS = {
     "hold.on": _l("publishing held"),
     "media.describe": _l("media description changed"),
     "media.upload": _l("media uploaded"),
+    "notifications.choices": _l("notification choices changed"),
     "post.approve": _l("post approved"),
     "post.cancel": _l("post cancelled"),
     "post.create": _l("post written"),

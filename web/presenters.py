@@ -7,6 +7,7 @@ from typing import Any
 
 from publisher.core.models import Alert, AuditEvent, Channel, ChannelCheck, Delivery, Hold, Media, Post, User
 from publisher.core.runtime import Runtime
+from publisher.notifications.models import Notification
 from publisher.posts.schedule_time import format_local
 
 
@@ -92,3 +93,10 @@ def post(p: Post, rt: Runtime, *, brief: bool = False, events: list[AuditEvent] 
     if events is not None:
         out["events"] = [event(e) for e in events]
     return out
+
+
+def notification(n: Notification, text: str) -> dict[str, Any]:
+    """`text`: the notification in words, in the request's language; `data` holds the facts it was made of."""
+    return {"id": n.id, "kind": n.kind, "post_id": n.post_id, "alert_id": n.alert_id, "text": text,
+            "data": n.data, "created_at": when(n.created_at), "read_at": when(n.read_at),
+            "mailed_at": when(n.mailed_at)}

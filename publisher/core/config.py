@@ -54,6 +54,10 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "publisher@localhost"
+    # Notifications: approvers are reminded of a post waiting this long, again each period (0: never);
+    # mails link to the dashboard at public_url when it is set.
+    approval_reminder_hours: float = 24.0
+    public_url: str | None = None
     # The dashboard:
     session_idle_minutes: float = 30.0
     cookie_secure: bool = True  # off only for plain http on loopback (`publisher run --demo`)
@@ -108,6 +112,8 @@ class Settings:
             smtp_password=env.get("PUBLISHER_SMTP_PASSWORD") or None,
             smtp_starttls=env.get("PUBLISHER_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=env.get("PUBLISHER_MAIL_FROM") or "publisher@localhost",
+            approval_reminder_hours=_number(env, "PUBLISHER_APPROVAL_REMINDER_HOURS", 24.0, 0),
+            public_url=(env.get("PUBLISHER_PUBLIC_URL") or "").strip().rstrip("/") or None,
             session_idle_minutes=_number(env, "PUBLISHER_SESSION_IDLE_MINUTES", 30.0, 1),
             cookie_secure=_flag(env, "PUBLISHER_COOKIE_SECURE", True),
             max_upload_bytes=int(_number(env, "PUBLISHER_MAX_UPLOAD_MB", 520, 1) * 1024 * 1024),

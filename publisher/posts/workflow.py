@@ -23,6 +23,7 @@ from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
 from publisher.destinations.channel_store import resolve_targets
 from publisher.destinations.content import content_hash, file_label, freeze, frozen_hash, thaw
+from publisher.notifications import making as notify
 from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
@@ -96,11 +97,14 @@ def _changed(session: Session, rt: Runtime, actor: Actor, post: Post, new_hash: 
         session.expire(post, ["deliveries"])
     if post.status in (PostStatus.SCHEDULED, PostStatus.PENDING_APPROVAL):
         post.approved_by = post.approved_at = post.approved_hash = None
+    back_for_approval = post.status == PostStatus.SCHEDULED and status == PostStatus.PENDING_APPROVAL
     post.content_hash = new_hash
     post.status = status
     post.updated_at = rt.clock()
     if actor.user.id not in post.contributor_ids:
         post.contributors.append(PostContributor(user_id=actor.user.id))
+    if back_for_approval:  # approved once, changed since: the approvers have it to decide again
+        notify.post_submitted(session, actor, post, rt.clock())
 
 
 # Posts whose content can still change; a publishing post keeps the version it was approved with.
@@ -133,6 +137,7 @@ def media_described(session: Session, rt: Runtime, actor: Actor, media_id: int) 
                      before={"status": str(PostStatus.SCHEDULED)},
                      after={"status": str(post.status), "content_hash": new_hash},
                      detail={**reason, "media_id": media_id})
+        notify.post_sent_back(session, actor, post, rt.clock(), reason=reason)
         sent_back.append(post.id)
     return sent_back
 
@@ -142,7 +147,9 @@ def submit(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:
     post = _lock_post(session, post_id)
     next_status = next_post_status(post.status, "submit", record=f"post {post.id}")
     _check_publishable(post, rt)
-    return _move(session, rt, actor, post, next_status, "post.submit", submitted_at=rt.clock())
+    _move(session, rt, actor, post, next_status, "post.submit", submitted_at=rt.clock())
+    notify.post_submitted(session, actor, post, rt.clock())
+    return post
 
 
 def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_hash: str) -> Post:
@@ -170,8 +177,10 @@ def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_h
             channel=channel, status=DeliveryStatus.PENDING, due_at=due, approval_id=approval.id,
             idempotency_key=f"p{post.id}-c{channel.id}-{current[:16]}",
         ))
-    return _move(session, rt, actor, post, next_status, "post.approve", approved_by=approver, approved_at=now,
-                 approved_hash=current, content_hash=current, sent_back=None)
+    _move(session, rt, actor, post, next_status, "post.approve", approved_by=approver, approved_at=now,
+          approved_hash=current, content_hash=current, sent_back=None)
+    notify.post_approved(session, actor, post, now)
+    return post
 
 
 def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: str) -> Post:
@@ -182,8 +191,10 @@ def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: s
     if not comment or not comment.strip():
         raise Invalid("a rejection needs a comment telling the author what to change", code="comment_required")
     limits.check_length(comment, "comment", limits.COMMENT)
-    return _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
-                 rejected_by=_own(session, actor), rejection_comment=comment.strip())
+    _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
+          rejected_by=_own(session, actor), rejection_comment=comment.strip())
+    notify.post_sent_back(session, actor, post, rt.clock(), comment=comment.strip())
+    return post
 
 
 def withdraw(session: Session, rt: Runtime, actor: Actor, post_id: int) -> Post:

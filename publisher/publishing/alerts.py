@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -20,7 +16,11 @@ from publisher.core import clock, limits, permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
+from publisher.core.mail import MAIL_ERRORS, MailSettings, message, send
 from publisher.core.models import Alert, Channel, Post, User, UserRole
+from publisher.notifications import inbox
+from publisher.notifications import making as notify
+from publisher.notifications.choices import ALERT
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,16 @@ def raise_alert(session: Session, key: str, kind: str, message: str, *, post_id:
                 delivery_id: int | None = None, channel_id: int | None = None) -> None:
     """Idempotent by `key`: the same condition seen again by another worker adds nothing."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(Alert).values(
+    now = clock.now(session)
+    alert_id = session.scalar(insert(Alert).values(
         key=key, kind=kind, message=message, post_id=post_id, delivery_id=delivery_id, channel_id=channel_id,
-        created_at=clock.now(session), search_text=search_index.key_of(Alert, {"message": message}),
-    ).on_conflict_do_nothing(index_elements=["key"]))
+        created_at=now, search_text=search_index.key_of(Alert, {"message": message}),
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(Alert.id))
+    if alert_id is not None:  # new: the people it concerns see it in their notifications too
+        alert = session.get(Alert, alert_id)
+        post = session.get(Post, post_id) if post_id else None
+        notify.tell(session, [u.id for u in concerned(session, alert)], ALERT, now, post_id=post.id if post else None,
+                    alert_id=alert_id, data={"alert_kind": kind, **({"title": post.title} if post else {})})
 
 
 def _searched(query: Select[Any], text: str, kinds: Iterable[str]) -> Select[Any]:
@@ -81,6 +87,7 @@ def resolve(session: Session, actor: Actor, alert_id: int, comment: str) -> Aler
     alert.resolved_at = clock.now(session)
     alert.resolved_by = actor.name
     alert.resolution_comment = comment
+    inbox.alerts_resolved(session, [alert.id], alert.resolved_at)
     trail.record(session, actor, "alert.resolve", post_id=alert.post_id, subject=f"alert:{alert.id}",
                  detail={"kind": alert.kind})
     return alert
@@ -88,21 +95,13 @@ def resolve(session: Session, actor: Actor, alert_id: int, comment: str) -> Aler
 
 def resolve_for_delivery(session: Session, actor: Actor, delivery_id: int) -> None:
     """A person settled the delivery: its open alerts are answered too."""
+    resolved = []
     for alert in session.scalars(select(Alert).where(Alert.delivery_id == delivery_id,
                                                      Alert.resolved_at.is_(None))):
         alert.resolved_at = clock.now(session)
         alert.resolved_by = actor.name
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    host: str | None
-    port: int = 25
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    sender: str = "publisher@localhost"
-    timeout: float = 15.0
+        resolved.append(alert.id)
+    inbox.alerts_resolved(session, resolved, clock.now(session))
 
 
 def concerned(session: Session, alert: Alert) -> list[User]:
@@ -135,7 +134,7 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
             continue
         try:
             _send(mail, alert, to, head)
-        except (OSError, smtplib.SMTPException) as exc:
+        except MAIL_ERRORS as exc:
             alert.notify_error = f"{type(exc).__name__}: {exc}"[:500]
             log.warning("alert %s not mailed: %s", alert.id, alert.notify_error)
             break  # the server is unhappy: try the rest on the next round
@@ -145,19 +144,8 @@ def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> in
 
 
 def _send(mail: MailSettings, alert: Alert, to: list[str], head: chain.Head | None) -> None:
-    msg = EmailMessage()
-    msg["Subject"] = f"[publisher] {alert.kind}: {alert.message[:120]}"
-    msg["From"] = mail.sender
-    msg["To"] = ", ".join(to)
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(idstring=f"alert-{alert.id}", domain="publisher.local")
     where = f"Post {alert.post_id}" if alert.post_id else "The office's publishing"
-    msg.set_content(f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
-                    f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
-                    f"Audit log head: {head or 'nothing sealed yet'}\n")
-    with smtplib.SMTP(mail.host, mail.port, timeout=mail.timeout) as smtp:
-        if mail.starttls:
-            smtp.starttls()
-        if mail.user:
-            smtp.login(mail.user, mail.password or "")
-        smtp.send_message(msg)
+    send(mail, message(mail, to, f"[publisher] {alert.kind}: {alert.message[:120]}",
+                       f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
+                       f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
+                       f"Audit log head: {head or 'nothing sealed yet'}\n", message_id=f"alert-{alert.id}"))

@@ -57,6 +57,6 @@ def decide(session: Session, actor: Actor, delivery_id: int, decision: str, *, u
     trail.record(session, actor, f"delivery.{decision}", post_id=delivery.post_id,
                  subject=f"delivery:{delivery.id}", before={"status": before},
                  after={"status": delivery.status, "url": delivery.url})
-    settle_post(session, delivery.post_id, now)
+    settle_post(session, delivery.post_id, now, actor=actor)
     return delivery
 

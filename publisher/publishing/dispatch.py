@@ -36,6 +36,7 @@ from publisher.core.states import (
     next_delivery_status,
     next_post_status,
 )
+from publisher.notifications import making as notify
 from publisher.publishing import alerts
 
 D, P = DeliveryStatus, PostStatus
@@ -380,8 +381,9 @@ def _span(delta: timedelta) -> str:
     return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
 
-def settle_post(session: Session, post_id: int, now: datetime) -> None:
-    _settle_posts(session, {post_id}, now)
+def settle_post(session: Session, post_id: int, now: datetime, *, actor: Actor | None = None) -> None:
+    """`actor`: the person whose decision settles it, who is not notified of it."""
+    _settle_posts(session, {post_id}, now, actor)
 
 
 @cache
@@ -397,7 +399,7 @@ def _settle_statements() -> tuple:  # noqa: ANN202 - built once, like the claim'
     return lock, states, move
 
 
-def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> None:
+def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime, actor: Actor | None = None) -> None:
     """A post's status follows its deliveries once none of them is still with the worker.
 
     The post rows are locked first (in id order, so two settlers never deadlock): two deliveries of
@@ -436,6 +438,8 @@ def _settle_posts(session: Session, post_ids: Iterable[int], now: datetime) -> N
             post = session.identity_map.get(session.identity_key(Post, post_id))  # keep loaded copies true
             if post is not None:
                 session.expire(post, ["status", "version", "updated_at"])
+        # In this transaction: a post is never published without its people being told, nor told twice.
+        notify.posts_settled(session, {m["post_id"]: m["after"]["status"] for m in moves}, now, actor)
 
 
 def _post_outcome(rows: list[tuple[str, str | None]]) -> tuple[PostStatus, str]:

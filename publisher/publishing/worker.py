@@ -43,14 +43,16 @@ from publisher.audit import verify as audit_verify
 from publisher.audit.chain import Head
 from publisher.core.config import Settings
 from publisher.core.errors import CredentialKeyError
+from publisher.core.mail import MailSettings
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import load_contents
+from publisher.notifications import mailing, reminders
+from publisher.notifications.mailing import MailWords
 from publisher.people import request_limits, signin
 from publisher.publishing import alerts, channel_admin, credential_checks, dispatch
-from publisher.publishing.alerts import MailSettings
 from publisher.publishing.credential_checks import CheckPolicy
 from publisher.publishing.dispatch import Claim, DispatchPolicy
 from publisher.publishing.health import WORKER_SILENCE
@@ -91,6 +93,11 @@ class WorkerOptions:
     threads: int = 64
     stop_grace_seconds: float = 30.0
     mail: MailSettings = field(default_factory=lambda: MailSettings(host=None))
+    # Notifications: their mail's words in the person's language (the dashboard's catalogs: publisher.cli
+    # hands them in; without them notifications wait unmailed), and the approval reminders.
+    notification_words: MailWords | None = None
+    approval_reminder: timedelta = timedelta(hours=24)  # zero: no reminders
+    reminder_seconds: float = 300.0
 
 
 def options_from(settings: Settings) -> WorkerOptions:
@@ -109,6 +116,7 @@ def options_from(settings: Settings) -> WorkerOptions:
         mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
                           password=settings.smtp_password, starttls=settings.smtp_starttls,
                           sender=settings.mail_from),
+        approval_reminder=timedelta(hours=settings.approval_reminder_hours),
     )
 
 
@@ -162,7 +170,9 @@ class Worker:
         o = self.options
         for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
-                             (self.mail_alerts, o.mail_seconds), (self.housekeeping, o.housekeeping_seconds),
+                             (self.mail_alerts, o.mail_seconds), (self.mail_notifications, o.mail_seconds),
+                             (self.remind_approvers, o.reminder_seconds),
+                             (self.housekeeping, o.housekeeping_seconds),
                              (self.audit_check, o.audit_check_seconds),
                              (self.check_credentials, o.credential_job_seconds)):
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
@@ -564,6 +574,17 @@ class Worker:
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:
             alerts.send_pending(session, self.options.mail)
+            session.commit()
+
+    def mail_notifications(self) -> None:
+        if self.options.notification_words is None:
+            return
+        with self.rt.sessions() as session:
+            mailing.send_due(session, self.options.mail, self.options.notification_words)
+
+    def remind_approvers(self) -> None:
+        with self.rt.sessions() as session:
+            reminders.remind(session, self.rt.clock(), self.options.approval_reminder)
             session.commit()
 
     # -- for tests and benchmarks -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from werkzeug.routing import Rule
 
 from publisher.core.models import Alert
 from publisher.media.store import store_upload
+from publisher.notifications.models import Notification
 from publisher.people import accounts
 from publisher.posts import workflow
 from publisher.publishing import alerts
@@ -43,6 +44,10 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("dashboard.account", "GET"): SIGNED_IN,
     ("dashboard.account_language", "POST"): SIGNED_IN,
     ("dashboard.account_password", "POST"): SIGNED_IN,
+    ("dashboard.account_notifications", "POST"): SIGNED_IN,
+    ("notifications.index", "GET"): SIGNED_IN,
+    ("notifications.mark_read", "POST"): SIGNED_IN,  # one's own: another person's is "not found"
+    ("notifications.mark_all_read", "POST"): SIGNED_IN,
     ("compose.new", "GET"): OFFICER,
     ("compose.create", "POST"): OFFICER,
     ("compose.edit", "GET"): OFFICER,
@@ -148,12 +153,14 @@ def world(people, session, rt) -> World:
     alerts.raise_alert(session, "matrix", "overdue", "A delivery is overdue.", post_id=scheduled.id)
     session.commit()
     alert_id = session.scalar(select(Alert.id).where(Alert.key == "matrix"))
+    notification_id = session.scalar(select(Notification.id).where(Notification.post_id == waiting.id).limit(1))
     session.commit()
     post_for = {"approvals": waiting.id, "compose": waiting.id, "queue": scheduled.id, "history": scheduled.id}
     return World({
         "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
-        "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id})
+        "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
+        "notification_id": notification_id})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

@@ -4,7 +4,7 @@ The key is publisher.text.search_key.normalise of the columns publisher.core.mod
 SEARCHED; new and changed rows get it from publisher.core.search_index, the rows that exist get it here.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04 08:30:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from publisher.core.search_index import key_from
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

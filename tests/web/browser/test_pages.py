@@ -31,6 +31,7 @@ from tests.support.browser import (
     sign_in,
 )
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
+from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.browser.preview_data import on_every_network
 from tests.web.conftest import PASSWORD
@@ -130,6 +131,8 @@ PAGES = [
     DashboardPage("alerts-jelena", "/alerts", "jelena", prepare=open_and_resolved_alerts),  # reads only
     DashboardPage("alerts-credentials-admin", "/alerts", "admin", prepare=channel_states),  # refused, in words
     DashboardPage("home-credentials-admin", "/", "admin", prepare=channel_states),  # expiring: needs attention
+    DashboardPage("notifications-ana", "/notifications", "ana", prepare=notifications_of_every_kind),
+    DashboardPage("notifications-marko", "/notifications", "marko", prepare=notifications_of_every_kind),
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

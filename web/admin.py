@@ -41,6 +41,7 @@ from web import labels
 from web.auth import login_manager
 from web.context import db, runtime
 from web.forms import MAX_PASSWORD
+from web.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -285,9 +286,9 @@ class UserDetails(FlaskForm):
         render_kw={"autocomplete": "off", "type": "email"})
     roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(role, labels.ROLES[role]) for role in permissions.ROLES],
                                 validate_choice=False, validators=[InputRequired(_l("Choose at least one role."))])
-    locale = StringField(_l("Interface language"), default="sr-Latn", validators=[
-        InputRequired(_l("Choose a language.")),
-        AnyOf(INTERFACE_LANGUAGES, message=_l("Choose one of the languages listed."))])
+    # Empty: not chosen yet; the language of the sign-in page becomes theirs at their first sign-in.
+    locale = StringField(_l("Interface language"), default="", validators=[
+        Optional(), AnyOf(INTERFACE_LANGUAGES, message=_l("Choose one of the languages listed."))])
 
 
     def validate_roles(self, field: Field) -> None:
@@ -367,7 +368,7 @@ def user_add() -> Response | tuple[str, int]:
     try:
         user = users.create(db(), current_user.actor(), name=form.name.data, display_name=form.display_name.data or "",
                             email=form.email.data, roles=form.roles.data, password=form.password.data,
-                            locale=form.locale.data)
+                            locale=form.locale.data or None)
     except Conflict:
         form.name.errors.append(gettext("Someone has this user name already."))
         return _new_user_page(form, 409)
@@ -380,22 +381,29 @@ def user_add() -> Response | tuple[str, int]:
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+def _locale_options() -> list[tuple[str, str]]:
+    """The interface languages, each named in itself, after "not chosen yet"."""
+    return [("", gettext("Not chosen yet: the language they pick when they first sign in")),
+            *LANGUAGE_NAMES.items()]
+
+
 def _new_user_page(form: FlaskForm, status: int = 200) -> tuple[str, int]:
     return render_template("admin_user_new.html", form=form, min_password=accounts.MIN_PASSWORD_LENGTH,
-                           role_options=ROLE_OPTIONS), status
+                           role_options=ROLE_OPTIONS, locale_options=_locale_options()), status
 
 
 def _user_page(user: Any, form: FlaskForm, password_form: FlaskForm, status: int = 200) -> tuple[str, int]:
     return render_template("admin_user.html", person=user, form=form, password_form=password_form,
                            tokens=accounts.list_tokens(db(), user), min_password=accounts.MIN_PASSWORD_LENGTH,
-                           is_self=user.id == current_user.user.id, role_options=ROLE_OPTIONS), status
+                           is_self=user.id == current_user.user.id, role_options=ROLE_OPTIONS,
+                           locale_options=_locale_options()), status
 
 
 @bp.get("/users/<int:user_id>")
 def user_edit(user_id: int) -> tuple[str, int]:
     user = users.get(db(), user_id)
     form = EditUserForm(formdata=None, display_name=user.display_name, email=user.email or "",
-                        roles=sorted(user.roles), locale=user.locale, active=user.active)
+                        roles=sorted(user.roles), locale=user.locale or "", active=user.active)
     return _user_page(user, form, ResetPasswordForm(formdata=None))
 
 
@@ -408,7 +416,7 @@ def user_save(user_id: int) -> Response | tuple[str, int]:
     try:
         users.update(db(), current_user.actor(), user, display_name=form.display_name.data or "",
                      email=form.email.data, roles=form.roles.data, active=form.active.data,
-                     locale=form.locale.data, now=runtime().clock())
+                     locale=form.locale.data or None, now=runtime().clock())
     except Invalid as exc:
         db().rollback()
         _refusal_to_form(form, exc)
@@ -423,7 +431,7 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
     user = users.get(db(), user_id)
     form = ResetPasswordForm()
     details = EditUserForm(formdata=None, display_name=user.display_name, email=user.email or "",
-                           roles=sorted(user.roles), locale=user.locale, active=user.active)
+                           roles=sorted(user.roles), locale=user.locale or "", active=user.active)
     if not form.validate():
         return _user_page(user, details, form, 422)
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, session, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,7 +20,7 @@ from publisher.publishing import holds
 from web import labels
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
-from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
+from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, SIGN_IN_KEY, interface_language
 
 bp = Blueprint("dashboard", __name__)
 
@@ -94,6 +94,7 @@ def account_language() -> Response | tuple[str, int]:
         return _account_page(form, PasswordForm(formdata=None), 422)
     profile.set_locale(db(), current_user.actor(), form.language.data)
     db().commit()
+    session.pop(SIGN_IN_KEY, None)  # the stored language now rules, not the sign-in page's pick
     with force_locale(BABEL_LOCALES[form.language.data]):  # the confirmation in the language just chosen
         flash(gettext("Your interface language is saved."), "success")
     return redirect(url_for("dashboard.account"))

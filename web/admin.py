@@ -33,12 +33,22 @@ from wtforms.validators import (
 from channels import registry
 from publisher.core import limits, permissions
 from publisher.core.errors import Conflict, Invalid
-from publisher.destinations.channel_store import add_channel, get_channel
+from publisher.destinations.channel_store import add_channel, channel_exists, get_channel
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
 from publisher.publishing import channel_admin, channel_health
 from web import labels
 from web.auth import login_manager
+from web.channel_fields import kind_name
+from web.channel_form import (
+    SETTING_PREFIX,
+    channel_form,
+    secret_fields,
+    settings_from,
+    show_failed_check,
+    show_problems,
+    typed_secrets,
+)
 from web.context import db, runtime
 from web.forms import MAX_PASSWORD
 from web.i18n import LANGUAGE_NAMES
@@ -46,8 +56,6 @@ from web.i18n import LANGUAGE_NAMES
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MAX_REASON = limits.HOLD_REASON
-MAX_SETTING = limits.CHANNEL_SETTING
-SETTING_PREFIX = "setting_"  # keeps a setting called "name" apart from the channel's own name
 
 
 @bp.before_request
@@ -78,43 +86,6 @@ class PauseForm(FlaskForm):
         Length(max=MAX_REASON, message=_l("A reason is at most %(max)d characters."))])
 
 
-def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[str, Any] | None = None) -> FlaskForm:
-    """A form made from the adapter's own list of settings; secrets are password fields, never filled in."""
-    attrs: dict[str, Field] = {}
-    if not editing:
-        attrs["name"] = StringField(_l("Channel name"), validators=[
-            InputRequired(_l("Give the channel a name.")),
-            Length(max=limits.CHANNEL_NAME, message=_l("A channel name is at most %(max)d characters.")),
-            Regexp(r"^[\w][\w .-]*\Z", message=_l("Use letters, digits, spaces, '.', '_' or '-'."))],
-            description=_l("How officers find it when they write a post, e.g. “Website” or “X (ministry)”."))
-    for setting in channel_admin.fields_of(kind):
-        validators: list[Any] = [Length(max=MAX_SETTING, message=_l("At most %(max)d characters."))]
-        if setting.required and not (setting.secret and editing):
-            validators.insert(0, InputRequired(gettext("Fill in %(setting)s.", setting=setting.name)))
-        else:
-            validators.insert(0, Optional())
-        label = setting.name if setting.required else gettext("%(setting)s (optional)", setting=setting.name)
-        if setting.secret:
-            attrs[SETTING_PREFIX + setting.name] = PasswordField(label, validators=validators, description=setting.description,
-                                                                 render_kw={"autocomplete": "off"})
-        else:
-            attrs[SETTING_PREFIX + setting.name] = StringField(label, validators=validators,
-                                                               description=setting.description)
-    form_class = type(f"{kind.title()}ChannelForm", (FlaskForm,), attrs)
-    prefilled = {SETTING_PREFIX + k: v for k, v in (data or {}).items() if not isinstance(v, (dict, list))}
-    return form_class() if posted else form_class(formdata=None, data=prefilled)
-
-
-def settings_from(form: FlaskForm) -> dict[str, Any]:
-    """The settings typed in; an empty field is a setting not given (the adapter's default applies)."""
-    return {field.name.removeprefix(SETTING_PREFIX): value for field in form
-            if field.name.startswith(SETTING_PREFIX) and (value := (field.data or "").strip())}
-
-
-def secret_fields(kind: str) -> list[str]:
-    return [SETTING_PREFIX + f.name for f in channel_admin.fields_of(kind) if f.secret]
-
-
 @bp.get("/channels")
 def channels() -> str:
     rt = runtime()
@@ -128,7 +99,7 @@ def _health() -> dict[int, channel_health.ChannelHealth]:
 
 
 def _kinds() -> list[tuple[str, str]]:
-    return [(kind, cls.label) for kind, cls in registry.kinds().items()]
+    return [(kind, kind_name(kind)) for kind in registry.kinds()]
 
 
 @bp.get("/channels/new")
@@ -144,50 +115,79 @@ def _known_kind(kind: str) -> None:
 @bp.route("/channels/new/<kind>", methods=["GET", "POST"])
 def channel_add(kind: str) -> Response | tuple[str, int]:
     _known_kind(kind)
-    cls = registry.adapter_class(kind)
     if request.method == "GET":
-        return _channel_page(channel_form(kind, editing=False), kind, cls.label)
-    form = channel_form(kind, editing=False, posted=True)
-    if not form.validate():
-        return _channel_page(form, kind, cls.label, status=422)
-    try:
-        channel = add_channel(db(), runtime().box, kind, form.name.data.strip(), settings_from(form),
-                              actor=current_user.actor())
-    except Conflict:
-        form.name.errors.append(gettext("A channel with this name exists already."))
-        return _channel_page(form, kind, cls.label, status=409)
-    except Invalid as exc:
-        form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
-        return _channel_page(form, kind, cls.label, status=422)
-    db().commit()
-    flash(gettext("The channel %(name)s is added. Check it now to see that its credentials work.",
-                  name=channel.name), "success")
-    return redirect(url_for("admin.channels"))
-
-
-def _channel_page(form: FlaskForm, kind: str, label: str, *, channel: Any = None, status: int = 200) -> tuple[str, int]:
-    return render_template("admin_channel_form.html", form=form, kind=kind, kind_label=label, channel=channel,
-                           secrets=secret_fields(kind)), status
+        return _channel_page(channel_form(kind, editing=False), kind)
+    return _save_channel(kind, None)
 
 
 @bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
 def channel_edit(channel_id: int) -> Response | tuple[str, int]:
     channel = get_channel(db(), channel_id)
-    label = registry.adapter_class(channel.kind).label
     if request.method == "GET":
-        return _channel_page(channel_form(channel.kind, editing=True, data=channel.config), channel.kind, label,
+        return _channel_page(channel_form(channel.kind, editing=True, data=channel.config), channel.kind,
                              channel=channel)
-    form = channel_form(channel.kind, editing=True, posted=True)
-    if not form.validate():
-        return _channel_page(form, channel.kind, label, channel=channel, status=422)
+    return _save_channel(channel.kind, channel)
+
+
+def _save_channel(kind: str, channel: Any) -> Response | tuple[str, int]:
+    """Every refusal at once on its field; then the platform's check; then the row. A secret typed in is
+    kept (sealed) for the form's next showing, one stored is kept when its field is left empty."""
+    rt, person = runtime(), current_user.user.id
+    kept = channel_admin.unseal_typed_secrets(rt.box, request.form.get("kept_secrets"), kind, person, rt.clock())
+    form = channel_form(kind, editing=channel is not None, posted=True, kept=frozenset(kept))
+    valid = form.validate()
+    secrets = typed_secrets(form, kind, kept)
+    settings = {**settings_from(form), **secrets}
     try:
-        channel_admin.update_settings(db(), runtime().box, channel, settings_from(form), actor=current_user.actor())
+        complete = channel_admin.merged_settings(rt.box, channel, settings) if channel is not None else settings
     except Invalid as exc:
         form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
-        return _channel_page(form, channel.kind, label, channel=channel, status=422)
+        return _channel_page(form, kind, channel=channel, secrets=secrets, status=422)
+    problems = channel_admin.setting_problems(kind, complete)
+    show_problems(form, kind, problems)
+    name = channel.name if channel is not None else (form.name.data or "").strip()
+    taken = channel is None and not form.name.errors and channel_exists(db(), name)
+    if taken:
+        form.name.errors.append(gettext("A channel with this name exists already."))
+    if not valid or problems or taken:
+        return _channel_page(form, kind, channel=channel, secrets=secrets, status=409 if taken else 422)
+    if not form.save_unchecked.data:
+        db().commit()  # no transaction stays open across the network call
+        health = channel_admin.probe_settings(kind, complete, name)
+        if not health.ok:
+            show_failed_check(form, kind, health)
+            return _channel_page(form, kind, channel=channel, secrets=secrets, status=422)
+    try:
+        if channel is None:
+            channel = add_channel(db(), rt.box, kind, name, settings, actor=current_user.actor())
+        else:
+            channel_admin.update_settings(db(), rt.box, channel, settings, actor=current_user.actor())
+    except Conflict:
+        db().rollback()
+        form.name.errors.append(gettext("A channel with this name exists already."))
+        return _channel_page(form, kind, secrets=secrets, status=409)
+    except Invalid as exc:
+        db().rollback()
+        form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
+        return _channel_page(form, kind, channel=channel, secrets=secrets, status=422)
     db().commit()
-    flash(gettext("The settings of %(name)s are saved.", name=channel.name), "success")
+    if form.save_unchecked.data:
+        flash(gettext("The settings of %(name)s are saved without a successful check. Check the channel when "
+                      "the platform can be reached.", name=channel.name), "warning")
+    else:
+        flash(gettext("The settings of %(name)s are saved and the platform confirmed that they work.",
+                      name=channel.name), "success")
     return redirect(url_for("admin.channels"))
+
+
+def _channel_page(form: FlaskForm, kind: str, *, channel: Any = None, secrets: dict[str, str] | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    rt = runtime()
+    form.kept_secrets.data = channel_admin.seal_typed_secrets(rt.box, kind, current_user.user.id, secrets or {},
+                                                              rt.clock())
+    return render_template("admin_channel_form.html", form=form, kind=kind, kind_label=kind_name(kind),
+                           channel=channel, secrets=secret_fields(kind),
+                           kept=[SETTING_PREFIX + name for name in secrets or {}]), status
 
 
 def _refused(exc: Invalid | Conflict) -> Response:

@@ -18,6 +18,7 @@ from publisher.people import profile
 from publisher.people.accounts import MIN_PASSWORD_LENGTH
 from publisher.publishing import holds
 from web import labels
+from web.channel_fields import kind_name
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
 from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, SIGN_IN_KEY, interface_language
@@ -56,7 +57,11 @@ def layout_context() -> dict[str, Any]:
                                "role_list": labels.role_list, "post_states": labels.POST_STATES,
                                "delivery_states": labels.DELIVERY_STATES,
                                "channel_health": labels.CHANNEL_HEALTH, "channel_reasons": labels.CHANNEL_REASONS,
-                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name}
+                               "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name,
+                               "who": labels.who, "via": labels.via, "subject_words": labels.subject,
+                               "error_kind": labels.error_kind, "is_web_link": labels.is_web_link,
+                               "channel_kind_name": kind_name, "media_type": labels.media_type,
+                               "audit_action": labels.audit_action}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())

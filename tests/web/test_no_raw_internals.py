@@ -74,6 +74,7 @@ def crawl(browser, start: str = "/", limit: int = 60) -> dict[str, VisibleText]:
         if path in seen:
             continue
         response = browser.get(path)
+        assert response.status_code < 500, f"{path}: {response.status_code}"
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         page = VisibleText()

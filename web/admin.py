@@ -34,21 +34,30 @@ from channels import registry
 from publisher.core import limits, permissions, search_index
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.models import Channel
-from publisher.destinations.channel_store import add_channel, get_channel
+from publisher.destinations.channel_store import add_channel, channel_exists, get_channel
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
 from publisher.publishing import channel_admin, channel_health, credential_checks, holds
 from web import labels, params
 from web.auth import login_manager
+from web.channel_fields import kind_name
+from web.channel_form import (
+    SETTING_PREFIX,
+    channel_form,
+    secret_fields,
+    settings_from,
+    show_failed_check,
+    show_problems,
+    typed_secrets,
+)
 from web.confirmation import confirm_page, confirmed
 from web.context import db, runtime
 from web.forms import MAX_PASSWORD
+from web.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MAX_REASON = limits.HOLD_REASON
-MAX_SETTING = limits.CHANNEL_SETTING
-SETTING_PREFIX = "setting_"  # keeps a setting called "name" apart from the channel's own name
 
 
 @bp.before_request
@@ -79,43 +88,6 @@ class PauseForm(FlaskForm):
         Length(max=MAX_REASON, message=_l("A reason is at most %(max)d characters."))])
 
 
-def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[str, Any] | None = None) -> FlaskForm:
-    """A form made from the adapter's own list of settings; secrets are password fields, never filled in."""
-    attrs: dict[str, Field] = {}
-    if not editing:
-        attrs["name"] = StringField(_l("Channel name"), validators=[
-            InputRequired(_l("Give the channel a name.")),
-            Length(max=limits.CHANNEL_NAME, message=_l("A channel name is at most %(max)d characters.")),
-            Regexp(r"^[\w][\w .-]*\Z", message=_l("Use letters, digits, spaces, '.', '_' or '-'."))],
-            description=_l("How officers find it when they write a post, e.g. “Website” or “X (ministry)”."))
-    for setting in channel_admin.fields_of(kind):
-        validators: list[Any] = [Length(max=MAX_SETTING, message=_l("At most %(max)d characters."))]
-        if setting.required and not (setting.secret and editing):
-            validators.insert(0, InputRequired(gettext("Fill in %(setting)s.", setting=setting.name)))
-        else:
-            validators.insert(0, Optional())
-        label = setting.name if setting.required else gettext("%(setting)s (optional)", setting=setting.name)
-        if setting.secret:
-            attrs[SETTING_PREFIX + setting.name] = PasswordField(label, validators=validators, description=setting.description,
-                                                                 render_kw={"autocomplete": "off"})
-        else:
-            attrs[SETTING_PREFIX + setting.name] = StringField(label, validators=validators,
-                                                               description=setting.description)
-    form_class = type(f"{kind.title()}ChannelForm", (FlaskForm,), attrs)
-    prefilled = {SETTING_PREFIX + k: v for k, v in (data or {}).items() if not isinstance(v, (dict, list))}
-    return form_class() if posted else form_class(formdata=None, data=prefilled)
-
-
-def settings_from(form: FlaskForm) -> dict[str, Any]:
-    """The settings typed in; an empty field is a setting not given (the adapter's default applies)."""
-    return {field.name.removeprefix(SETTING_PREFIX): value for field in form
-            if field.name.startswith(SETTING_PREFIX) and (value := (field.data or "").strip())}
-
-
-def secret_fields(kind: str) -> list[str]:
-    return [SETTING_PREFIX + f.name for f in channel_admin.fields_of(kind) if f.secret]
-
-
 def _searched_states() -> tuple[list[channel_admin.ChannelState], dict[str, Any]]:
     """The channels the search box asks for (name, or the kind's name as the page shows it), and the
     template's words about the search."""
@@ -142,7 +114,7 @@ def _health() -> dict[int, channel_health.ChannelHealth]:
 
 
 def _kinds() -> list[tuple[str, str]]:
-    return [(kind, cls.label) for kind, cls in registry.kinds().items()]
+    return [(kind, kind_name(kind)) for kind in registry.kinds()]
 
 
 @bp.get("/channels/new")
@@ -158,50 +130,79 @@ def _known_kind(kind: str) -> None:
 @bp.route("/channels/new/<kind>", methods=["GET", "POST"])
 def channel_add(kind: str) -> Response | tuple[str, int]:
     _known_kind(kind)
-    cls = registry.adapter_class(kind)
     if request.method == "GET":
-        return _channel_page(channel_form(kind, editing=False), kind, cls.label)
-    form = channel_form(kind, editing=False, posted=True)
-    if not form.validate():
-        return _channel_page(form, kind, cls.label, status=422)
-    try:
-        channel = add_channel(db(), runtime().box, kind, form.name.data.strip(), settings_from(form),
-                              actor=current_user.actor())
-    except Conflict:
-        form.name.errors.append(gettext("A channel with this name exists already."))
-        return _channel_page(form, kind, cls.label, status=409)
-    except Invalid as exc:
-        form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
-        return _channel_page(form, kind, cls.label, status=422)
-    db().commit()
-    flash(gettext("The channel %(name)s is added. Check it now to see that its credentials work.",
-                  name=channel.name), "success")
-    return redirect(url_for("admin.channels"))
-
-
-def _channel_page(form: FlaskForm, kind: str, label: str, *, channel: Any = None, status: int = 200) -> tuple[str, int]:
-    return render_template("admin_channel_form.html", form=form, kind=kind, kind_label=label, channel=channel,
-                           secrets=secret_fields(kind)), status
+        return _channel_page(channel_form(kind, editing=False), kind)
+    return _save_channel(kind, None)
 
 
 @bp.route("/channels/<int:channel_id>", methods=["GET", "POST"])
 def channel_edit(channel_id: int) -> Response | tuple[str, int]:
     channel = get_channel(db(), channel_id)
-    label = registry.adapter_class(channel.kind).label
     if request.method == "GET":
-        return _channel_page(channel_form(channel.kind, editing=True, data=channel.config), channel.kind, label,
+        return _channel_page(channel_form(channel.kind, editing=True, data=channel.config), channel.kind,
                              channel=channel)
-    form = channel_form(channel.kind, editing=True, posted=True)
-    if not form.validate():
-        return _channel_page(form, channel.kind, label, channel=channel, status=422)
+    return _save_channel(channel.kind, channel)
+
+
+def _save_channel(kind: str, channel: Any) -> Response | tuple[str, int]:
+    """Every refusal at once on its field; then the platform's check; then the row. A secret typed in is
+    kept (sealed) for the form's next showing, one stored is kept when its field is left empty."""
+    rt, person = runtime(), current_user.user.id
+    kept = channel_admin.unseal_typed_secrets(rt.box, request.form.get("kept_secrets"), kind, person, rt.clock())
+    form = channel_form(kind, editing=channel is not None, posted=True, kept=frozenset(kept))
+    valid = form.validate()
+    secrets = typed_secrets(form, kind, kept)
+    settings = {**settings_from(form), **secrets}
     try:
-        channel_admin.update_settings(db(), runtime().box, channel, settings_from(form), actor=current_user.actor())
+        complete = channel_admin.merged_settings(rt.box, channel, settings) if channel is not None else settings
     except Invalid as exc:
         form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
-        return _channel_page(form, channel.kind, label, channel=channel, status=422)
+        return _channel_page(form, kind, channel=channel, secrets=secrets, status=422)
+    problems = channel_admin.setting_problems(kind, complete)
+    show_problems(form, kind, problems)
+    name = channel.name if channel is not None else (form.name.data or "").strip()
+    taken = channel is None and not form.name.errors and channel_exists(db(), name)
+    if taken:
+        form.name.errors.append(gettext("A channel with this name exists already."))
+    if not valid or problems or taken:
+        return _channel_page(form, kind, channel=channel, secrets=secrets, status=409 if taken else 422)
+    if not form.save_unchecked.data:
+        db().commit()  # no transaction stays open across the network call
+        health = channel_admin.probe_settings(kind, complete, name)
+        if not health.ok:
+            show_failed_check(form, kind, health)
+            return _channel_page(form, kind, channel=channel, secrets=secrets, status=422)
+    try:
+        if channel is None:
+            channel = add_channel(db(), rt.box, kind, name, settings, actor=current_user.actor())
+        else:
+            channel_admin.update_settings(db(), rt.box, channel, settings, actor=current_user.actor())
+    except Conflict:
+        db().rollback()
+        form.name.errors.append(gettext("A channel with this name exists already."))
+        return _channel_page(form, kind, secrets=secrets, status=409)
+    except Invalid as exc:
+        db().rollback()
+        form.form_errors.append(gettext("The settings were refused: %(reason)s", reason=exc.message))
+        return _channel_page(form, kind, channel=channel, secrets=secrets, status=422)
     db().commit()
-    flash(gettext("The settings of %(name)s are saved.", name=channel.name), "success")
+    if form.save_unchecked.data:
+        flash(gettext("The settings of %(name)s are saved without a successful check. Check the channel when "
+                      "the platform can be reached.", name=channel.name), "warning")
+    else:
+        flash(gettext("The settings of %(name)s are saved and the platform confirmed that they work.",
+                      name=channel.name), "success")
     return redirect(url_for("admin.channels"))
+
+
+def _channel_page(form: FlaskForm, kind: str, *, channel: Any = None, secrets: dict[str, str] | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    rt = runtime()
+    form.kept_secrets.data = channel_admin.seal_typed_secrets(rt.box, kind, current_user.user.id, secrets or {},
+                                                              rt.clock())
+    return render_template("admin_channel_form.html", form=form, kind=kind, kind_label=kind_name(kind),
+                           channel=channel, secrets=secret_fields(kind),
+                           kept=[SETTING_PREFIX + name for name in secrets or {}]), status
 
 
 def _refused(exc: Invalid | Conflict) -> Response:
@@ -340,9 +341,9 @@ class UserDetails(FlaskForm):
         render_kw={"autocomplete": "off", "type": "email"})
     roles = SelectMultipleField(_l("Roles"), choices=[SelectChoice(role, labels.ROLES[role]) for role in permissions.ROLES],
                                 validate_choice=False, validators=[InputRequired(_l("Choose at least one role."))])
-    locale = StringField(_l("Interface language"), default="sr-Latn", validators=[
-        InputRequired(_l("Choose a language.")),
-        AnyOf(INTERFACE_LANGUAGES, message=_l("Choose one of the languages listed."))])
+    # Empty: not chosen yet; the language of the sign-in page becomes theirs at their first sign-in.
+    locale = StringField(_l("Interface language"), default="", validators=[
+        Optional(), AnyOf(INTERFACE_LANGUAGES, message=_l("Choose one of the languages listed."))])
 
 
     def validate_roles(self, field: Field) -> None:
@@ -424,7 +425,7 @@ def user_add() -> Response | tuple[str, int]:
     try:
         user = users.create(db(), current_user.actor(), name=form.name.data, display_name=form.display_name.data or "",
                             email=form.email.data, roles=form.roles.data, password=form.password.data,
-                            locale=form.locale.data)
+                            locale=form.locale.data or None)
     except Conflict:
         form.name.errors.append(gettext("Someone has this user name already."))
         return _new_user_page(form, 409)
@@ -437,22 +438,29 @@ def user_add() -> Response | tuple[str, int]:
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
+def _locale_options() -> list[tuple[str, str]]:
+    """The interface languages, each named in itself, after "not chosen yet"."""
+    return [("", gettext("Not chosen yet: the language they pick when they first sign in")),
+            *LANGUAGE_NAMES.items()]
+
+
 def _new_user_page(form: FlaskForm, status: int = 200) -> tuple[str, int]:
     return render_template("admin_user_new.html", form=form, min_password=accounts.MIN_PASSWORD_LENGTH,
-                           role_options=ROLE_OPTIONS), status
+                           role_options=ROLE_OPTIONS, locale_options=_locale_options()), status
 
 
 def _user_page(user: Any, form: FlaskForm, password_form: FlaskForm, status: int = 200) -> tuple[str, int]:
     return render_template("admin_user.html", person=user, form=form, password_form=password_form,
                            tokens=accounts.list_tokens(db(), user), min_password=accounts.MIN_PASSWORD_LENGTH,
-                           is_self=user.id == current_user.user.id, role_options=ROLE_OPTIONS), status
+                           is_self=user.id == current_user.user.id, role_options=ROLE_OPTIONS,
+                           locale_options=_locale_options()), status
 
 
 @bp.get("/users/<int:user_id>")
 def user_edit(user_id: int) -> tuple[str, int]:
     user = users.get(db(), user_id)
     form = EditUserForm(formdata=None, display_name=user.display_name, email=user.email or "",
-                        roles=sorted(user.roles), locale=user.locale, active=user.active)
+                        roles=sorted(user.roles), locale=user.locale or "", active=user.active)
     return _user_page(user, form, ResetPasswordForm(formdata=None))
 
 
@@ -465,7 +473,7 @@ def user_save(user_id: int) -> Response | tuple[str, int]:
     try:
         users.update(db(), current_user.actor(), user, display_name=form.display_name.data or "",
                      email=form.email.data, roles=form.roles.data, active=form.active.data,
-                     locale=form.locale.data, now=runtime().clock())
+                     locale=form.locale.data or None, now=runtime().clock())
     except Invalid as exc:
         db().rollback()
         _refusal_to_form(form, exc)
@@ -480,7 +488,7 @@ def user_password(user_id: int) -> Response | tuple[str, int]:
     user = users.get(db(), user_id)
     form = ResetPasswordForm()
     details = EditUserForm(formdata=None, display_name=user.display_name, email=user.email or "",
-                           roles=sorted(user.roles), locale=user.locale, active=user.active)
+                           roles=sorted(user.roles), locale=user.locale or "", active=user.active)
     if not form.validate():
         return _user_page(user, details, form, 422)
     try:

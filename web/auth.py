@@ -18,10 +18,18 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.models import User
-from publisher.people import signin
+from publisher.people import profile, signin
 from web.context import db, runtime
 from web.forms import SignInForm
-from web.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE, SESSION_KEY, interface_language, language_of
+from web.i18n import (
+    BABEL_LOCALES,
+    CHOSEN_KEY,
+    DEFAULT_LANGUAGE,
+    SESSION_KEY,
+    SIGN_IN_KEY,
+    interface_language,
+    language_of,
+)
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -55,7 +63,7 @@ class WebUser(UserMixin):
         return self.user.roles
 
     @property
-    def locale(self) -> str:
+    def locale(self) -> str | None:
         return self.user.locale
 
     def may(self, area: str, action: str) -> bool:
@@ -119,6 +127,7 @@ def login() -> Response | tuple[str, int, dict]:
     chosen = language_of(request.args.get(SESSION_KEY))
     if chosen is not None:
         session[SESSION_KEY] = chosen
+        session[CHOSEN_KEY] = True
     form = SignInForm()
     target = safe_next(form.next.data or request.args.get("next"))
     if current_user.is_authenticated:
@@ -130,12 +139,16 @@ def login() -> Response | tuple[str, int, dict]:
         return _login_page(form, 422)
     rt = runtime()
     now = rt.clock()
+    shown = interface_language()  # the sign-in page's language, picked or the browser's
+    picked = session.get(SESSION_KEY) if session.get(CHOSEN_KEY) else None
     result = signin.sign_in(db(), form.name.data, form.password.data, ip=request.remote_addr, now=now)
     db().commit()  # successes and failures alike: the audit log and the failure count must be kept
     if result.outcome == signin.SIGNED_IN:
         # A fresh session: nothing from before sign-in (its CSRF token, a language choice) carries over.
         session.clear()
-        login_user(WebUser(result.user, result.session_id, result.token))
+        person = WebUser(result.user, result.session_id, result.token)
+        login_user(person)
+        _settle_language(person, shown, picked)
         return redirect(target)
     if result.outcome == signin.LOCKED:
         minutes = max(1, math.ceil((result.locked_until - now).total_seconds() / 60))
@@ -148,6 +161,16 @@ def login() -> Response | tuple[str, int, dict]:
         return _login_page(form, 429, {"Retry-After": retry})
     form.form_errors.append(gettext("The user name or password is not right, or the account is not active."))
     return _login_page(form, 422)
+
+
+def _settle_language(person: WebUser, shown: str, picked: str | None) -> None:
+    """No language yet: the sign-in page's becomes theirs. Else a language picked on the sign-in page
+    holds for this browser session (until sign-out); their own stays stored."""
+    if person.user.locale is None:
+        person.user = profile.adopt_locale(db(), person.actor(), shown)
+        db().commit()
+    elif picked in BABEL_LOCALES and picked != person.user.locale:
+        session[SIGN_IN_KEY] = picked
 
 
 def _login_page(form: SignInForm, status: int, headers: dict[str, str] | None = None) -> tuple[str, int, dict]:

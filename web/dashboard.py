@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,9 +19,10 @@ from publisher.people import profile
 from publisher.people.accounts import MIN_PASSWORD_LENGTH
 from publisher.publishing import holds
 from web import labels, params, platform_errors
+from web.channel_fields import kind_name
 from web.context import db, runtime
 from web.forms import LanguageForm, PasswordForm
-from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, interface_language
+from web.i18n import BABEL_LOCALES, LANGUAGE_NAMES, SIGN_IN_KEY, interface_language
 from web.notifications import choices_form, chosen
 
 bp = Blueprint("dashboard", __name__)
@@ -59,8 +60,11 @@ def layout_context() -> dict[str, Any]:
                                "delivery_states": labels.DELIVERY_STATES,
                                "channel_health": labels.CHANNEL_HEALTH, "channel_reason": labels.channel_reason,
                                "sent_back_reason": labels.sent_back_reason, "language_name": labels.language_name,
-                               "explain_error": platform_errors.explain,
-                               "search_limit": params.MAX_SEARCH}
+                               "explain_error": platform_errors.explain, "search_limit": params.MAX_SEARCH,
+                               "who": labels.who, "via": labels.via, "subject_words": labels.subject,
+                               "error_kind": labels.error_kind, "is_web_link": labels.is_web_link,
+                               "channel_kind_name": kind_name, "media_type": labels.media_type,
+                               "audit_action": labels.audit_action}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())
@@ -115,6 +119,7 @@ def account_language() -> Response | tuple[str, int]:
         return _account_page(form, PasswordForm(formdata=None), 422)
     profile.set_locale(db(), current_user.actor(), form.language.data)
     db().commit()
+    session.pop(SIGN_IN_KEY, None)  # the stored language now rules, not the sign-in page's pick
     with force_locale(BABEL_LOCALES[form.language.data]):  # the confirmation in the language just chosen
         flash(gettext("Your interface language is saved."), "success")
     return redirect(url_for("dashboard.account"))

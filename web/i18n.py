@@ -1,5 +1,10 @@
-"""The dashboard's interface language: the person's own choice once signed in, before that the sign-in
-page's language switch, else the browser's Accept-Language.
+"""The dashboard's interface language: once signed in, the language picked on the sign-in page for that
+browser session, else the person's own (User.locale); before that the sign-in page's language switch, else
+the browser's Accept-Language.
+
+At sign-in (web.auth.login) a person without a language of their own takes the sign-in page's; one who has
+a language and picked another on the sign-in page keeps the pick until they sign out (SIGN_IN_KEY), while
+the account page still changes the stored language (and ends the pick).
 
 Languages are named as User.locale stores them (BCP 47: "sr-Latn"); Babel and the catalog folders use
 its own spelling ("sr_Latn"). Plain "sr" from a browser means Latin script, like the office's default.
@@ -15,7 +20,9 @@ BABEL_LOCALES = {"sr-Latn": "sr_Latn", "sr-Cyrl": "sr_Cyrl", "sq": "sq", "en": "
 LANGUAGE_NAMES = {"sr-Latn": "Srpski (latinica)", "sr-Cyrl": "Српски (ћирилица)", "sq": "Shqip", "en": "English"}
 # Close relatives whose readers read Serbian Latin: better than falling back to the default silently.
 _LATIN_RELATIVES = frozenset({"sh", "hr", "bs", "cnr"})
-SESSION_KEY = "lang"
+SESSION_KEY = "lang"  # the language pages are shown in before sign-in
+CHOSEN_KEY = "lang_chosen"  # set when the person clicked the sign-in page's switch (not just the browser's)
+SIGN_IN_KEY = "signin_lang"  # the sign-in page's pick, for the signed-in browser session
 
 
 def language_of(tag: str | None) -> str | None:
@@ -36,7 +43,9 @@ def _signed_in_language() -> str | None:
     # Only a user Flask-Login already loaded: choosing a language must never be what queries the database.
     user = g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
-        return user.locale if user.locale in BABEL_LOCALES else DEFAULT_LANGUAGE
+        for language in (session.get(SIGN_IN_KEY), user.locale):
+            if language in BABEL_LOCALES:
+                return language
     return None
 
 

@@ -157,4 +157,103 @@ AUDIT_ACTIONS = {
 
 def audit_action(key: str) -> str:
     """An action's name in the person's language; one this table does not know yet is named as "other"."""
-    return str(AUDIT_ACTIONS[key]) if key in AUDIT_ACTIONS else gettext("other action (%(key)s)", key=key)
+    return str(AUDIT_ACTIONS[key]) if key in AUDIT_ACTIONS else gettext("another action")
+
+
+# Why a delivery is not (yet) sent, by Delivery.error_kind; the platform's own sentence stays for experts.
+ERROR_KINDS = {
+    "auth": _l("the platform refused the login: the channel's credentials need renewing"),
+    "rate_limited": _l("the platform asked us to slow down: it is sent again when it lets us"),
+    "retryable": _l("the platform could not take it just now: it is tried again"),
+    "rejected": _l("the platform refused it"),
+    "outcome_unknown": _l("the platform's answer did not come: it may or may not have the post"),
+    "adapter_error": _l("an unexpected error while sending: the platform may or may not have the post"),
+    "stale": _l("its time passed long ago: send it now or cancel it"),
+    "lease_expired": _l("the sending stopped halfway: publisher is checking with the platform"),
+    "worker_lost": _l("the sending process stopped answering: publisher is checking with the platform"),
+    "reconciled": _l("sent again after an unclear outcome"),
+    "needs_person": _l("the platform cannot tell whether it has the post: a person must say"),
+    "person": _l("sent again on a person's decision"),
+}
+
+
+def error_kind(kind: str | None) -> str:
+    if not kind:
+        return ""
+    return str(ERROR_KINDS[kind]) if kind in ERROR_KINDS else gettext("something went wrong")
+
+
+# The processes that act besides people (AuditEvent.actor_name), by the part before ":".
+PROCESSES = {
+    "worker": _l("the publishing process"),
+    "reaper": _l("the watch over stopped publishing processes"),
+    "reconciler": _l("the check of unclear outcomes"),
+    "cli": _l("the command line on the server"),
+    "demo": _l("the demonstration data"),
+}
+# How a person acted (AuditEvent.via), by the part before ":".
+CHANNELS_OF_ACTION = {
+    "web": _l("in the browser"),
+    "web-session": _l("in the browser"),
+    "api": _l("through the API"),
+    "api-token": _l("through the API"),
+}
+
+
+def who(name: str | None, actor_id: int | None) -> str:
+    """A person (an audit row with an actor_id) by their account name; a process in words."""
+    if actor_id is not None or not name:
+        return name or ""
+    head = name.split(":", 1)[0]
+    return str(PROCESSES[head]) if head in PROCESSES else gettext("the system")
+
+
+def via(value: str | None) -> str:
+    if not value:
+        return ""
+    head = value.split(":", 1)[0]
+    if head in CHANNELS_OF_ACTION:
+        return str(CHANNELS_OF_ACTION[head])
+    return str(PROCESSES[head]) if head in PROCESSES else gettext("another way")
+
+
+# What an audit row is about (AuditEvent.subject, "channel:3"), in words.
+SUBJECTS = {
+    "channel": _l("channel no. %(id)s"),
+    "user": _l("person no. %(id)s"),
+    "post": _l("post no. %(id)s"),
+    "delivery": _l("delivery no. %(id)s"),
+    "alert": _l("alert no. %(id)s"),
+    "media": _l("file no. %(id)s"),
+    "token": _l("API token no. %(id)s"),
+    "hold": _l("hold no. %(id)s"),
+    "session": _l("browser session no. %(id)s"),
+}
+
+
+def subject(value: str | None) -> str:
+    if not value:
+        return ""
+    head, _, rest = value.partition(":")
+    if head in SUBJECTS and rest:
+        return str(SUBJECTS[head]) % {"id": rest}
+    return gettext("something else")
+
+
+def is_web_link(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+# A file's type in words ("image (JPEG)") instead of its MIME type ("image/jpeg").
+MEDIA_FAMILIES = {"image": _l("image (%(format)s)"), "video": _l("video (%(format)s)"),
+                  "audio": _l("sound (%(format)s)"), "application": _l("document (%(format)s)"),
+                  "text": _l("text (%(format)s)")}
+_FORMATS = {"jpeg": "JPEG", "quicktime": "MOV", "svg+xml": "SVG", "mpeg": "MPEG"}
+
+
+def media_type(content_type: str | None) -> str:
+    if not content_type or "/" not in content_type:
+        return gettext("file")
+    family, _, sub = content_type.partition("/")
+    fmt = _FORMATS.get(sub, sub.upper())
+    return str(MEDIA_FAMILIES.get(family, _l("file (%(format)s)"))) % {"format": fmt}

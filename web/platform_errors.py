@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from web import labels
+
 # The platform in a sentence: proper names as they are, the rest in words.
 PLATFORMS = {
     "x": "X", "facebook": "Facebook", "mastodon": "Mastodon", "bluesky": "Bluesky", "telegram": "Telegram",
@@ -128,6 +130,8 @@ def explain(kind: str, error_kind: str | None, message: str) -> str:
     """One sentence in the reader's language: what happened and what to do."""
     found = classify(kind, error_kind, message)
     platform = str(PLATFORMS.get(kind, gettext("The platform")))
+    if found.code == "other" and error_kind in labels.ERROR_KINDS:  # publisher's own reasons, not the platform's
+        return f"{platform}: {labels.error_kind(error_kind)}"
     return str(SENTENCES[found.code]) % {"platform": platform, **found.params}
 
 

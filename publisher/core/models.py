@@ -61,7 +61,8 @@ class User(Searchable, Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    locale: Mapped[str] = mapped_column(String(16), default="sr-Latn")
+    # None until the person chooses (the sign-in page's language becomes theirs at their first sign-in).
+    locale: Mapped[str | None] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=column_default)
 

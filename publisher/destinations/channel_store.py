@@ -36,7 +36,7 @@ def add_channel(
         raise Invalid(f"concurrency must be 1-{MAX_CONCURRENCY} sends at once; got {max_concurrency}")
     if not _NAME.fullmatch(name) or name.isdigit():
         raise Invalid(f"channel name {name!r}: use letters, digits, spaces, '.', '_' or '-' (not only digits)")
-    if session.scalar(select(Channel.id).where(Channel.name == name)) is not None:
+    if channel_exists(session, name):
         raise Conflict(f"a channel named {name!r} already exists")
     try:
         cls = registry.adapter_class(kind)
@@ -63,6 +63,10 @@ def list_channels(session: Session, *, text: str = "", kinds: Iterable[str] = ()
         kinds = list(kinds)
         query = query.where(or_(found, Channel.kind.in_(kinds)) if kinds else found)
     return list(session.scalars(query))
+
+
+def channel_exists(session: Session, name: str) -> bool:
+    return session.scalar(select(Channel.id).where(Channel.name == name)) is not None
 
 
 def get_channel(session: Session, ref: str | int) -> Channel:

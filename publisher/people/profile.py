@@ -34,6 +34,12 @@ def set_locale(session: Session, actor: Actor, locale: str) -> User:
     return user
 
 
+def adopt_locale(session: Session, actor: Actor, locale: str) -> User:
+    """At sign-in: the language of the sign-in page becomes the person's own, if they have none yet."""
+    user = _own(session, actor)
+    return set_locale(session, actor, locale) if user.locale is None else user
+
+
 def change_password(session: Session, actor: Actor, current: str, new: str, *, now: datetime,
                     keep_session: int | None = None) -> User:
     """Needs the current password; ends the person's other browser sessions (a stolen one among them).

@@ -26,12 +26,12 @@ MAX_EMAIL = limits.EMAIL
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # a typo guard, not validation: the mail server decides
 
 
-def _check_details(display_name: str, email: str | None, locale: str) -> None:
+def _check_details(display_name: str, email: str | None, locale: str | None) -> None:
     if len(display_name) > MAX_DISPLAY_NAME:
         raise Invalid(f"a display name is at most {MAX_DISPLAY_NAME} characters", code="display_name_too_long")
     if email and (len(email) > MAX_EMAIL or not _EMAIL.fullmatch(email)):
         raise Invalid(f"{email!r} is not an e-mail address", code="bad_email")
-    if locale not in INTERFACE_LANGUAGES:
+    if locale is not None and locale not in INTERFACE_LANGUAGES:  # None: the person has not chosen yet
         raise Invalid(f"language {locale!r} is not one of {', '.join(INTERFACE_LANGUAGES)}", code="bad_locale")
 
 
@@ -43,7 +43,7 @@ def get(session: Session, user_id: int) -> User:
 
 
 def create(session: Session, actor: Actor, *, name: str, display_name: str, email: str | None, roles: list[str],
-           password: str, locale: str = "sr-Latn") -> User:
+           password: str, locale: str | None = None) -> User:
     permissions.require(actor, "people", "manage", doing="adding a person")
     display_name, email = display_name.strip(), (email or "").strip() or None
     _check_details(display_name, email, locale)
@@ -56,7 +56,7 @@ def create(session: Session, actor: Actor, *, name: str, display_name: str, emai
 
 
 def update(session: Session, actor: Actor, user: User, *, display_name: str, email: str | None,
-           roles: list[str], active: bool, locale: str, now: datetime) -> User:
+           roles: list[str], active: bool, locale: str | None, now: datetime) -> User:
     """Change a person's details; deactivating them ends every browser session they have."""
     permissions.require(actor, "people", "manage", doing="changing a person")
     display_name, email = display_name.strip(), (email or "").strip() or None

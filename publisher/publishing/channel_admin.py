@@ -8,6 +8,7 @@ the channels page shows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -87,10 +88,53 @@ def last_error(session: Session, channel: Channel, now: datetime) -> Delivery | 
         .limit(1))
 
 
-def update_settings(session: Session, box: CredentialBox, channel: Channel, settings: dict[str, Any], *,
-                    actor: Actor) -> Channel:
-    """New settings for a channel. A secret left empty keeps its stored value (the form never shows it)."""
-    permissions.require(actor, "channels", "manage", doing="changing a channel")
+@dataclass(frozen=True)
+class SettingProblems:
+    """What the adapter refuses in a channel's settings, all at once: its own (English) words per setting,
+    and what names no setting. Empty when the adapter accepts them."""
+
+    by_setting: dict[str, list[str]]
+    general: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.by_setting or self.general)
+
+
+def setting_problems(kind: str, settings: dict[str, Any]) -> SettingProblems:
+    """Every setting the adapter refuses, not only the first. An adapter stops at its first refusal, so the
+    refused setting is replaced by the adapter's example (or left out) and the adapter asked again."""
+    cls = registry.adapter_class(kind)
+    names = [f.name for f in cls.config_fields]
+    trial = {k: v for k, v in settings.items() if v not in (None, "")}
+    by_setting: dict[str, list[str]] = {}
+    general: list[str] = []
+    for _ in range(len(names) + 1):
+        try:
+            config, secrets = cls.split_settings(trial)
+            cls(config, secrets, name=kind)
+            break
+        except ChannelConfigError as exc:
+            words = exc.message.split(":", 1)[-1]
+            named = [n for n in names if re.search(rf"\b{re.escape(n)}\b", words)]
+            if not named or all(n in by_setting for n in named):
+                general.append(exc.message)
+                break
+            for name in named:
+                by_setting.setdefault(name, []).append(exc.message)
+                if name in cls.example_settings:
+                    trial[name] = cls.example_settings[name]
+                else:
+                    trial.pop(name, None)
+    return SettingProblems(by_setting, general)
+
+
+def merged_settings(box: CredentialBox, channel: Channel, settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings typed in, with each secret left empty taken from the stored credentials."""
+    return _merge(box, channel, settings)[0]
+
+
+def _merge(box: CredentialBox, channel: Channel, settings: dict[str, Any]) -> tuple[dict[str, Any], list[str],
+                                                                                   dict[str, Any]]:
     cls = registry.adapter_class(channel.kind)
     secret_names = {f.name for f in cls.config_fields if f.secret}
     try:
@@ -103,6 +147,15 @@ def update_settings(session: Session, box: CredentialBox, channel: Channel, sett
         value = settings.get(name) if name in changed_secrets else stored.get(name)
         if value not in (None, ""):
             merged[name] = value
+    return merged, changed_secrets, stored
+
+
+def update_settings(session: Session, box: CredentialBox, channel: Channel, settings: dict[str, Any], *,
+                    actor: Actor) -> Channel:
+    """New settings for a channel. A secret left empty keeps its stored value (the form never shows it)."""
+    permissions.require(actor, "channels", "manage", doing="changing a channel")
+    cls = registry.adapter_class(channel.kind)
+    merged, changed_secrets, stored = _merge(box, channel, settings)
     try:
         config, secrets = cls.split_settings(merged)
         cls(config, secrets, name=channel.name)  # the adapter checks its own settings
@@ -132,11 +185,27 @@ class _ShortHttp(requests.Session):
 def probe(channel: Channel, box: CredentialBox) -> Health:
     """Ask the platform (a network call). Touches no database: call it with no transaction open."""
     try:
-        cls = registry.adapter_class(channel.kind)
-        config = dict(channel.config)
+        return _check(channel.kind, dict(channel.config), box.decrypt(channel.credentials), channel.name)
+    except CredentialKeyError as exc:
+        return Health(ok=False, message=str(exc))
+
+
+def probe_settings(kind: str, settings: dict[str, Any], name: str) -> Health:
+    """Ask the platform whether settings not saved yet work (the adapter's own check; a network call, so
+    with no transaction open)."""
+    try:
+        config, secrets = registry.adapter_class(kind).split_settings(settings)
+    except ChannelConfigError as exc:
+        return Health(ok=False, message=exc.message)
+    return _check(kind, config, secrets, name)
+
+
+def _check(kind: str, config: dict[str, Any], secrets: dict[str, Any], name: str) -> Health:
+    try:
+        cls = registry.adapter_class(kind)
         if any(f.name == "timeout" for f in cls.config_fields):
-            config["timeout"] = CHECK_TIMEOUT  # for SDKs and protocols that do not use our HTTP session
-        adapter = cls(config, box.decrypt(channel.credentials), session=_ShortHttp(), name=channel.name)
+            config = {**config, "timeout": CHECK_TIMEOUT}  # for SDKs and protocols that do not use our HTTP session
+        adapter = cls(config, secrets, session=_ShortHttp(), name=name)
         return adapter.check()
     except (ChannelConfigError, CredentialKeyError) as exc:
         return Health(ok=False, message=str(exc))
@@ -162,3 +231,34 @@ def set_hold(session: Session, actor: Actor, on: bool, reason: str = "", channel
         holds.hold(session, actor, reason, channel)
     else:
         holds.release(session, actor, channel)
+
+
+# Secrets typed into a channel form that is shown again (an error elsewhere on it) are kept for that form
+# without being written back into the page in clear: encrypted with the credential key into a hidden field
+# that only this server can read, bound to the kind, the person and an hour.
+TYPED_SECRETS_LIFETIME = timedelta(hours=1)
+
+
+def seal_typed_secrets(box: CredentialBox, kind: str, user_id: int, secrets: dict[str, str], now: datetime) -> str:
+    if not secrets:
+        return ""
+    return box.encrypt({"purpose": "channel-form", "kind": kind, "user": user_id, "at": now.isoformat(),
+                        "secrets": secrets})
+
+
+def unseal_typed_secrets(box: CredentialBox, token: str | None, kind: str, user_id: int,
+                         now: datetime) -> dict[str, str]:
+    """The secrets a form kept, or none when the token is missing, forged, another's, stale or another kind's."""
+    if not token:
+        return {}
+    try:
+        kept = box.decrypt(token)
+        at = datetime.fromisoformat(kept["at"])
+    except (CredentialKeyError, ValueError, TypeError, KeyError):
+        return {}
+    if (kept.get("purpose"), kept.get("kind"), kept.get("user")) != ("channel-form", kind, user_id) \
+            or not now - TYPED_SECRETS_LIFETIME <= at <= now:
+        return {}
+    secrets = kept.get("secrets")
+    allowed = {f.name for f in fields_of(kind) if f.secret}
+    return {k: v for k, v in secrets.items() if k in allowed and isinstance(v, str)} if isinstance(secrets, dict) else {}

@@ -20,8 +20,11 @@ PEOPLE = {
 }
 
 
-def make_user(session: Session, name: str, roles: list[str]) -> User:
-    return accounts.add_user(session, name, roles, actor=SYSTEM)  # API tests use tokens; argon2 is slow
+def make_user(session: Session, name: str, roles: list[str], locale: str | None = "sr-Latn") -> User:
+    """A person who chose Serbian (Latin) long ago, unless told otherwise (None: never chose)."""
+    user = accounts.add_user(session, name, roles, actor=SYSTEM)  # API tests use tokens; argon2 is slow
+    user.locale = locale
+    return user
 
 
 def actor_for(user: User) -> Actor:

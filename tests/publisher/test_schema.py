@@ -47,3 +47,23 @@ def test_every_migration_can_be_undone_and_done_again(scratch_url):
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     finally:
         engine.dispose()
+
+
+def test_people_keep_their_language_and_roles_when_the_language_becomes_optional(scratch_url):
+    """Migration 0019: existing rows keep theirs (SQLite: no table copy that would cascade to the roles)."""
+    engine = make_engine(scratch_url)
+    try:
+        schema.upgrade(engine, "0015")
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO users (id, name, display_name, locale, active, created_at) "
+                                       "VALUES (7, 'ana', 'Ana', 'sq', TRUE, CURRENT_TIMESTAMP)")
+            connection.exec_driver_sql("INSERT INTO user_roles (user_id, role) VALUES (7, 'officer')")
+        schema.upgrade(engine)
+        with engine.begin() as connection:
+            assert connection.exec_driver_sql("SELECT locale FROM users").all() == [("sq",)]
+            assert connection.exec_driver_sql("SELECT role FROM user_roles").all() == [("officer",)]
+            connection.exec_driver_sql("INSERT INTO users (id, name, display_name, active, created_at) "
+                                       "VALUES (8, 'nova', 'Nova', TRUE, CURRENT_TIMESTAMP)")
+            assert connection.exec_driver_sql("SELECT locale FROM users WHERE id = 8").scalar_one() is None
+    finally:
+        engine.dispose()

@@ -57,6 +57,17 @@ def test_adding_a_person_who_can_then_sign_in(admin, people, rt, app):
     assert browser.sign_in("nina", "dugacka-lozinka-1").status_code == 302
 
 
+def test_a_person_added_without_a_language_takes_the_sign_in_pages(admin, rt, app):
+    page = admin.get("/admin/users/new").get_data(as_text=True)
+    assert 'name="locale" id="locale" value="" checked' in page  # "not chosen yet" is the default
+    assert admin.post("/admin/users/new", {**GOOD, "locale": ""}).status_code == 302
+    assert user(rt, "nina").locale is None
+    browser = Visitor(app.test_client())
+    browser.get("/login?lang=sq")
+    browser.sign_in("nina", "dugacka-lozinka-1")
+    assert user(rt, "nina").locale == "sq"
+
+
 @pytest.mark.parametrize(("changes", "said", "status"), [
     ({"name": "ana"}, "Neko već ima ovo korisničko ime.", 409),
     ({"name": "Nina Nikolić"}, "Koristite do 64 mala slova", 422),

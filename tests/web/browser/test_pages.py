@@ -112,6 +112,8 @@ PAGES = [
     DashboardPage("admin-channels", "/admin/channels", "admin", prepare=channel_states),  # paused, held, checked
     DashboardPage("admin-channel-kinds", "/admin/channels/new", "admin"),
     DashboardPage("admin-channel-new", "/admin/channels/new/state_portal", "admin"),
+    DashboardPage("admin-channel-new-wordpress", "/admin/channels/new/wordpress", "admin"),  # the longest help
+    DashboardPage("admin-channel-new-facebook", "/admin/channels/new/facebook", "admin"),
     DashboardPage("admin-channel-edit", "/admin/channels/1", "admin"),
     DashboardPage("admin-users", "/admin/users", "admin", prepare=more_people),
     DashboardPage("admin-user-new", "/admin/users/new", "admin"),

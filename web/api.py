@@ -358,10 +358,12 @@ def alerts_resolve(alert_id: int, body: dict[str, Any]) -> tuple[Response, int]:
 @endpoint(bp, "/notifications", "GET", "Your own notifications, newest first, with how many are unread",
           tag="notifications", responses={200: "", 400: ""},
           query={"limit": {"type": "integer", "minimum": 1, "maximum": inbox.MAX_PAGE, "default": 20},
-                 "before": {"type": "integer", "description": "the id from `next_before` of the previous page"}})
+                 "before": {"type": "integer", "description": "the id from `next_before` of the previous page"},
+                 **SEARCH})
 def notifications_list() -> tuple[Response, int]:
     limit = params.query_number("limit", 20, 1, inbox.MAX_PAGE)
-    page = inbox.newest(db(), g.actor.user.id, before=params.query_number("before", None, 1), limit=limit)
+    page = inbox.newest(db(), g.actor.user.id, before=params.query_number("before", None, 1), limit=limit,
+                        text=params.query_search())  # by the post; kinds' names are words of the dashboard
     return _done({"items": [_notification(n) for n in page.items], "next_before": page.next_before,
                   "unread": inbox.unread_count(db(), g.actor.user.id)})
 

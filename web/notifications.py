@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
+from publisher.core import search_index
 from publisher.notifications import choices, inbox
 from publisher.notifications.choices import Choice
 from publisher.notifications.models import Notification
@@ -81,11 +82,14 @@ def chosen(form: ChoicesForm) -> dict[str, Choice]:
 
 @bp.get("/notifications")
 @login_required
-def index() -> str:
+def index() -> tuple[str, int]:
     before = params.query_number("before", None, 1)
-    page = inbox.newest(db(), current_user.user.id, before=before, limit=PAGE_SIZE)
-    return render_template("notifications.html", page=page, said=said, before=before,
-                           unread=inbox.unread_count(db(), current_user.user.id))
+    text, problem = params.search_arg("q")
+    page = inbox.newest(db(), current_user.user.id, before=before, limit=PAGE_SIZE, text=text,
+                        kinds=search_index.labelled(KIND_NAMES, text))
+    return render_template("notifications.html", page=page, said=said, before=before, q=text,
+                           problems={"q": problem} if problem else {},
+                           unread=inbox.unread_count(db(), current_user.user.id)), 422 if problem else 200
 
 
 @bp.post("/notifications/<int:notification_id>/read")

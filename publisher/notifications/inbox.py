@@ -3,12 +3,14 @@ them read. Nobody reads or marks another person's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from publisher.core import search_index
 from publisher.core.actor import Actor
 from publisher.core.errors import Invalid, NotFound
 from publisher.core.models import Post
@@ -39,11 +41,19 @@ def unread_count(session: Session, user_id: int) -> int:
     return session.scalar(select(func.count()).select_from(unread.limit(COUNT_CAP).subquery())) or 0
 
 
-def newest(session: Session, user_id: int, *, before: int | None = None, limit: int = 20) -> Page:
-    """The person's listed notifications, newest first, `limit` at a time (keyset: ids below `before`)."""
+def newest(session: Session, user_id: int, *, before: int | None = None, limit: int = 20, text: str = "",
+           kinds: Iterable[str] = ()) -> Page:
+    """The person's listed notifications, newest first, `limit` at a time (keyset: ids below `before`).
+    `text` finds them by their post (its search key: title and texts, either script) or, through `kinds`, by
+    the kind's name as the reader sees it; the words are made at display time, so they are not searched."""
     if not 1 <= limit <= MAX_PAGE:
         raise Invalid(f"limit must be between 1 and {MAX_PAGE}")
     query = select(Notification).where(Notification.user_id == user_id, Notification.shown.is_(True))
+    if text:
+        by_post = search_index.matches(Post.search_text, text)
+        by_kind = Notification.kind.in_(list(kinds)) if kinds else false()
+        query = query.outerjoin(Post, Post.id == Notification.post_id).where(
+            or_(by_post, by_kind) if by_post is not None else by_kind)
     if before is not None:
         query = query.where(Notification.id < before)
     rows = list(session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))

@@ -124,3 +124,21 @@ def test_the_api_lists_and_marks_your_own(api, waiting, session, people):
     assert api("vesna").post("/api/v1/notifications/read").get_json() == {"marked": 1}
     assert api("marko").get("/api/v1/notifications?limit=0").status_code == 400
     assert api("marko").get("/api/v1/notifications?before=-1").status_code == 400
+
+
+def test_the_list_searches_by_the_posts_title_in_either_script_and_by_kind(signed_in, api, session, rt, people):
+    factories.pending_post(session, rt, people, title="Посета Чачку")
+    factories.pending_post(session, rt, people, title="Budžet za 2027.")
+    session.commit()
+    marko = signed_in("marko")
+    found = marko.get("/notifications?q=poseta+cacku").get_data(as_text=True)
+    assert "Посета Чачку" in found and "Budžet" not in found
+    by_kind = marko.get("/notifications?q=waits+for+your+approval").get_data(as_text=True)  # the kind's name in English
+    assert "Посета Чачку" in by_kind and "Budžet" in by_kind
+    none = marko.get("/notifications?q=nema+takvog").get_data(as_text=True)
+    assert "Nothing matches «nema takvog»." in none
+    refused = marko.get("/notifications?q=" + "x" * 201)
+    assert refused.status_code == 422
+    listed = api("marko").get("/api/v1/notifications?q=ПОСЕТА").get_json()
+    assert [i["data"]["title"] for i in listed["items"]] == ["Посета Чачку"]
+    assert api("marko").get("/api/v1/notifications?q=%07").status_code == 400

@@ -64,7 +64,8 @@ def layout_context() -> dict[str, Any]:
                                "who": labels.who, "via": labels.via, "subject_words": labels.subject,
                                "error_kind": labels.error_kind, "is_web_link": labels.is_web_link,
                                "channel_kind_name": kind_name, "media_type": labels.media_type,
-                               "audit_action": labels.audit_action}
+                               "audit_action": labels.audit_action, "hold_reason": labels.hold_reason,
+                               "hold_by": labels.hold_by}
     if g.get("bare_page") or not g.get("signed_in"):
         return context  # an error page about the database itself must not ask it anything
     active = holds.active_holds(db())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from publisher.core.models import Hold
 from publisher.publishing.channel_health import ChannelHealth
+from publisher.publishing.dispatch import AUTH_PAUSE
 from web.dates import format_datetime
 
 ROLES = {
@@ -257,3 +259,16 @@ def media_type(content_type: str | None) -> str:
     family, _, sub = content_type.partition("/")
     fmt = _FORMATS.get(sub, sub.upper())
     return str(MEDIA_FAMILIES.get(family, _l("file (%(format)s)"))) % {"format": fmt}
+
+
+def hold_reason(hold: Hold) -> str:
+    """A hold's reason as a person reads it: a person's own words as written; the worker's pause in words."""
+    if hold.created_by == "worker" and hold.reason.startswith(AUTH_PAUSE):
+        return gettext("the platform refused the channel's credentials: renew them in the channel's settings, "
+                       "then resume the channel")
+    return hold.reason
+
+
+def hold_by(hold: Hold) -> str:
+    """Who holds: a person by name, the publishing process in words."""
+    return str(PROCESSES["worker"]) if hold.created_by == "worker" else hold.created_by

@@ -39,6 +39,10 @@ from publisher.core.states import (
 from publisher.notifications import making as notify
 from publisher.publishing import alerts
 
+# The reason of the pause the worker makes when a platform refuses a channel's credentials (English, as stored
+# and audited; pages show it in words: web.labels.hold_reason).
+AUTH_PAUSE = "the platform refused the credentials: "
+
 D, P = DeliveryStatus, PostStatus
 SENDABLE_POST_STATES = (P.SCHEDULED, P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.FAILED)
 # unknowns reconciliation will look at
@@ -290,7 +294,7 @@ def _apply(session: Session, delivery: Delivery, result: Published | BaseExcepti
     message = _describe(result)
     if isinstance(result, AuthExpired):
         # Nothing was accepted. Pause the channel for an admin; this delivery goes when it is released.
-        _pause_channel(session, channel, now, f"the platform refused the credentials: {message}")
+        _pause_channel(session, channel, now, f"{AUTH_PAUSE}{message}")
         return _retry(delivery, now, now, "auth", message)
     if isinstance(result, RateLimited):
         wait = result.retry_after if result.retry_after is not None else _backoff(delivery.attempts, policy)

@@ -4,14 +4,16 @@ the four interface languages, the security headers and the rule of no inline scr
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, update
 
 from publisher.core import permissions
-from publisher.core.models import AuditEvent, Delivery, User, WebSession
+from publisher.core.models import AuditEvent, Delivery, Hold, User, WebSession
 from publisher.core.states import DeliveryStatus, PostStatus
 from publisher.publishing import holds
+from publisher.publishing.dispatch import AUTH_PAUSE
 from tests.web.conftest import PASSWORD, Visitor
 from tests.web.test_posts_api import scheduled_post, submitted_post
 from web import catalogs, labels
@@ -67,6 +69,20 @@ def test_paused_channels_are_summarised_escaped(signed_in, people, session):
         assert "portal — &lt;script&gt;alert(1)&lt;/script&gt;" in html and "archive — novi token" in html
         assert EVIL not in html
         assert "Objavljivanje je zaustavljeno" not in html  # no global hold
+
+
+def test_the_workers_own_pause_is_told_in_words_with_the_platforms_answer_kept(signed_in, people, session):
+    session.add(Hold(channel_id=people.channels["portal"].id, created_by="worker", created_at=datetime.now(UTC),
+                     reason=f"{AUTH_PAUSE}HTTP 401: token revoked"))
+    session.commit()
+    home = signed_in("ana").get("/").get_data(as_text=True)
+    assert ("portal — platforma je odbila pristupne podatke kanala: obnovite ih u podešavanjima kanala, "
+            "zatim nastavite kanal") in home
+    shown = re.sub(r"<details.*?</details>", "", home, flags=re.S)  # what a reader sees before opening details
+    assert "HTTP 401" not in shown and "refused the credentials" not in shown
+    channels = signed_in("admin").get("/admin/channels").get_data(as_text=True)
+    assert "proces objavljivanja" in channels  # who paused it, in words
+    assert "<code>the platform refused the credentials: HTTP 401: token revoked</code>" in channels  # for experts
 
 
 def test_no_banner_without_a_hold_and_none_before_signing_in(signed_in, people, session, client):

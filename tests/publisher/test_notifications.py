@@ -104,6 +104,7 @@ def test_a_failure_names_the_channel_and_why(session, rt, office, portal, live_p
     portal.script(["422"])
     post_id = factories.approved_post(session, rt, office, channels=("live-portal",))
     worker.run_until_idle()
+    session.expire_all()  # the worker settled the post in its own session
     assert session.get(Post, post_id).status == "failed"
     row = told(session, "failed", post_id)["ana"]
     [missed] = row.data["failures"]

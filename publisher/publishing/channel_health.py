@@ -25,6 +25,7 @@ from publisher.core.models import Channel, ChannelCheck, Delivery, Hold
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.publishing import credential_checks
+from publisher.publishing.history import moment
 
 D = DeliveryStatus
 RECENT = timedelta(hours=24)  # a failure older than this no longer marks the channel failing
@@ -57,16 +58,19 @@ def channel_health(session: Session, now: datetime,
         select(Hold).where(Hold.released_at.is_(None), Hold.channel_id.is_not(None)).order_by(Hold.id))}
     retrying = dict(session.execute(select(Delivery.channel_id, func.count()).where(
         Delivery.status == D.RETRY_WAIT).group_by(Delivery.channel_id)).all())
+    # moment() is updated_at for these states (they have no sent_at): the (status, moment) index serves it
     failed = dict(session.execute(select(Delivery.channel_id, func.count()).where(
-        Delivery.status.in_([D.FAILED, D.UNKNOWN]), Delivery.updated_at >= now - RECENT)
+        Delivery.status.in_([D.FAILED, D.UNKNOWN]), moment() >= now - RECENT)
         .group_by(Delivery.channel_id)).all())
     checks = credential_checks.last_checks(session)
-    return [_verdict(session, c, holds.get(c.id), checks.get(c.id), retrying.get(c.id, 0), failed.get(c.id, 0),
-                     now, warn_before) for c in channels]
+    errors = _last_errors(session, now) if retrying or failed or any(
+        c.rate_limited_until is not None and c.rate_limited_until > now for c in channels) else {}
+    return [_verdict(c, holds.get(c.id), checks.get(c.id), retrying.get(c.id, 0), failed.get(c.id, 0),
+                     errors.get(c.id, ""), now, warn_before) for c in channels]
 
 
-def _verdict(session: Session, channel: Channel, hold: Hold | None, check: ChannelCheck | None, retrying: int,
-             failed: int, now: datetime, warn_before: timedelta) -> ChannelHealth:
+def _verdict(channel: Channel, hold: Hold | None, check: ChannelCheck | None, retrying: int, failed: int,
+             last_error: str, now: datetime, warn_before: timedelta) -> ChannelHealth:
     def made(state: str, reason: str, detail: str = "", at: datetime | None = None) -> ChannelHealth:
         return ChannelHealth(channel, state, reason, detail, retrying, failed, at)
 
@@ -77,21 +81,28 @@ def _verdict(session: Session, channel: Channel, hold: Hold | None, check: Chann
     if check is not None and check.outcome == HEALTH_REFUSED:
         return made(BROKEN, "check_refused", check.message, check.since)
     if channel.rate_limited_until is not None and channel.rate_limited_until > now:
-        return made(FAILING, "rate_limited", _last_error(session, channel))
+        return made(FAILING, "rate_limited", last_error)
     if retrying:
-        return made(FAILING, "retrying", _last_error(session, channel))
+        return made(FAILING, "retrying", last_error)
     if failed:
-        return made(FAILING, "failed", _last_error(session, channel))
+        return made(FAILING, "failed", last_error)
     if check is not None and credential_checks.expiring(check, now, warn_before):
         return made(EXPIRING, "credentials_expiring", check.message, check.expires_at)
     return made(HEALTHY, "ok")
 
 
-def _last_error(session: Session, channel: Channel) -> str:
-    return session.scalar(select(Delivery.error).where(
-        Delivery.channel_id == channel.id, Delivery.error.is_not(None),
-        Delivery.status.in_([D.RETRY_WAIT, D.FAILED, D.UNKNOWN]))
-        .order_by(Delivery.updated_at.desc(), Delivery.id.desc()).limit(1)) or ""
+def _last_errors(session: Session, now: datetime) -> dict[int, str]:
+    """Each channel's newest error among its deliveries waiting to retry or failed within RECENT. Two range
+    reads of the status indexes (what waits to retry, and a day's failures), newest kept per channel here: a
+    per-channel ORDER BY walked every delivery the channel ever had when none matched."""
+    newest: dict[int, tuple[datetime, int, str]] = {}
+    for where in ((Delivery.status == D.RETRY_WAIT,),
+                  (Delivery.status.in_([D.FAILED, D.UNKNOWN]), moment() >= now - RECENT)):
+        for channel_id, error, at, delivery_id in session.execute(select(
+                Delivery.channel_id, Delivery.error, moment(), Delivery.id).where(Delivery.error.is_not(None), *where)):
+            if channel_id not in newest or (at, delivery_id) > newest[channel_id][:2]:
+                newest[channel_id] = (at, delivery_id, error)
+    return {channel_id: error for channel_id, (_, _, error) in newest.items()}
 
 
 def unhealthy(verdicts: list[ChannelHealth]) -> list[ChannelHealth]:

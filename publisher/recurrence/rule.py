@@ -12,6 +12,7 @@ reads the checked text (`rrulestr`) and writes the canonical one (`str(rrule)`),
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -78,6 +79,19 @@ class Rule:
         if isinstance(self.until, datetime):
             return self.until.astimezone(zone).replace(tzinfo=None)
         return datetime.combine(self.until, _LAST_SECOND)
+
+    def matches(self, day: date) -> bool:
+        """Whether `day` passes the rule's BY parts (INTERVAL aside). Checked without python-dateutil, which
+        would search to the year 9999 for a first occurrence that never comes."""
+        if self.by_month and day.month not in self.by_month:
+            return False
+        if self.by_month_day and not any(_nth_day(day, n) for n in self.by_month_day):
+            return False
+        if self.by_day:
+            in_year = self.freq == "YEARLY" and not self.by_month
+            return any(WEEKDAYS[day.weekday()] == name and (not n or _nth_weekday(day, n, in_year))
+                       for n, name in self.by_day)
+        return True
 
     def to_rrule(self, dtstart: datetime, until: datetime | None) -> rrule:
         """python-dateutil's rule from `dtstart` (naive wall time) up to `until` (naive wall time, or COUNT)."""
@@ -182,6 +196,24 @@ def _by_day(value: str | None, freq: str) -> tuple[tuple[int, str], ...]:
         if (n, m[3]) not in found:
             found.append((n, m[3]))
     return tuple(sorted(found, key=lambda d: (d[0], WEEKDAYS.index(d[1]))))
+
+
+def _nth_day(day: date, n: int) -> bool:
+    """`day` is the n-th day of its month (-1: the last)."""
+    return day.day == n if n > 0 else day.day - 1 == _days_in_month(day) + n
+
+
+def _nth_weekday(day: date, n: int, in_year: bool) -> bool:
+    """`day` is the n-th of its weekday in its month (or year); -1 the last."""
+    if in_year:
+        before, total = day.timetuple().tm_yday - 1, 366 if calendar.isleap(day.year) else 365
+    else:
+        before, total = day.day - 1, _days_in_month(day)
+    return before // 7 + 1 == n if n > 0 else (total - 1 - before) // 7 + 1 == -n
+
+
+def _days_in_month(day: date) -> int:
+    return calendar.monthrange(day.year, day.month)[1]
 
 
 def _until(value: str) -> date | datetime:

@@ -105,17 +105,15 @@ class Series:
         if until is not None and until > horizon:
             raise refuse(f"UNTIL is more than {MAX_YEARS} years after the start: a series ends within "
                          f"{MAX_YEARS} years", field="rule", part="UNTIL")
+        if not self.rule.matches(start.date()):
+            raise refuse(f"the start ({_show(self.start)}) is not one of the days the rule names: start the "
+                         "series on its first occurrence", field="start")
         found = list(self.rule.to_rrule(start, until or horizon))
-        if not found:
-            raise refuse("the rule makes no occurrence at all (is the day in the month?)", field="rule")
         if self.rule.count is not None:
             if len(found) < self.rule.count:
                 raise refuse(f"COUNT={self.rule.count} goes on more than {MAX_YEARS} years after the start: "
                              f"a series ends within {MAX_YEARS} years", field="rule", part="COUNT")
             found = found[: self.rule.count]
-        if found[0] != start:
-            raise refuse(f"the start ({_show(self.start)}) is not one of the days the rule names: start the "
-                         "series on its first occurrence", field="start")
         return found
 
     def to_json(self) -> dict[str, Any]:

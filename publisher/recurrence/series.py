@@ -183,8 +183,11 @@ def _read_length(data: dict[str, Any], all_day: bool, name: str, *, required: bo
     value = data.get(key)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-        raise refuse(f"{name}: {key} must be a whole number", field=name)
+    unit = timedelta(days=1) if all_day else timedelta(minutes=1)
+    most = MAX_DURATION // unit
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+        raise refuse(f"{name}: {key} must be a whole number from 0 to {most} ({MAX_DURATION.days} days)",
+                     field=name)
     return timedelta(days=value) if all_day else timedelta(minutes=value)
 
 

@@ -70,16 +70,17 @@ def describe(series: Series, language: str | None = None) -> str:
     _ = _Words(language or _page_language())
     when = _when(series, _)
     rule = series.rule
+    clock = f"{series.start:%H:%M}"
     if rule.count is not None:
         if series.all_day:
             return _.ngettext("%(when)s, %(num)d time", "%(when)s, %(num)d times", rule.count, when=when)
         return _.ngettext("%(when)s at %(time)s, %(num)d time", "%(when)s at %(time)s, %(num)d times", rule.count,
-                   when=when, time=f"{series.start:%H:%M}")
+                   when=when, time=clock)
     last_day = _last_day(rule, series)
     shown = format_date(last_day, "medium", _.locale)
     if series.all_day:
         return _("%(when)s until %(date)s", when=when, date=shown)
-    return _("%(when)s at %(time)s until %(date)s", when=when, time=f"{series.start:%H:%M}", date=shown)
+    return _("%(when)s at %(time)s until %(date)s", when=when, time=clock, date=shown)
 
 
 def _page_language() -> str:

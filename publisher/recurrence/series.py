@@ -19,10 +19,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
-from publisher.posts.schedule_time import ScheduleTimeError, resolve_zone
 from publisher.recurrence.limits import MAX_CHANGES, MAX_DURATION, MAX_YEARS
 from publisher.recurrence.rule import Rule, parse_rule, refuse
 
@@ -51,10 +51,9 @@ class Series:
     last: datetime = field(init=False, compare=False)  # wall time of the last occurrence the rule makes
 
     def __post_init__(self) -> None:
-        try:
-            resolve_zone(self.zone)
-        except ScheduleTimeError as exc:
-            raise refuse(exc.message, field="zone") from None
+        if not isinstance(self.zone, str) or self.zone not in _zones():
+            raise refuse(f"unknown time zone {str(self.zone)[:64]!r}: use an IANA name such as Europe/Belgrade",
+                         field="zone")
         if not isinstance(self.start, date) or (isinstance(self.start, datetime) and self.start.tzinfo):
             raise refuse("the start must be a local date and time without a UTC offset, or a date", field="start")
         if not _FIRST_YEAR <= self.start.year <= _LAST_YEAR:
@@ -159,6 +158,12 @@ class Series:
         return cls(start=start, zone=zone, rule=parse_rule(data.get("rule")),
                    duration=_read_length(data, all_day, "series", required=True),  # type: ignore[arg-type]
                    skipped=frozenset(_read_wall(s, "skipped") for s in skipped), moved=changes)
+
+
+@cache
+def _zones() -> frozenset[str]:
+    """The IANA zones, without the host's own "localtime" and the placeholders (a series' zone is stored)."""
+    return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
 def _check_duration(value: object, all_day: bool, name: str) -> None:

@@ -47,7 +47,7 @@ class Series:
     rule: Rule
     duration: timedelta  # an all-day series: whole days
     skipped: frozenset[Wall] = frozenset()
-    moved: Mapping[Wall, Moved] = field(default_factory=dict)
+    moved: Mapping[Wall, Moved] = field(default_factory=dict, hash=False)
     last: datetime = field(init=False, compare=False)  # wall time of the last occurrence the rule makes
 
     def __post_init__(self) -> None:

@@ -72,3 +72,13 @@ def test_every_weekday_has_its_own_words_in_every_language(day: int) -> None:
 def test_a_page_describes_in_its_own_language(app) -> None:
     with app.test_request_context(headers={"Accept-Language": "sq"}):
         assert describe(MEETING).startswith("çdo të hënë")
+
+
+@pytest.mark.parametrize(("day", "sr"), [(0, "svakog meseca, poslednjeg ponedeljka"),
+                                         (2, "svakog meseca, poslednje srede"),
+                                         (6, "svakog meseca, poslednje nedelje")])
+def test_the_last_weekday_of_the_month_agrees_with_its_weekday_in_serbian(day: int, sr: str) -> None:
+    start = f"2026-03-{25 + (day - 2) % 7}T10:00"  # 25 to 31 March 2026: the last of each weekday
+    made = series(f"FREQ=MONTHLY;BYDAY=-1{WEEKDAYS[day]};COUNT=2", start)
+    assert describe(made, "sr-Latn") == f"{sr} u 10:00, 2 puta"
+    assert len({describe(made, language) for language in LANGUAGES}) == 4

@@ -59,6 +59,10 @@ class Series:
         if not _FIRST_YEAR <= self.start.year <= _LAST_YEAR:
             raise refuse(f"the start must be in the years {_FIRST_YEAR} to {_LAST_YEAR}", field="start")
         _check_duration(self.duration, self.all_day, "duration")
+        if not isinstance(self.rule, Rule):
+            raise refuse("the rule must be a parsed recurrence rule (parse_rule)", field="rule")
+        if not all(isinstance(m, Moved) for m in dict(self.moved).values()):
+            raise refuse("each moved occurrence must be a Moved (its new start and length)", field="moved")
         object.__setattr__(self, "skipped", frozenset(self.skipped))
         object.__setattr__(self, "moved", dict(self.moved))
         if len(self.skipped) + len(self.moved) > MAX_CHANGES:

@@ -150,3 +150,15 @@ def test_an_impossible_rule_is_refused_at_once() -> None:
     refused(lambda: series(start="2026-03-03T10:00", rule="FREQ=DAILY;BYMONTHDAY=1;BYDAY=TU;COUNT=5"),
             "not one of the days")
     assert time.perf_counter() - began < 1  # python-dateutil alone would search until the year 9999
+
+
+def test_a_series_made_in_code_is_checked_as_one_read_from_json() -> None:
+    rule = parse_rule("FREQ=WEEKLY;COUNT=3")
+    refused(lambda: Series("2026-03-02T10:00", "Europe/Belgrade", rule, timedelta(hours=1)), "must be a local date")
+    refused(lambda: Series(datetime(2026, 3, 2, 10), "Europe/Belgrade", "FREQ=WEEKLY;COUNT=3",  # type: ignore[arg-type]
+                           timedelta(hours=1)), "parsed recurrence rule")
+    refused(lambda: Series(datetime(2026, 3, 2, 10), "Europe/Belgrade", rule, timedelta(hours=1),
+                           moved={datetime(2026, 3, 9, 10): datetime(2026, 3, 10, 10)}), "must be a Moved")
+    refused(lambda: Series(datetime(2026, 3, 2, 10), "Europe/Belgrade", rule, timedelta(seconds=90)), "whole minutes")
+    refused(lambda: Series(datetime(2026, 3, 2, 10, tzinfo=UTC), "Europe/Belgrade", rule, timedelta(0)),
+            "without a UTC offset")

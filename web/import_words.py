@@ -42,6 +42,7 @@ ROW_PROBLEMS = {
     "missing_column": _l("The file has no column for this; it is required."),
     "doubled_column": _l("A column before this one has the same meaning; this one is left out."),
     "refused": _l("Refused while writing: %(reason)s"),
+    "no_rows": _l("The file has a header row but no rows under it."),
 }
 
 

@@ -137,6 +137,8 @@ def check(table: Table, kind: Kind, session: Session | None = None) -> Checked:
     columns = match(kind, table.headers)
     problems = [Problem(table.header_row, "", f.name, "missing_column") for f in columns.missing]
     problems += [Problem(table.header_row, h, "", "doubled_column") for h in columns.doubled]
+    if not table.rows:
+        problems.append(Problem(table.header_row, "", "", "no_rows"))
     rows: list[tuple[int, dict[str, Any]]] = []
     first_seen: dict[str, dict[str, int]] = {f.name: {} for f in kind.fields if f.unique}
     for row in table.rows:

@@ -144,3 +144,8 @@ def test_every_problem_at_once_with_its_row_and_column():
 def test_a_missing_required_column_is_one_problem_on_the_header_row():
     checked = check(table_of(csv_bytes([["Email"], ["a@b.rs"]])), EVENTS)
     assert [(p.row, p.field, p.code) for p in checked.problems] == [(1, "title", "missing_column")]
+
+
+def test_a_header_without_rows_is_a_problem_not_an_empty_success():
+    checked = check(table_of(csv_bytes([["Naslov", "Email"]])), EVENTS)
+    assert [(p.row, p.code) for p in checked.problems] == [(1, "no_rows")]

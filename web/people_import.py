@@ -34,6 +34,9 @@ KIND = importing.PEOPLE.name
 SHOWN_ROWS = 20  # the preview shows this many rows; the problems are all shown
 FIELD_LABELS = {"name": _l("User name"), "display_name": _l("Display name"), "email": _l("E-mail"),
                 "roles": _l("Roles"), "locale": _l("Interface language")}
+# What a field's pattern asks for, where "not in the form this column needs" would leave the person guessing.
+PATTERN_WORDS = {"name": _l("Use up to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or "
+                            "digit.")}
 
 
 @bp.before_request
@@ -90,8 +93,9 @@ def _preview_page(sha256: str, sheet: str | None, *, refused: str | None = None)
         return render_template("admin_import_gone.html", message=import_words.unreadable(exc)), 404
     token = staging.seal(runtime().box, kind=KIND, sha256=sha256, user=current_user.user.id, sheet=sheet,
                          now=runtime().clock())
-    problems = [(p.row, p.column or str(FIELD_LABELS.get(p.field, p.field)), import_words.problem(p))
-                for p in checked.problems]
+    problems = [(p.row, p.column or str(FIELD_LABELS.get(p.field, p.field)),
+                 str(PATTERN_WORDS[p.field]) if p.code == "bad_pattern" and p.field in PATTERN_WORDS
+                 else import_words.problem(p)) for p in checked.problems]
     return render_template("admin_import_preview.html", checked=checked, rows=checked.rows[:SHOWN_ROWS],
                            problems=problems, token=token, sha256=sha256, refused=refused,
                            field_labels=FIELD_LABELS, languages=LANGUAGE_NAMES,

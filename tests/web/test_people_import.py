@@ -72,7 +72,7 @@ def test_an_xlsx_with_three_bad_rows_shows_three_problems_and_offers_no_confirma
     cells = re.findall(r'<td data-label="Row">(\d+)</td><td data-label="Column">([^<]+)</td>', html)
     assert cells == [("3", "User name"), ("4", "E-mail"), ("5", "User name"), ("5", "Roles")]  # ana is taken
     assert "/admin/users/import/confirm" not in html
-    assert "exists already" in html and "is not one of the values" in html
+    assert "exists already" in html and "is not one of the values" in html and "lower-case letters" in html
 
 
 def test_a_file_changed_after_the_preview_is_not_written(admin, rt):

@@ -61,7 +61,7 @@ def _folder() -> Any:
 def _upload_page(form: FlaskForm, status: int = 200) -> tuple[str, int]:
     return render_template("admin_import.html", form=form, limit_mb=limits.IMPORT_BYTES // (1024 * 1024),
                            limit_rows=limits.IMPORT_ROWS, fields=importing.PEOPLE.fields,
-                           field_labels=FIELD_LABELS), status
+                           field_labels=FIELD_LABELS, language_names=LANGUAGE_NAMES.values()), status
 
 
 @bp.get("")

@@ -11,6 +11,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from publisher.core import limits
 from publisher.core.models import AuditEvent, User, UserRole
 from publisher.imports import staging
 from tests.factories.spreadsheets import PNG, csv_bytes, xlsx_bytes
@@ -137,3 +138,12 @@ def test_only_administrators_reach_the_import(signed_in):
     officer = at_home(signed_in)("ana")
     assert officer.get("/admin/users/import").status_code == 403
     assert upload(officer, csv_bytes(GOOD)).status_code == 403
+
+
+def test_too_large_a_file_is_refused_on_the_form_or_before_its_body_is_read(admin, rt, monkeypatch):
+    monkeypatch.setattr(limits, "IMPORT_BYTES", 1_000)
+    over = csv_bytes([HEADER] + [[f"osoba{i}", "", "", "officer", ""] for i in range(100)])
+    response = upload(admin, over)
+    assert response.status_code == 422 and "larger than" in response.get_data(as_text=True)
+    huge = upload(admin, over * 60)  # past the route's body limit: the file's limit and room for the form
+    assert huge.status_code == 413 and kept(rt) == []

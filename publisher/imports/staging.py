@@ -7,7 +7,8 @@ form carries a token sealed with the credential key (authenticated encryption: i
 the kind, the SHA-256, the sheet, the person and the time; confirming reads the file only through it, and
 refuses when the bytes no longer have that SHA-256, when the token is another person's or kind's, or older
 than LIFETIME. The file is removed when the import is written or cancelled; one left behind (the person
-closed the tab) is removed by the next upload of anyone once it is older than LIFETIME, so nothing stays.
+closed the tab) is removed once it is older than LIFETIME by the next upload of anyone and by the worker's
+hourly housekeeping, so nothing stays.
 """
 
 from __future__ import annotations

@@ -100,9 +100,14 @@ def _number(value: Any) -> int | Decimal:
     return int(number) if number == number.to_integral_value() and "." not in text and "," not in text else number
 
 
-def _choice(spec: Field, value: Any) -> str | list[str]:
+def spellings(spec: Field) -> dict[str, str]:
+    """A choice field's accepted spellings by their search key -> the stored value (made once per check)."""
     allowed = {normalise(spelling): stored for spelling, stored in spec.choices.items()}
     allowed.update({normalise(stored): stored for stored in spec.choices.values()})
+    return allowed
+
+
+def _choice(spec: Field, value: Any, allowed: dict[str, str]) -> str | list[str]:
     parts = [p for p in (_SEPARATORS.split(_text(value)) if spec.many else [_text(value)]) if p.strip()]
     chosen = []
     for part in parts:
@@ -114,14 +119,14 @@ def _choice(spec: Field, value: Any) -> str | list[str]:
     return sorted(chosen) if spec.many else chosen[0]
 
 
-def convert(spec: Field, value: Any) -> Any:
-    """The value as it will be written, or _Refused; "" and None for an empty optional cell."""
+def convert(spec: Field, value: Any, allowed: dict[str, str] | None = None) -> Any:
+    """The value as it will be written, or _Refused. `allowed`: a choice field's spellings(), when known."""
     if spec.type == "date":
         return _date(value)
     if spec.type == "number":
         return _number(value)
     if spec.type == "choice":
-        return _choice(spec, value)
+        return _choice(spec, value, allowed if allowed is not None else spellings(spec))
     text = _text(value)
     if spec.max_length is not None and len(text) > spec.max_length:
         raise _Refused("too_long", limit=spec.max_length, length=len(text))
@@ -141,6 +146,7 @@ def check(table: Table, kind: Kind, session: Session | None = None) -> Checked:
         problems.append(Problem(table.header_row, "", "", "no_rows"))
     rows: list[tuple[int, dict[str, Any]]] = []
     first_seen: dict[str, dict[str, int]] = {f.name: {} for f in kind.fields if f.unique}
+    allowed = {f.name: spellings(f) for f in kind.fields if f.type == "choice"}
     for row in table.rows:
         values: dict[str, Any] = {}
         for spec in kind.fields:
@@ -156,7 +162,7 @@ def check(table: Table, kind: Kind, session: Session | None = None) -> Checked:
                 values[spec.name] = [] if spec.many else None
                 continue
             try:
-                values[spec.name] = convert(spec, raw)
+                values[spec.name] = convert(spec, raw, allowed.get(spec.name))
             except _Refused as refused:
                 problems.append(Problem(row.number, header, spec.name, refused.code, refused.params))
                 values[spec.name] = None

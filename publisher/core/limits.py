@@ -26,6 +26,7 @@ IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_ROWS = 5_000
 IMPORT_COLUMNS = 100
 IMPORT_CELL = 10_000  # characters in one cell, whatever its column
+IMPORT_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX's parts unpacked (a zip bomb is refused before reading)
 
 
 def check_length(value: str, field: str, limit: int) -> str:

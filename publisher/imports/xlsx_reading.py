@@ -6,6 +6,8 @@
   written by a program, not saved by Excel or LibreOffice) reads as an empty cell.
 - Merged cells: the value is in the first (top-left) cell only; the others read as empty.
 - Empty rows are skipped; the row numbers of the others stay the spreadsheet's own.
+- A workbook whose parts unpack to more than limits.IMPORT_UNPACKED_BYTES is refused as too large before
+  anything is parsed (openpyxl keeps every shared string in memory, even in read-only mode).
 """
 
 from __future__ import annotations
@@ -40,7 +42,20 @@ def _trimmed(cells: tuple[Any, ...]) -> tuple[Any, ...]:
     return cells[:end]
 
 
+def _unpacked_size(data: bytes) -> int:
+    """What the workbook's parts declare they unpack to; zipfile never reads a part past its declared size."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(part.file_size for part in archive.infolist())
+
+
 def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
+    try:
+        unpacked = _unpacked_size(data)
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise Unreadable("bad_xlsx", "the file is not an XLSX workbook that can be read") from exc
+    if unpacked > limits.IMPORT_UNPACKED_BYTES:
+        raise Unreadable("too_large", f"the workbook unpacks to {unpacked} bytes; at most "
+                         f"{limits.IMPORT_UNPACKED_BYTES}", limit_mb=limits.IMPORT_BYTES // (1024 * 1024))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:

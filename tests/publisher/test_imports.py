@@ -108,6 +108,10 @@ def test_limits_of_size_rows_and_columns(monkeypatch):
     with pytest.raises(Unreadable) as wide:
         table_of(csv_bytes([["a"] * (limits.IMPORT_COLUMNS + 1)]))
     assert wide.value.code == "too_many_columns"
+    monkeypatch.setattr(limits, "IMPORT_UNPACKED_BYTES", 5_000)  # a workbook that unpacks to more: a zip bomb
+    with pytest.raises(Unreadable) as bomb:
+        table_of(xlsx_bytes([["a"], ["x" * 6_000]]))
+    assert bomb.value.code == "too_large"
     monkeypatch.setattr(limits, "IMPORT_BYTES", 10)
     with pytest.raises(Unreadable) as large:
         table_of(b"a,b\r\n1,2\r\n3,4\r\n")

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from publisher.core import limits
 from publisher.imports.table import Row, Table, Unreadable
@@ -49,17 +48,23 @@ def _unpacked_size(data: bytes) -> int:
 
 
 def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
+    """The sheet's table, or Unreadable. A damaged workbook fails deep inside zipfile, zlib, the XML parser or
+    openpyxl with whatever each raises (zlib.error, NotImplementedError, ParseError, KeyError...): every
+    failure but our own refusals reads as "not a workbook that can be read", never as a 500."""
     try:
-        unpacked = _unpacked_size(data)
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        return _read(data, sheet)
+    except Unreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 (see the docstring)
         raise Unreadable("bad_xlsx", "the file is not an XLSX workbook that can be read") from exc
+
+
+def _read(data: bytes, sheet: str | None) -> Table:
+    unpacked = _unpacked_size(data)
     if unpacked > limits.IMPORT_UNPACKED_BYTES:
         raise Unreadable("too_large", f"the workbook unpacks to {unpacked} bytes; at most "
                          f"{limits.IMPORT_UNPACKED_BYTES}", limit_mb=limits.IMPORT_BYTES // (1024 * 1024))
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise Unreadable("bad_xlsx", "the file is not an XLSX workbook that can be read") from exc
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         if sheet:
             if sheet not in book.sheetnames:
@@ -88,7 +93,5 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> Table:
         if headers is None:
             raise Unreadable("empty", "the sheet has no rows")
         return Table(headers, header_row, tuple(rows), source=f"XLSX, {worksheet.title}")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:  # a damaged sheet inside a good zip
-        raise Unreadable("bad_xlsx", "the file is not an XLSX workbook that can be read") from exc
     finally:
         book.close()

@@ -4,6 +4,7 @@ tested with the people import (test_people_import.py)."""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -153,3 +154,19 @@ def test_a_missing_required_column_is_one_problem_on_the_header_row():
 def test_a_header_without_rows_is_a_problem_not_an_empty_success():
     checked = check(table_of(csv_bytes([["Naslov", "Email"]])), EVENTS)
     assert [(p.row, p.code) for p in checked.problems] == [(1, "no_rows")]
+
+
+def test_a_damaged_workbook_is_refused_as_one_whatever_breaks_inside():
+    """zlib, zipfile and the XML parser each fail in their own way on damaged bytes; all read as bad_xlsx."""
+    good = xlsx_bytes([["Naslov", "Email"], ["Prijem", "ana@example.rs"]])
+    shuffle = random.Random(12)
+    codes = set()
+    for _ in range(60):
+        damaged = bytearray(good)
+        for _ in range(5):
+            damaged[shuffle.randrange(30, len(damaged))] = shuffle.randrange(256)
+        try:
+            check(table_of(bytes(damaged)), EVENTS)
+        except Unreadable as refused:
+            codes.add(refused.code)
+    assert codes <= {"bad_xlsx", "too_large"} and "bad_xlsx" in codes

@@ -121,6 +121,7 @@ PAGES = [
     DashboardPage("admin-user-ana", "/admin/users/1", "admin", prepare=more_people),  # tokens, one revoked
     DashboardPage("admin-import-people", "/admin/users/import", "admin"),
     DashboardPage("admin-import-preview", PEOPLE_PREVIEW, "admin", prepare=people_file_kept, status=422),
+    DashboardPage("admin-import-gone", "/admin/users/import/" + "0" * 64, "admin", status=404),  # an hour later
     DashboardPage("history-jelena", "/history", "jelena", prepare=history_mix),
     DashboardPage("history-filtered-ana", "/history?status=unknown", "ana", prepare=history_mix),
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions

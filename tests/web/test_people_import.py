@@ -46,6 +46,7 @@ def upload(browser, data: bytes, name: str = "people.csv", **fields):
 
 def test_upload_preview_confirm_adds_everyone_and_removes_the_file(admin, rt):
     data = csv_bytes(GOOD, sep=";", bom=True)
+    before = count(rt)
     response = upload(admin, data)
     sha = hashlib.sha256(data).hexdigest()
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/users/import/{sha}")
@@ -53,12 +54,13 @@ def test_upload_preview_confirm_adds_everyone_and_removes_the_file(admin, rt):
     page = admin.get(f"/admin/users/import/{sha}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "nina@ministarstvo.gov.rs" in html and "Dren Krasniqi" in html
-    before = count(rt)
-    assert count(rt) == before  # the preview writes nothing
+    assert count(rt) == before  # the upload and the preview write nothing
     done = admin.post("/admin/users/import/confirm", {"token": TOKEN.search(html).group(1)})
     assert done.status_code == 302 and done.headers["Location"].endswith("/admin/users")
     assert count(rt) == before + 2 and kept(rt) == []
-    assert "2" in admin.get("/admin/users").get_data(as_text=True)
+    assert "2 people were added" in admin.get("/admin/users").get_data(as_text=True)
+    audit = admin.get("/audit").get_data(as_text=True)
+    assert "people imported from a spreadsheet" in audit and f"the spreadsheet {sha[:16]}…" in audit
     again = admin.post("/admin/users/import/confirm", {"token": TOKEN.search(html).group(1)})
     assert again.status_code == 404 and count(rt) == before + 2  # a second confirmation writes nothing
 

@@ -149,3 +149,14 @@ def test_too_large_a_file_is_refused_on_the_form_or_before_its_body_is_read(admi
     assert response.status_code == 422 and "larger than" in response.get_data(as_text=True)
     huge = upload(admin, over * 60)  # past the route's body limit: the file's limit and room for the form
     assert huge.status_code == 413 and kept(rt) == []
+
+
+def test_a_named_sheet_is_previewed_and_written(admin, rt):
+    data = xlsx_bytes([["Nešto drugo"], ["x"]], more={"Ljudi": GOOD})
+    response = upload(admin, data, "people.xlsx", sheet="Ljudi")
+    assert response.status_code == 302 and response.headers["Location"].endswith("?sheet=Ljudi")
+    html = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Dren Krasniqi" in html
+    before = count(rt)
+    assert admin.post("/admin/users/import/confirm", {"token": TOKEN.search(html).group(1)}).status_code == 302
+    assert count(rt) == before + 2

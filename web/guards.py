@@ -14,16 +14,21 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from publisher.core import limits
 from web.context import READING_METHODS, is_page_request
 
-# The routes that take a file: the media library, the compose form (its "upload a new file"), the API.
+# The routes that take a file: the media library, the compose form (its "upload a new file"), the API, imports.
 UPLOAD_ENDPOINTS = frozenset({"library.upload", "compose.create", "compose.update", "api.media_upload"})
+# Spreadsheet imports: their file's limit (limits.IMPORT_BYTES) and room for the form's other fields.
+IMPORT_ENDPOINTS = frozenset({"people_import.upload"})
 
 
 def body_limit() -> int:
     """The most bytes this request's route accepts."""
     if request.endpoint in UPLOAD_ENDPOINTS:
         return current_app.config["MAX_CONTENT_LENGTH"]
+    if request.endpoint in IMPORT_ENDPOINTS:
+        return limits.IMPORT_BYTES + 64 * 1024
     return current_app.config["MAX_FORM_BYTES"]
 
 

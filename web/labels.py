@@ -146,6 +146,7 @@ AUDIT_ACTIONS = {
     "post.sent_back": _l("post back for approval: something it uses changed"),
     "post.submit": _l("post sent for approval"),
     "post.withdraw": _l("post withdrawn from approval"),
+    "import.people": _l("people imported from a spreadsheet"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),
     "user.add": _l("person added"),
@@ -230,6 +231,7 @@ SUBJECTS = {
     "token": _l("API token no. %(id)s"),
     "hold": _l("hold no. %(id)s"),
     "session": _l("browser session no. %(id)s"),
+    "import": _l("the spreadsheet %(id)s…"),  # the start of its SHA-256, as the audit row's detail has it whole
 }
 
 

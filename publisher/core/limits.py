@@ -21,6 +21,12 @@ URL = 2_000
 REMOTE_ID = 500
 TRANSLITERATE = 100_000  # the transliteration endpoint: as much as a post's text
 SEARCH = 200
+# Imports (publisher/imports): a CSV or XLSX file, its rows after the header and its columns.
+IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_ROWS = 5_000
+IMPORT_COLUMNS = 100
+IMPORT_CELL = 10_000  # characters in one cell, whatever its column
+IMPORT_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX's parts unpacked (a zip bomb is refused before reading)
 
 
 def check_length(value: str, field: str, limit: int) -> str:

@@ -49,6 +49,7 @@ from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import load_contents
+from publisher.imports import staging
 from publisher.notifications import mailing, reminders
 from publisher.notifications.mailing import MailWords
 from publisher.people import request_limits, signin
@@ -521,12 +522,14 @@ class Worker:
             session.commit()
 
     def housekeeping(self) -> None:
-        """Old browser sessions, sign-in failures and request counters go; nothing else is ever deleted."""
+        """Old browser sessions, sign-in failures and request counters go, and import uploads nobody confirmed
+        or cancelled within the hour; nothing else is ever deleted."""
         with self.rt.sessions() as session:
             removed = (*signin.prune(session, self.rt.clock(),
                                      idle=timedelta(minutes=self.rt.settings.session_idle_minutes)),
                        request_limits.prune(session, self.rt.clock()))
             session.commit()
+        staging.sweep(staging.folder(self.rt.settings.instance_dir))
         if any(removed):
             log.info("housekeeping removed %d old browser session(s), %d old sign-in failure(s) and %d old "
                      "request counter(s)", *removed)

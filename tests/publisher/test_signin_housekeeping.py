@@ -1,13 +1,17 @@
-"""Housekeeping: browser sessions and sign-in failures (and, in the worker, request counters) that no longer
-decide anything are forgotten; live sessions and failures that still count towards a lock stay."""
+"""Housekeeping: browser sessions and sign-in failures (and, in the worker, request counters and forgotten import
+uploads) that no longer decide anything are forgotten; live sessions and failures that still count towards a lock
+stay."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from publisher.core.models import RequestCounter, SignInFailure, WebSession
+from publisher.imports import staging
 from publisher.people import request_limits, signin
 from publisher.publishing.worker import Worker
 from tests.factories.office import make_office
@@ -49,6 +53,11 @@ def test_the_worker_runs_it(session, rt):
     browser_session(session, ana, "ended-long-ago", seen=NOW - timedelta(days=40), ended=NOW - timedelta(days=31))
     request_limits.count(session, request_limits.API_REFUSED, "203.0.113.9", NOW - timedelta(days=2))
     session.commit()
+    uploads = staging.folder(rt.settings.instance_dir)
+    forgotten, fresh = staging.keep(uploads, b"a,b\r\n1,2\r\n", kind="people"), staging.keep(uploads, b"c\r\n",
+                                                                                               kind="people")
+    old = time.time() - staging.LIFETIME.total_seconds() - 60
+    os.utime(uploads / f"people-{forgotten}", (old, old))
     rt.clock = lambda: NOW
     worker = Worker(rt, worker_id="housekeeper")
     try:
@@ -57,4 +66,5 @@ def test_the_worker_runs_it(session, rt):
         worker.close()
     assert session.scalar(select(func.count()).select_from(WebSession)) == 0
     assert session.scalar(select(func.count()).select_from(RequestCounter)) == 0
+    assert [p.name for p in uploads.iterdir()] == [f"people-{fresh}"]  # an upload forgotten for an hour goes
     session.commit()

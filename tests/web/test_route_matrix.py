@@ -106,6 +106,11 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("admin.user_save", "POST"): ADMIN,
     ("admin.user_password", "POST"): ADMIN,
     ("admin.token_revoke", "POST"): ADMIN,
+    ("people_import.start", "GET"): ADMIN,
+    ("people_import.upload", "POST"): ADMIN,
+    ("people_import.preview", "GET"): ADMIN,
+    ("people_import.confirm", "POST"): ADMIN,
+    ("people_import.cancel", "POST"): ADMIN,
 }
 # One person per role; each holds only that role.
 PEOPLE = {"officer": "ana", "approver": "marko", "manager": "jelena", "admin": "admin"}
@@ -160,7 +165,7 @@ def world(people, session, rt) -> World:
         "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
-        "notification_id": notification_id})
+        "notification_id": notification_id, "sha256": "0" * 64})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

@@ -30,6 +30,7 @@ from tests.support.browser import (
     screenshot,
     sign_in,
 )
+from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
@@ -118,6 +119,9 @@ PAGES = [
     DashboardPage("admin-users", "/admin/users", "admin", prepare=more_people),
     DashboardPage("admin-user-new", "/admin/users/new", "admin"),
     DashboardPage("admin-user-ana", "/admin/users/1", "admin", prepare=more_people),  # tokens, one revoked
+    DashboardPage("admin-import-people", "/admin/users/import", "admin"),
+    DashboardPage("admin-import-preview", PEOPLE_PREVIEW, "admin", prepare=people_file_kept, status=422),
+    DashboardPage("admin-import-gone", "/admin/users/import/" + "0" * 64, "admin", status=404),  # an hour later
     DashboardPage("history-jelena", "/history", "jelena", prepare=history_mix),
     DashboardPage("history-filtered-ana", "/history?status=unknown", "ana", prepare=history_mix),
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions

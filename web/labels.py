@@ -25,8 +25,8 @@ ROLE_HINTS = {
     "officer": _l("Writes, edits, schedules and submits posts; uploads media."),
     "approver": _l("Approves or sends back posts that other people wrote."),
     "manager": _l("Reads the queue, the history and the audit log; changes nothing."),
-    "head_of_office": _l("Oversees the office: reads what a manager reads and approves or sends back posts "
-                         "that other people wrote."),
+    "head_of_office": _l("Oversees the office: reads the queue, the history and the audit log; approves or sends "
+                         "back posts that other people wrote."),
     "cabinet": _l("The minister's cabinet: reads the queue, the calendar and the history."),
     "info_officer": _l("Handles requests for access to public information; reads the queue, the calendar and "
                        "the history."),

@@ -21,6 +21,9 @@ DEMO_USERS = (
     ("ana", ["officer"], "Ana Petrović"),
     ("marko", ["approver"], "Marko Jovanović"),
     ("jelena", ["manager"], "Jelena Nikolić"),
+    ("dragan", ["head_of_office"], "Dragan Ilić"),
+    ("milica", ["cabinet"], "Milica Stojanović"),
+    ("sanja", ["info_officer"], "Sanja Marković"),
     ("admin", ["admin"], "Administrator"),
 )
 DEMO_PASSWORD_SUFFIX = "-demo-2026"
@@ -46,7 +49,7 @@ def seed(rt: Runtime, public_url: str) -> str:
                 user = accounts.add_user(session, name, roles, actor=actor, password=name + DEMO_PASSWORD_SUFFIX,
                                          display_name=display)
             _, token = accounts.create_token(session, user, actor=actor, name="demo")
-            lines.append(f"  {name:<7} {','.join(roles):<9} password {name + DEMO_PASSWORD_SUFFIX:<18} token {token}")
+            lines.append(f"  {name:<7} {','.join(roles):<14} password {name + DEMO_PASSWORD_SUFFIX:<18} token {token}")
         if session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL)) is None:
             channel_store.add_channel(session, rt.box, "local_folder", DEMO_CHANNEL, {"path": str(outbox)},
                                       actor=actor)

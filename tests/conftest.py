@@ -23,7 +23,8 @@ from publisher.core.config import Settings
 from publisher.core.db import make_engine
 from publisher.core.models import Base
 from publisher.core.runtime import Runtime
-from tests.factories.office import PORTAL_SECRET, Office, make_office
+from tests.factories.office import PORTAL_SECRET, Office, add_people, make_office
+from tests.factories.people import STAFF
 from tests.support.portal_receiver import PortalReceiver
 
 POSTGRES_URL = os.environ.get("PUBLISHER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -124,3 +125,12 @@ def session(rt: Runtime):
 def office(rt: Runtime, session) -> Office:
     """The office's people (with API tokens) and its "portal" and "archive" channels (tests.factories.office)."""
     return make_office(session, rt)
+
+
+@pytest.fixture
+def staff(office: Office, session) -> Office:
+    """The office with one person for each newer role: dragan (head of office), milica (cabinet), sanja
+    (information requests officer), tests.factories.people.STAFF."""
+    add_people(session, office, STAFF)
+    session.commit()
+    return office

@@ -329,7 +329,8 @@ def hold_off() -> Response | tuple[str, int]:
 # People
 
 
-ROLE_OPTIONS = [(role, labels.ROLES[role], None) for role in permissions.ROLES]  # for _forms.html's checkboxes
+# For _forms.html's checkboxes: each role with what it lets a person do.
+ROLE_OPTIONS = [(role, labels.ROLES[role], labels.ROLE_HINTS[role]) for role in permissions.ROLES]
 
 
 class UserDetails(FlaskForm):

@@ -73,6 +73,10 @@ CHANNEL_CREATE = {"type": "object", "required": ["kind", "name", "config"], "add
                                  "name": {"type": "string", "maxLength": limits.CHANNEL_NAME},
                                  "config": {"type": "object"}}}
 LIST = {"type": "array", "items": {"type": "object"}}
+# A person holds one or more roles; what each allows is docs/roles.md.
+USER = {"type": "object", "required": ["id", "name", "display_name", "roles"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "display_name": {"type": "string"},
+    "roles": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(permissions.ROLES)}}}}
 TRANSLITERATE = {"type": "object", "required": ["text", "to"], "additionalProperties": False,
                  "properties": {"text": {"type": "string", "maxLength": limits.TRANSLITERATE}, "to": {"enum": ["sr-Latn", "sr-Cyrl"]}}}
 
@@ -142,7 +146,7 @@ def openapi() -> Response:
     return jsonify(build_document(VERSION))
 
 
-@endpoint(bp, "/me", "GET", "Who the token belongs to", tag="meta", responses={200: ""})
+@endpoint(bp, "/me", "GET", "Who the token belongs to", tag="meta", responses={200: ""}, response_schema=USER)
 def me() -> tuple[Response, int]:
     return _done(presenters.user(g.actor.user))
 

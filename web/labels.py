@@ -14,7 +14,23 @@ ROLES = {
     "officer": _l("officer"),
     "approver": _l("approver"),
     "manager": _l("manager"),
+    "head_of_office": _l("head of office"),
+    "cabinet": _l("cabinet staff"),
+    "info_officer": _l("information requests officer"),
     "admin": _l("administrator"),
+}
+
+# What each role lets a person do today (the rows of publisher.core.permissions), beside its checkbox.
+ROLE_HINTS = {
+    "officer": _l("Writes, edits, schedules and submits posts; uploads media."),
+    "approver": _l("Approves or sends back posts that other people wrote."),
+    "manager": _l("Reads the queue, the history and the audit log; changes nothing."),
+    "head_of_office": _l("Oversees the office: reads the queue, the history and the audit log; approves or sends "
+                         "back posts that other people wrote."),
+    "cabinet": _l("The minister's cabinet: reads the queue, the calendar and the history."),
+    "info_officer": _l("Handles requests for access to public information; reads the queue, the calendar and "
+                       "the history."),
+    "admin": _l("Runs channels and accounts."),
 }
 
 POST_STATES = {

@@ -1,9 +1,9 @@
 """Who may do what: one table of area x action -> roles, consulted by services and by pages alike.
 
 Services call `require` before they change anything; pages call `may` to decide what to offer and
-`web.roles.permission_required` to refuse a route. A new area adds its rows here, and a new role (cabinet
-staff, the head of office, the officer designated for information requests) is a name in ROLES plus the
-rows that name it: nothing else changes.
+`web.roles.permission_required` to refuse a route. A new area adds its rows here; a new role is a name in
+ROLES (and its words in web/labels.py) plus the rows that name it: nothing else changes. Whoever needs "the
+people who may do X" (whom to tell of a post waiting for approval) asks `rule(area, action).roles`.
 
 The decisions behind the rows, for people, are in docs/roles.md (a test keeps the two in step).
 """
@@ -16,7 +16,16 @@ from publisher.core.actor import Actor
 from publisher.core.errors import Forbidden
 from publisher.core.models import User
 
-ROLES = ("officer", "approver", "manager", "admin")
+# In the order the admin pages list them. A person may hold several; what one may do is the union of theirs.
+ROLES = (
+    "officer",  # the communication office writes, schedules and publishes
+    "approver",  # the second pair of eyes
+    "manager",  # follows what happens, changes nothing
+    "head_of_office",  # the head of the communication office: oversees, approves, reads the log
+    "cabinet",  # the minister's cabinet: plans receptions, meetings, delegations (events come with issue 13)
+    "info_officer",  # designated for requests for access to public information (the requests register to come)
+    "admin",  # runs channels and accounts
+)
 
 
 @dataclass(frozen=True)
@@ -31,16 +40,16 @@ def _rule(roles: str, doing: str, *, refusal: str | None = None, system: bool = 
     return Rule(tuple(roles.split()), doing, refusal, system)
 
 
-EVERYONE = "officer approver manager admin"
+EVERYONE = " ".join(ROLES)  # every signed-in person, whichever role they hold
 
 RULES: dict[tuple[str, str], Rule] = {
     # posts: the content queue
     ("posts", "write"): _rule("officer", "writing a post"),
     ("posts", "edit"): _rule("officer", "editing a post"),
     ("posts", "submit"): _rule("officer", "submitting a post for approval"),
-    ("posts", "approve"): _rule("approver", "approving a post"),
-    ("posts", "reject"): _rule("approver", "rejecting a post"),
-    ("posts", "cancel"): _rule("officer approver admin", "cancelling a post"),
+    ("posts", "approve"): _rule("approver head_of_office", "approving a post"),
+    ("posts", "reject"): _rule("approver head_of_office", "rejecting a post"),
+    ("posts", "cancel"): _rule("officer approver head_of_office admin", "cancelling a post"),
     ("posts", "move"): _rule("officer", "moving a post in time"),
     ("posts", "withdraw"): _rule("officer", "withdrawing a post from approval"),
     ("posts", "delete"): _rule("officer", "deleting a draft"),
@@ -63,7 +72,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("media", "describe"): _rule("officer admin", "describing media",
                                  refusal="only officers and admins describe media"),
     # the audit log
-    ("audit", "read"): _rule("manager admin", "reading the audit log"),
+    ("audit", "read"): _rule("manager head_of_office admin", "reading the audit log"),
     # people
     ("people", "manage"): _rule("admin", "managing people"),
     # the administration pages (people and channels)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from publisher.core import permissions
 from publisher.core.listing import Listing, first_rows
 from publisher.core.models import Delivery, Hold, Post, PostContributor, User
 from publisher.core.states import DeliveryStatus, PostStatus
@@ -67,8 +68,8 @@ def needs_a_person(session: Session, *, limit: int = 20) -> Listing:
 def overview(session: Session, user: User, now: datetime, *, overdue_after: timedelta,
              warn_before: timedelta = timedelta(days=7)) -> Overview:
     return Overview(
-        awaiting_approval=awaiting_approval(session, user) if user.has_role("approver") else None,
-        own_drafts=own_drafts(session, user) if user.has_role("officer") else None,
+        awaiting_approval=awaiting_approval(session, user) if permissions.may(user, "posts", "approve") else None,
+        own_drafts=own_drafts(session, user) if permissions.may(user, "posts", "write") else None,
         needs_a_person=needs_a_person(session),
         publishing=health.publishing_state(session, now, overdue_after=overdue_after),
         holds=holds.active_holds(session),

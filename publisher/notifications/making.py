@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.models import Channel, Delivery, Post, PostContributor, User, UserRole
 from publisher.core.states import DeliveryStatus, PostStatus
@@ -73,9 +74,10 @@ def tell_all(session: Session, news: list[News], now: datetime) -> int:
 
 
 def approvers_of(session: Session, post: Post) -> set[int]:
-    """Active approvers who may decide this post: none of its writers (four eyes)."""
+    """Active people who may decide this post (any role the table lets approve): none of its writers (four eyes)."""
+    deciding = permissions.rule("posts", "approve").roles
     approvers = set(session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id)
-                                    .where(UserRole.role == "approver", User.active.is_(True))))
+                                    .where(UserRole.role.in_(deciding), User.active.is_(True))))
     return approvers - post.contributor_ids
 
 

@@ -31,14 +31,19 @@ class Office:
 def make_office(session: Session, rt: Runtime, portal_url: str = "http://127.0.0.1:9/hook") -> Office:
     """PEOPLE with a token each; "portal" (a state portal at `portal_url`) and "archive" (a folder)."""
     office = Office(runtime=rt)
-    for name, roles in PEOPLE.items():
-        user = make_user(session, name, roles)
-        office.users[name] = user
-        office.tokens[name] = accounts.create_token(session, user, actor=SYSTEM, name="tests")[1]
+    add_people(session, office, PEOPLE)
     add_channel(session, rt, office, "portal", "state_portal", {"url": portal_url, "secret": PORTAL_SECRET})
     add_channel(session, rt, office, "archive", "local_folder", {"path": str(rt.settings.instance_dir / "outbox")})
     session.commit()
     return office
+
+
+def add_people(session: Session, office: Office, people: dict[str, list[str]]) -> None:
+    """People (name -> roles) with a token each, known afterwards as office.users[name]; the caller commits."""
+    for name, roles in people.items():
+        user = make_user(session, name, roles)
+        office.users[name] = user
+        office.tokens[name] = accounts.create_token(session, user, actor=SYSTEM, name="tests")[1]
 
 
 def add_channel(session: Session, rt: Runtime, office: Office, name: str, kind: str,

@@ -60,6 +60,17 @@ def test_user_token_and_channel(cli, session):
     assert (channel.name, channel.kind) == ("Portal", "state_portal")
 
 
+def test_a_person_with_newer_roles_from_the_command_line_and_an_unknown_role_refused(cli, session, capsys):
+    code, _, _ = cli("user", "add", "dragan", "--role", "head_of_office", "--role", "info_officer")
+    assert code == 0
+    assert session.scalar(select(User).where(User.name == "dragan")).roles == {"head_of_office", "info_officer"}
+    with pytest.raises(SystemExit) as refused:
+        cli("user", "add", "nina", "--role", "superuser")
+    assert refused.value.code == 2
+    assert "invalid choice: 'superuser'" in capsys.readouterr().err
+    assert session.scalar(select(User).where(User.name == "nina")) is None
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

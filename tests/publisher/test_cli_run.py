@@ -16,6 +16,7 @@ import requests
 from sqlalchemy import select
 
 from publisher.cli import _configure_logging, _RoutineToDebug
+from publisher.core import permissions
 from publisher.core.models import Channel
 
 START_TIMEOUT = 60.0  # seconds until the logins are printed
@@ -82,7 +83,9 @@ def test_the_demo_starts_quietly_and_ends_with_the_logins(settings, rt):
     logins = printed.index("Demo logins (officer writes, approver approves, manager reads, admin runs channels):")
     assert serving < logins, "the logins come last"
     assert printed[-1] == f"(also in {settings.instance_dir / 'demo-logins.txt'})"
-    assert any(line.startswith("  ana     officer   password ana-demo-2026") for line in printed[logins:])
+    assert any(line.startswith("  ana     officer        password ana-demo-2026") for line in printed[logins:])
+    shown = {line.split()[1] for line in printed[logins:] if " password " in line}
+    assert shown == set(permissions.ROLES), "one demo person for each role"
 
     saved = settings.instance_dir / "demo-logins.txt"
     assert saved.read_text(encoding="utf-8").splitlines() == printed[logins:-1]

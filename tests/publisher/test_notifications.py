@@ -40,6 +40,12 @@ def test_a_submitted_post_tells_the_approvers_who_did_not_write_it(session, rt, 
     assert told(session)["marko"].data == {"title": "Саопштење", "by": "olga"}
 
 
+def test_everyone_who_may_approve_is_told_whatever_role_lets_them(session, rt, staff):
+    post_id = factories.pending_post(session, rt, staff, author="ana")
+    # The head of office approves too; the cabinet and the information officer do not.
+    assert sorted(told(session, "awaiting_approval", post_id)) == ["dragan", "marko", "olga", "vesna"]
+
+
 def test_an_approval_tells_the_author_and_every_contributor_but_not_the_approver(session, rt, office):
     post = factories.draft_post(session, rt, office, author="ana")
     workflow.edit_post(session, rt, office.actor("bojan"), post.id, {"body": "Bojan je dopisao."})

@@ -53,6 +53,51 @@ def test_may(roles, area, action, allowed):
     assert permissions.may(person(*roles), area, action) is allowed
 
 
+READING = {"posts.plan", "posts.history", "alerts.read"}  # every signed-in person
+WRITING = {"posts.write", "posts.edit", "posts.submit", "posts.move", "posts.withdraw", "posts.delete",
+           "posts.duplicate"}
+# What each role alone may do today, row by row (docs/roles.md gives the reasons).
+MAY = {
+    "officer": READING | WRITING | {"posts.cancel", "deliveries.decide", "alerts.resolve", "media.upload",
+                                    "media.describe"},
+    "approver": READING | {"posts.approve", "posts.reject", "posts.cancel", "deliveries.decide", "alerts.resolve"},
+    "manager": READING | {"audit.read"},
+    "head_of_office": READING | {"audit.read", "posts.approve", "posts.reject", "posts.cancel"},
+    "cabinet": READING,
+    "info_officer": READING,
+    "admin": READING | {"posts.cancel", "deliveries.decide", "alerts.resolve", "publishing.hold",
+                        "channels.manage", "channels.add", "media.upload", "media.describe", "audit.read",
+                        "people.manage", "administration.enter"},
+}
+
+
+def allowed_rows(user: User) -> set[str]:
+    return {f"{area}.{action}" for area, action in permissions.RULES if permissions.may(user, area, action)}
+
+
+@pytest.mark.parametrize("role", permissions.ROLES)
+def test_what_each_role_may_do(role):
+    assert allowed_rows(person(role)) == MAY[role]
+
+
+def test_every_role_is_in_the_matrix_and_every_row_has_a_role():
+    assert set(MAY) == set(permissions.ROLES)
+    assert set().union(*MAY.values()) == {f"{area}.{action}" for area, action in permissions.RULES}
+
+
+def test_a_person_with_several_roles_may_do_what_any_of_them_allows():
+    assert allowed_rows(person("cabinet", "officer")) == MAY["cabinet"] | MAY["officer"]
+    assert allowed_rows(person("head_of_office", "info_officer")) == MAY["head_of_office"]
+    assert allowed_rows(person(*permissions.ROLES)) == set().union(*MAY.values())
+
+
+def test_a_refusal_names_every_role_that_would_do():
+    with pytest.raises(Forbidden) as refused:
+        permissions.require(Actor(person("cabinet"), via="test"), "posts", "approve")
+    assert refused.value.message == "approving a post needs the role approver or head_of_office"
+    assert refused.value.details == {"roles": ["approver", "head_of_office"]}
+
+
 def test_only_rules_marked_so_admit_a_process():
     assert permissions.may(None, "publishing", "hold")
     assert not permissions.may(None, "posts", "write")
@@ -80,3 +125,17 @@ def test_every_rule_is_explained_for_people_in_docs_roles():
     text = (Path(__file__).parents[2] / "docs" / "roles.md").read_text(encoding="utf-8")
     missing = [f"{area}.{action}" for area, action in permissions.RULES if f"`{area}.{action}`" not in text]
     assert missing == []
+
+
+def test_every_role_is_explained_in_docs_roles_with_the_rows_that_name_it():
+    text = (Path(__file__).parents[2] / "docs" / "roles.md").read_text(encoding="utf-8")
+    assert [role for role in permissions.ROLES if f"| `{role}` |" not in text] == []
+    rows = dict(re.findall(r"^\| (`[\w.]+`(?:, `[\w.]+`)*) \| ([^|]+) \|", text, re.MULTILINE))
+    for names, roles in rows.items():
+        for name in re.findall(r"`([\w.]+)`", names):
+            if "." not in name:
+                continue  # the table of roles
+            said = set(permissions.ROLES) if roles.startswith("everyone signed in") else \
+                {r.strip() for r in re.sub(r"\(.*?\)", "", roles).split(",")}
+            area, action = name.split(".")
+            assert said == set(permissions.rule(area, action).roles), name

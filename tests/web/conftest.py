@@ -65,9 +65,8 @@ _password_hash: str | None = None
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-def people(office: Office, session) -> Office:
-    """The office, everyone with PASSWORD. One argon2 hash serves all: hashing is slow on purpose."""
+def _with_password(office: Office, session) -> Office:
+    """Everyone in the office with PASSWORD. One argon2 hash serves all: hashing is slow on purpose."""
     global _password_hash
     if _password_hash is None:
         _password_hash = accounts.hash_password(PASSWORD)
@@ -75,6 +74,18 @@ def people(office: Office, session) -> Office:
         user.password_hash = _password_hash
     session.commit()
     return office
+
+
+@pytest.fixture
+def people(office: Office, session) -> Office:
+    """The office, everyone with PASSWORD."""
+    return _with_password(office, session)
+
+
+@pytest.fixture
+def staff(staff: Office, people: Office, session) -> Office:
+    """The office with the newer roles' people (tests/conftest.py), everyone with PASSWORD."""
+    return _with_password(staff, session)
 
 
 class Visitor:

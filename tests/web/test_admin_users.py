@@ -167,3 +167,59 @@ def test_a_token_is_revoked_only_through_its_owner(admin, people, rt):
     assert admin.post(f"/admin/users/{ana.id}/tokens/{marko_token.id}/revoke").status_code == 404
     assert read(rt, select(ApiToken).where(ApiToken.id == marko_token.id))[0].revoked_at is None
     assert admin.get("/admin/users/999").status_code == 404
+
+
+NEWER_ROLES = ["cabinet", "head_of_office", "info_officer"]
+
+
+def test_the_roles_are_offered_with_what_each_allows(admin, people):
+    html = admin.get(f"/admin/users/{people.users['bojan'].id}").get_data(as_text=True)
+    for role, words in [("head_of_office", "šef kancelarije"), ("cabinet", "kabinet ministra"),
+                        ("info_officer", "ovlašćeno lice za pristup informacijama")]:
+        assert f'value="{role}"' in html and words in html
+    assert 'id="roles-info_officer-hint"' in html and "slobodan pristup informacijama" in html
+    assert "Osoba može imati više uloga" in admin.get("/admin/users/new").get_data(as_text=True)
+
+
+def test_adding_a_person_with_several_of_the_newer_roles(admin, people, rt):
+    response = admin.post("/admin/users/new", {**GOOD, "roles": ["cabinet", "info_officer"]})
+    assert response.status_code == 302
+    assert user(rt, "nina").roles == frozenset({"cabinet", "info_officer"})
+    listed = admin.get("/admin/users").get_data(as_text=True)
+    assert "kabinet ministra, ovlašćeno lice za pristup informacijama" in listed
+
+
+def test_giving_and_taking_away_the_newer_roles(admin, people, rt):
+    bojan = people.users["bojan"]
+    given = admin.post(f"/admin/users/{bojan.id}", details(bojan, roles=["officer", *NEWER_ROLES]))
+    assert given.status_code == 302
+    assert user(rt, "bojan").roles == frozenset({"officer", *NEWER_ROLES})
+    page = admin.get(f"/admin/users/{bojan.id}").get_data(as_text=True)
+    assert all(f'value="{role}" checked' in page for role in ["officer", *NEWER_ROLES])
+    taken = admin.post(f"/admin/users/{bojan.id}", details(user(rt, "bojan"), roles=["head_of_office"]))
+    assert taken.status_code == 302
+    assert user(rt, "bojan").roles == frozenset({"head_of_office"})
+    changes = [(e.before["roles"], e.after["roles"])
+               for e in read(rt, select(AuditEvent).where(AuditEvent.action == "user.edit").order_by(AuditEvent.id))]
+    assert changes == [(["officer"], ["cabinet", "head_of_office", "info_officer", "officer"]),
+                       (["cabinet", "head_of_office", "info_officer", "officer"], ["head_of_office"])]
+
+
+@pytest.mark.parametrize("roles", [["superuser"], ["cabinet", "superuser"], ["head of office"], ["Cabinet"], []])
+def test_an_unknown_role_on_the_edit_page_is_refused_and_changes_nothing(admin, people, rt, roles):
+    bojan = people.users["bojan"]
+    response = admin.post(f"/admin/users/{bojan.id}", details(bojan, roles=roles, display_name="Promenjeno"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'class="error-summary"' in html
+    assert ("Izaberite među ponuđenim ulogama." if roles else "Izaberite bar jednu ulogu.") in html
+    assert (user(rt, "bojan").roles, user(rt, "bojan").display_name) == (frozenset({"officer"}), bojan.display_name)
+
+
+def test_an_admin_may_take_a_newer_role_but_not_swap_their_admin_role_for_it(admin, people, rt):
+    me = people.users["admin"]
+    swapped = admin.post(f"/admin/users/{me.id}", details(me, roles=["head_of_office"]))
+    assert swapped.status_code == 422 and "Ne možete sebi ukloniti ulogu administratora" in swapped.get_data(
+        as_text=True)
+    assert user(rt, "admin").roles == frozenset({"admin"})
+    assert admin.post(f"/admin/users/{me.id}", details(me, roles=["admin", "head_of_office"])).status_code == 302
+    assert user(rt, "admin").roles == frozenset({"admin", "head_of_office"})

@@ -107,6 +107,23 @@ def test_an_approver_sees_what_waits_for_them_but_not_their_own(api, signed_in, 
     assert "Olgin tekst" in signed_in("vesna").get("/").get_data(as_text=True)
 
 
+def nav_links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0))
+
+
+def test_a_head_of_office_approves_and_the_cabinet_and_information_officer_read(api, signed_in, staff):
+    submitted_post(api, title="Saopštenje o konkursu")
+    head = signed_in("dragan").get("/").get_data(as_text=True)
+    assert "Čeka vaše odobrenje" in head and "Saopštenje o konkursu" in head and "Vaši nacrti" not in head
+    assert "(šef kancelarije)" in head
+    assert nav_links(head) == ["/", "/approvals", "/calendar", "/queue", "/media", "/history", "/alerts", "/audit",
+                               "/account"]
+    for name, role in (("milica", "kabinet ministra"), ("sanja", "ovlašćeno lice za pristup informacijama")):
+        html = signed_in(name).get("/").get_data(as_text=True)
+        assert "Čeka vaše odobrenje" not in html and "Vaši nacrti" not in html and f"({role})" in html
+        assert nav_links(html) == ["/", "/calendar", "/queue", "/media", "/history", "/alerts", "/account"]
+
+
 def test_an_officer_sees_their_drafts_and_what_was_sent_back(api, signed_in, people):
     draft = api("ana").post("/api/v1/posts", json={"title": "Nacrt za sutra", "body": "x", "channels": ["archive"]})
     returned = submitted_post(api, title="Vraćen tekst")

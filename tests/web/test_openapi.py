@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from publisher.core import clock
+from jsonschema import Draft202012Validator
+
+from publisher.core import clock, permissions
 from publisher.core.models import WorkerBeat
 
 
@@ -33,6 +35,16 @@ def test_the_limits_are_documented(client):
     assert "429" in paths["/api/v1/me"]["get"]["responses"]
     assert "413" in paths["/api/v1/posts"]["post"]["responses"]
     assert "429" not in paths["/api/v1/openapi.json"]["get"]["responses"]
+
+
+def test_me_says_which_roles_a_token_carries_and_the_document_lists_them_all(client, staff):
+    me = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/me"]["get"]
+    schema = me["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["properties"]["roles"]["items"]["enum"] == list(permissions.ROLES)
+    for name, roles in {"dragan": ["head_of_office"], "milica": ["cabinet"], "sanja": ["info_officer"]}.items():
+        answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {staff.tokens[name]}"})
+        assert answer.status_code == 200 and answer.json["roles"] == roles
+        assert Draft202012Validator(schema).is_valid(answer.json)
 
 
 def test_healthz_reports_the_database_and_a_missing_worker(signed_in, rt):

@@ -50,6 +50,22 @@ def error_code(response) -> str:
     return response.json["error"]["code"]
 
 
+def test_the_head_of_office_approves_and_the_cabinet_and_information_officer_only_read(api, staff):
+    post_id = submitted_post(api)
+    for reader in ("milica", "sanja"):
+        assert api(reader).get(f"/api/v1/posts/{post_id}").status_code == 200
+        refused = approve(api, reader, post_id)
+        assert refused.status_code == 403 and refused.json["error"]["details"]["roles"] == ["approver",
+                                                                                           "head_of_office"]
+        assert new_post(api(reader)).status_code == 403 and upload(api(reader)).status_code == 403
+        assert api(reader).post(f"/api/v1/posts/{post_id}/cancel").status_code == 403
+    approved = approve(api, "dragan", post_id)
+    assert approved.status_code == 200 and approved.json["approved_by"] == "dragan"
+    assert api("dragan").edit(f"/api/v1/posts/{post_id}", json={"title": "x"}).status_code == 403
+    assert new_post(api("dragan")).status_code == 403
+    assert api("dragan").post(f"/api/v1/posts/{post_id}/cancel").json["status"] == "cancelled"
+
+
 def test_the_whole_story(api):
     image = upload(api("ana"))
     assert image.status_code == 201

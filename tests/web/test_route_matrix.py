@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from publisher.core.models import Alert
+from publisher.core.models import Alert, UserRole
 from publisher.media.store import store_upload
 from publisher.notifications.models import Notification
 from publisher.people import accounts
@@ -25,13 +25,14 @@ from tests.factories.posts import approve_as_read
 from tests.web.conftest import Visitor
 
 PUBLIC = "public"
-SIGNED_IN = ("officer", "approver", "manager", "admin")
-OFFICER, APPROVER, ADMIN = ("officer",), ("approver",), ("admin",)
-CONTENT = ("officer", "approver", "manager")
-HISTORY_READERS = ("officer", "approver", "manager", "admin")
+SIGNED_IN = ("officer", "approver", "manager", "head_of_office", "cabinet", "info_officer", "admin")
+OFFICER, ADMIN = ("officer",), ("admin",)
+APPROVER = ("approver", "head_of_office")
+HISTORY_READERS = SIGNED_IN
 DECIDERS = ("officer", "approver", "admin")
+CANCELLERS = ("officer", "approver", "head_of_office", "admin")
 UPLOADERS = ("officer", "admin")
-AUDIT_READERS = ("manager", "admin")
+AUDIT_READERS = ("manager", "head_of_office", "admin")
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -67,11 +68,11 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("post_actions.delete", "POST"): OFFICER,
     ("post_actions.duplicate", "POST"): OFFICER,
     ("post_actions.withdraw", "POST"): OFFICER,
-    ("post_actions.cancel", "GET"): DECIDERS,
-    ("post_actions.cancel", "POST"): DECIDERS,
+    ("post_actions.cancel", "GET"): CANCELLERS,
+    ("post_actions.cancel", "POST"): CANCELLERS,
     ("bulk.approve", "POST"): APPROVER,
-    ("bulk.queue_action", "GET"): DECIDERS,
-    ("bulk.queue_action", "POST"): DECIDERS,  # cancelling: officer, approver, admin; moving: officer
+    ("bulk.queue_action", "GET"): CANCELLERS,
+    ("bulk.queue_action", "POST"): CANCELLERS,  # cancelling: CANCELLERS; moving: officer
     ("bulk.result", "GET"): SIGNED_IN,
     ("history.history_page", "GET"): HISTORY_READERS,
     ("history.history_csv", "GET"): HISTORY_READERS,
@@ -113,7 +114,8 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("people_import.cancel", "POST"): ADMIN,
 }
 # One person per role; each holds only that role.
-PEOPLE = {"officer": "ana", "approver": "marko", "manager": "jelena", "admin": "admin"}
+PEOPLE = {"officer": "ana", "approver": "marko", "manager": "jelena", "head_of_office": "dragan",
+          "cabinet": "milica", "info_officer": "sanja", "admin": "admin"}
 
 
 def dashboard_routes(app) -> list[tuple[str, str, Rule]]:
@@ -144,7 +146,8 @@ class World:
 
 
 @pytest.fixture
-def world(people, session, rt) -> World:
+def world(staff, session, rt) -> World:
+    people = staff
     waiting = workflow.create_post(session, rt, people.actor("ana"), {
         "title": "Čeka odobrenje", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
     workflow.submit(session, rt, people.actor("ana"), waiting.id)
@@ -212,10 +215,10 @@ def test_the_route_and_role_matrix(app, people, world, role):
 # --- record-level rules ------------------------------------------------------------------------------
 
 
-def olga_approves(signed_in, session, post) -> int:
-    """Olga (officer and approver) tries to approve through the page; returns the status code."""
+def olga_approves(signed_in, session, post, name: str = "olga") -> int:
+    """Olga (officer and approver), or another, tries to approve through the page; returns the status code."""
     session.commit()
-    olga = signed_in("olga")
+    olga = signed_in(name)
     olga.get(f"/approvals/{post.id}")
     status = olga.post(f"/approvals/{post.id}/approve", {"content_hash": post.content_hash}).status_code
     session.expire_all()
@@ -237,6 +240,15 @@ def test_an_approver_who_edited_the_post_is_refused_on_the_server(app, people, s
     workflow.edit_post(session, rt, people.actor("olga"), post.id, {"body": "Tekst koji je olga dopisala"})
     workflow.submit(session, rt, people.actor("ana"), post.id)
     assert olga_approves(signed_in, session, post) == 403
+
+
+def test_a_head_of_office_who_wrote_the_post_is_refused_on_the_server(app, staff, session, rt, signed_in):
+    staff.users["dragan"].role_rows.append(UserRole(role="officer"))  # writes too: four eyes still hold
+    session.flush()
+    own = workflow.create_post(session, rt, staff.actor("dragan"), {
+        "title": "Šefova", "body": "Tekst", "language": "sr-Latn", "channels": ["archive"]})
+    workflow.submit(session, rt, staff.actor("dragan"), own.id)
+    assert olga_approves(signed_in, session, own, "dragan") == 403
 
 
 def test_an_admin_cannot_take_away_their_own_admin_role(app, people, session, signed_in):

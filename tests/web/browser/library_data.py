@@ -84,7 +84,9 @@ def channel_states(session: Session, office: Office) -> None:
 
 
 def more_people(session: Session, office: Office) -> None:
-    """One deactivated person, and a revoked token for Ana."""
+    """One deactivated person, one with many roles (the longest list of roles), and a revoked token for Ana."""
+    accounts.add_user(session, "dragan", ["officer", "head_of_office", "cabinet", "info_officer"],
+                      actor=office.actor("admin"), display_name="Dragan Ilić")
     nina = accounts.add_user(session, "nina", ["officer"], actor=office.actor("admin"), display_name="Nina Nikolić",
                              email="nina@ministarstvo.gov.rs")
     nina.active = False

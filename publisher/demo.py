@@ -60,7 +60,7 @@ def seed(rt: Runtime, public_url: str) -> str:
         session.commit()
     feed = f"{public_url.rstrip('/')}/feed/{DEMO_FEED_SLUG}.atom"
     return "\n".join([
-        "Demo logins (officer writes, approver approves, manager reads, admin runs channels):",
+        "Demo logins (officer writes, approver approves, manager reads, head of office approves and reads, cabinet and information officer read, admin runs channels):",
         *lines,
         f"Demo channels: {DEMO_CHANNEL!r} (local_folder, writes to {outbox})",
         f"               {DEMO_FEED!r} (feed, read it at {feed})",

@@ -80,7 +80,7 @@ def test_the_demo_starts_quietly_and_ends_with_the_logins(settings, rt):
 
     printed = out.lines[:out.lines.index(next(line for line in out.lines if line.startswith("(also in "))) + 1]
     serving = next(i for i, line in enumerate(printed) if line.startswith("publisher is serving on"))
-    logins = printed.index("Demo logins (officer writes, approver approves, manager reads, admin runs channels):")
+    logins = printed.index("Demo logins (officer writes, approver approves, manager reads, head of office approves and reads, cabinet and information officer read, admin runs channels):")
     assert serving < logins, "the logins come last"
     assert printed[-1] == f"(also in {settings.instance_dir / 'demo-logins.txt'})"
     assert any(line.startswith("  ana     officer        password ana-demo-2026") for line in printed[logins:])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from publisher.core import permissions, search_index
@@ -129,4 +129,4 @@ def people(session: Session) -> list[tuple[int, str]]:
 
 def actions(session: Session) -> list[str]:
     """The actions the log holds, for a filter."""
-    return list(session.scalars(select(distinct(AuditEvent.action)).order_by(AuditEvent.action)))
+    return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

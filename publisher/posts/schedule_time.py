@@ -19,14 +19,15 @@ error messages are computed from the zone data, never hard-coded.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from publisher.core.zones import known_zones
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -60,10 +61,6 @@ _FORMAT_HINT = (
 # Longest value echoed back in messages/details, so garbage input cannot bloat responses.
 _MAX_ECHO = 100
 
-# Names that the zoneinfo search path resolves but that are not real, fixed IANA zones:
-# "localtime" is a symlink to the host's /etc/localtime (host-dependent), the others are
-# placeholders.
-_EXCLUDED_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _ZONE_NAME_RE = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*", re.ASCII)
 
 # Strict ISO 8601 / RFC 3339 subset: extended format, minutes required, seconds and a
@@ -136,11 +133,6 @@ class ScheduleTime:
 # --------------------------------------------------------------------------- zones
 
 
-@functools.lru_cache(maxsize=1)
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones()) - _EXCLUDED_ZONES
-
-
 def resolve_zone(name: str) -> ZoneInfo:
     """Return the ZoneInfo for an IANA zone name.
 
@@ -152,7 +144,7 @@ def resolve_zone(name: str) -> ZoneInfo:
         not isinstance(name, str)
         or len(name) > 64
         or not _ZONE_NAME_RE.fullmatch(name)
-        or name not in _known_zones()
+        or name not in known_zones()
     ):
         raise _unknown_timezone(name)
     try:

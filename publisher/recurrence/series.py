@@ -19,10 +19,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
+from publisher.core.zones import known_zones
 from publisher.recurrence.limits import MAX_CHANGES, MAX_DURATION, MAX_YEARS
 from publisher.recurrence.rule import Rule, parse_rule, refuse
 
@@ -51,7 +51,7 @@ class Series:
     last: datetime = field(init=False, compare=False)  # wall time of the last occurrence the rule makes
 
     def __post_init__(self) -> None:
-        if not isinstance(self.zone, str) or self.zone not in _zones():
+        if not isinstance(self.zone, str) or self.zone not in known_zones():
             raise refuse(f"unknown time zone {str(self.zone)[:64]!r}: use an IANA name such as Europe/Belgrade",
                          field="zone")
         if not isinstance(self.start, date) or (isinstance(self.start, datetime) and self.start.tzinfo):
@@ -162,12 +162,6 @@ class Series:
         return cls(start=start, zone=zone, rule=parse_rule(data.get("rule")),
                    duration=_read_length(data, all_day, "series", required=True),  # type: ignore[arg-type]
                    skipped=frozenset(_read_wall(s, "skipped") for s in skipped), moved=changes)
-
-
-@cache
-def _zones() -> frozenset[str]:
-    """The IANA zones, without the host's own "localtime" and the placeholders (a series' zone is stored)."""
-    return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
 def _check_duration(value: object, all_day: bool, name: str) -> None:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from publisher.core import sealed
 from publisher.core.credentials import CredentialBox
-from publisher.core.errors import CredentialKeyError
 from publisher.core.files import PRIVATE_FILE, private_dir
 from publisher.imports.table import Unreadable
 
@@ -97,20 +97,18 @@ def discard(where: Path, kind: str, sha256: str) -> None:
 
 def seal(box: CredentialBox, *, kind: str, sha256: str, user: int, sheet: str | None, now: datetime) -> str:
     """The confirmation form's token: this person confirms these bytes of this kind, read from this sheet."""
-    return box.encrypt({"purpose": PURPOSE, "kind": kind, "sha256": sha256, "user": user, "sheet": sheet,
-                        "at": now.isoformat()})
+    return sealed.seal(box, PURPOSE, user, {"kind": kind, "sha256": sha256, "sheet": sheet}, now)
 
 
 def unseal(box: CredentialBox, token: str, *, kind: str, user: int, now: datetime) -> Sealed:
     """What the token confirms, or Unreadable("import_expired") when it is forged, stale or not theirs."""
+    opened = sealed.unseal(box, token, PURPOSE, user, now, LIFETIME, slack=timedelta(minutes=1))
     try:
-        sealed = box.decrypt(token)
-        at = datetime.fromisoformat(sealed["at"])
-        found = Sealed(str(sealed["kind"]), str(sealed["sha256"]), int(sealed["user"]),
-                       sealed["sheet"] if isinstance(sealed.get("sheet"), str) else None)
-    except (CredentialKeyError, ValueError, TypeError, KeyError) as exc:
-        raise Unreadable("import_expired", "the preview cannot be found; upload the file again") from exc
-    if sealed.get("purpose") != PURPOSE or (found.kind, found.user) != (kind, user) \
-            or not SHA256.fullmatch(found.sha256) or not now - LIFETIME <= at <= now + timedelta(minutes=1):
+        found = Sealed(str(opened["kind"]), str(opened["sha256"]), int(opened["user"]),
+                       opened["sheet"] if isinstance(opened.get("sheet"), str) else None) if opened else None
+    except (ValueError, TypeError, KeyError):
+        found = None
+    if found is None or found.kind != kind or not SHA256.fullmatch(found.sha256):
         raise Unreadable("import_expired", "the preview cannot be found; upload the file again")
     return found
+

@@ -22,7 +22,7 @@ from channels import registry
 from channels.base import HEALTH_OK, ConfigField, Health
 from channels.errors import ChannelConfigError
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import permissions, sealed
 from publisher.core.actor import Actor
 from publisher.core.credentials import CredentialBox
 from publisher.core.errors import CredentialKeyError, Invalid
@@ -242,22 +242,14 @@ TYPED_SECRETS_LIFETIME = timedelta(hours=1)
 def seal_typed_secrets(box: CredentialBox, kind: str, user_id: int, secrets: dict[str, str], now: datetime) -> str:
     if not secrets:
         return ""
-    return box.encrypt({"purpose": "channel-form", "kind": kind, "user": user_id, "at": now.isoformat(),
-                        "secrets": secrets})
+    return sealed.seal(box, "channel-form", user_id, {"kind": kind, "secrets": secrets}, now)
 
 
 def unseal_typed_secrets(box: CredentialBox, token: str | None, kind: str, user_id: int,
                          now: datetime) -> dict[str, str]:
     """The secrets a form kept, or none when the token is missing, forged, another's, stale or another kind's."""
-    if not token:
-        return {}
-    try:
-        kept = box.decrypt(token)
-        at = datetime.fromisoformat(kept["at"])
-    except (CredentialKeyError, ValueError, TypeError, KeyError):
-        return {}
-    if (kept.get("purpose"), kept.get("kind"), kept.get("user")) != ("channel-form", kind, user_id) \
-            or not now - TYPED_SECRETS_LIFETIME <= at <= now:
+    kept = sealed.unseal(box, token, "channel-form", user_id, now, TYPED_SECRETS_LIFETIME) if token else None
+    if kept is None or kept.get("kind") != kind:
         return {}
     secrets = kept.get("secrets")
     allowed = {f.name for f in fields_of(kind) if f.secret}

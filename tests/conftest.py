@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
@@ -134,3 +135,12 @@ def staff(office: Office, session) -> Office:
     add_people(session, office, STAFF)
     session.commit()
     return office
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    """The HTTP session an adapter gets in a test: no proxy from the environment between us and 127.0.0.1."""
+    session = requests.Session()
+    session.trust_env = False
+    yield session
+    session.close()

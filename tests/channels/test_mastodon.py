@@ -38,14 +38,6 @@ STATUS = {"id": "109", "url": f"{BASE}/@ministarstvo/109", "uri": f"{BASE}/users
 
 
 @pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False  # a proxy from the environment must not sit between us and 127.0.0.1
-    yield session
-    session.close()
-
-
-@pytest.fixture
 def wire():
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock

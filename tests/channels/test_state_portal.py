@@ -45,14 +45,6 @@ def portal_server():
 
 
 @pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False  # a proxy from the environment must not sit between us and 127.0.0.1
-    yield session
-    session.close()
-
-
-@pytest.fixture
 def portal(portal_server, http):
     return StatePortal({"url": portal_server.url}, {"secret": SECRET}, session=http, name="Portal")
 

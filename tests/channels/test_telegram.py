@@ -44,14 +44,6 @@ def bot_api():
         yield api
 
 
-@pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False  # no proxy from the environment between us and 127.0.0.1
-    yield session
-    session.close()
-
-
 def make(bot_api: FakeBotApi, http: requests.Session, **config) -> Telegram:
     settings = {"chat_id": CHAT, "api_base": bot_api.base_url, "timeout": 1, **config}
     return Telegram(settings, {"bot_token": TOKEN}, session=http, name="Telegram")

@@ -55,14 +55,6 @@ def site():
     wp.close()
 
 
-@pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
-
-
 def adapter(site: WordPressSite, http: requests.Session, **settings) -> WordPress:
     merged = {
         "base_url": site.base_url,

@@ -124,14 +124,6 @@ def wire():
         yield Script(mock)
 
 
-@pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
-
-
 def make(http: requests.Session, **settings) -> WordPress:
     merged = {"base_url": BASE, "username": USER, "application_password": PASSWORD, **settings}
     return WordPress(*WordPress.split_settings(merged), session=http, name="Sajt")

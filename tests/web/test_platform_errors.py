@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import requests
 import responses
 import respx
 from flask import Flask
@@ -56,14 +55,6 @@ def english():
     Babel(app, locale_selector=lambda: "en")
     with app.test_request_context():
         yield
-
-
-@pytest.fixture
-def http():
-    session = requests.Session()
-    session.trust_env = False
-    yield session
-    session.close()
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ class Media(Searchable, Base):
 
 class Post(Searchable, Base):
     __tablename__ = "posts"
-    SEARCHED = ("title", "body", "variants")  # variants: every channel's own text
+    SEARCHED = ("title", "body", "variants", "translations")  # variants: every channel's own text
     # The calendar's week filtered by state: one range scan instead of every post in that state.
     __table_args__ = (Index("ix_posts_status_scheduled_at", "status", "scheduled_at"),)
 
@@ -162,6 +162,9 @@ class Post(Searchable, Base):
     body: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(16))
     variants: Mapped[dict] = mapped_column(JSON, default=dict)  # channel name -> text
+    # The post's other language versions, language -> {"title": ..., "body": ...}; the primary version is
+    # title/body/language above (publisher.posts.languages reads them together).
+    translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     status: Mapped[str] = mapped_column(String(32), index=True)
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # None: once approved
     timezone: Mapped[str] = mapped_column(String(64))

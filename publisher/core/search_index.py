@@ -38,14 +38,22 @@ class Searchable:
 
 
 def key_from(parts: Iterable[Any]) -> str:
-    """One key of several texts: strings as they are, a dict's values (a post's channel texts), None skipped."""
+    """One key of several texts: strings as they are, a dict's values however nested (a post's channel texts,
+    its language versions), a text in several languages with its derived versions, None skipped."""
     texts: list[str] = []
     for part in parts:
-        if isinstance(part, dict):
-            texts.extend(str(v) for _, v in sorted(part.items()) if v)
-        elif part:
-            texts.append(str(part))
+        _collect(part, texts)
     return normalise(" ".join(texts))
+
+
+def _collect(part: Any, texts: list[str]) -> None:
+    if isinstance(part, dict):
+        for _, value in sorted(part.items()):
+            _collect(value, texts)
+    elif hasattr(part, "search_text"):  # publisher.text.multilingual.MultilingualText
+        texts.append(part.search_text())
+    elif part:
+        texts.append(str(part))
 
 
 def key_of(model: type[Searchable], values: Mapping[str, Any]) -> str:

@@ -41,7 +41,7 @@ def versions(post: Post) -> dict[str, PostVersion]:
     A version exists when its body does (a title alone is not a version); the derived other Serbian script
     exists whenever its source does and nobody wrote it by hand."""
     title, body = titles(post), bodies(post)
-    written = set((post.translations or {})) | {post.language}
+    written = set(post.translations or {}) | {post.language}
     out: dict[str, PostVersion] = {}
     for language in (post.language, *[lang for lang in LANGUAGES if lang != post.language]):
         text = body.get(language)

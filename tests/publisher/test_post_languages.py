@@ -1,12 +1,12 @@
 """A post's language versions (publisher.posts.languages), on both databases."""
 
 import pytest
+from sqlalchemy import select
 
 from publisher.core.errors import Invalid
-from publisher.core.search_index import matches
 from publisher.core.models import Post
+from publisher.core.search_index import matches
 from publisher.posts import languages
-from sqlalchemy import select
 from tests.factories.posts import draft_post
 
 

@@ -42,6 +42,7 @@ def freeze(post: Post) -> dict[str, Any]:
         "body": post.body,
         "language": post.language,
         "variants": dict(sorted((post.variants or {}).items())),
+        "translations": dict(sorted((post.translations or {}).items())),
         "media": [m._asdict() for m in media],
         "channels": channels,
         "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,

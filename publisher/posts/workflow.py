@@ -26,13 +26,14 @@ from publisher.destinations.content import content_hash, file_label, freeze, fro
 from publisher.notifications import making as notify
 from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
+from publisher.posts.languages import clean_translations
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
 
 LANGUAGES = ("sr-Cyrl", "sr-Latn", "sq", "en")
 MAX_TITLE = limits.TITLE
 MAX_BODY = limits.BODY
 MAX_MEDIA = 20
-EDITABLE_FIELDS = ("title", "body", "language", "channels", "media", "variants", "scheduled_at",
+EDITABLE_FIELDS = ("title", "body", "language", "translations", "channels", "media", "variants", "scheduled_at",
                    "timezone", "dst_choice")
 
 
@@ -267,6 +268,9 @@ def _apply_fields(session: Session, rt: Runtime, post: Post, fields: dict[str, A
         if fields["language"] not in LANGUAGES:
             raise Invalid(f"language {fields['language']!r} is not one of {', '.join(LANGUAGES)}")
         post.language = fields["language"]
+    if "translations" in fields or "language" in fields:
+        # A version in the language that became the primary one would say the same twice: refused by name.
+        post.translations = clean_translations(fields.get("translations", post.translations), post.language)
     if "channels" in fields:
         targets = resolve_targets(session, fields["channels"] or [])
         post.channel_links = [_existing(post.channel_links, "channel_id", c.id) or PostChannel(channel_id=c.id)
@@ -350,6 +354,7 @@ def _snapshot(post: Post) -> dict[str, Any]:
         "body": post.body,
         "language": post.language,
         "variants": dict(post.variants or {}),
+        "translations": dict(post.translations or {}),
         "channels": sorted(link.channel_id for link in post.channel_links),
         "media": [link.media_id for link in post.media_links],
         "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,

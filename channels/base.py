@@ -69,14 +69,26 @@ class MediaItem:
         return data
 
 
-@dataclass(frozen=True)
-class ScriptVersion:
-    """The same post in the other Serbian script, written by the core: adapters never transliterate."""
+# The languages a post can be written in (publisher.text.multilingual.LANGUAGES says the same; channels do not
+# import the core, tests/channels/test_languages.py keeps the two equal).
+LANGUAGE_TAGS: tuple[str, ...] = ("sr-Cyrl", "sr-Latn", "sq", "en")
+SEPARATE, TOGETHER = "separate", "together"  # one post per language version, or all versions in one post
+LANGUAGE_MODES = (SEPARATE, TOGETHER)
 
-    language: str  # "sr-Latn" or "sr-Cyrl"
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """The post in one language, written by the core (a person, or the transliteration of the other Serbian
+    script): adapters never translate or transliterate."""
+
+    language: str
     title: str
     text: str
     alt_texts: tuple[str, ...]  # one per media item, in the same order
+
+
+# The same post in the other Serbian script ("sr-Latn" or "sr-Cyrl"): what the website's twin post carries.
+ScriptVersion = LanguageVersion
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,9 @@ class Content:
     variants: Mapping[str, str] = field(default_factory=dict)
     scheduled_at: datetime | None = None  # aware, UTC
     other_script: ScriptVersion | None = None  # a Serbian post in the other script; None for other languages
+    # Every language version, this one first, when the channel takes them all in one post ("together" mode);
+    # empty when the post goes in one language (title, text and language above).
+    versions: tuple[LanguageVersion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,11 @@ class Capabilities:
     max_media_bytes: int | None = None
     alt_text_required: bool = False
     idempotent: bool = False  # the platform dedups by our key itself
+    # How the channel takes a post's language versions: one post each ("separate"), all in one ("together").
+    language_modes: frozenset[str] = frozenset({SEPARATE})
+    # One Content makes both Serbian scripts (the website's twin pair from `Content.other_script`): the other
+    # script is never a delivery of its own.
+    script_twins: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +215,30 @@ class ConfigField:
     secret: bool = False  # stored encrypted, never shown or logged
 
 
+# Settings every channel takes, whatever its platform: which language versions of a post it gets, and how.
+LANGUAGE_FIELDS = (
+    ConfigField("languages", "Language tags of the versions the channel gets (sr-Cyrl, sr-Latn, sq, en), "
+                "separated by commas; empty: the post's own language only", required=False),
+    ConfigField("language_mode", "separate (one post per language) or together (all in one post, where the "
+                "platform allows it); empty: separate", required=False),
+)
+
+
+def setting_languages(value: object) -> list[str]:
+    """The `languages` setting as a list of tags, as given: a list, or text separated by commas or spaces."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return [part for part in re.split(r"[\s,;]+", value) if part]
+    if isinstance(value, list | tuple):
+        return [str(part).strip() for part in value if str(part).strip()]
+    return [repr(value)]  # neither: named as it is, and refused
+
+
+def setting_mode(value: object) -> str:
+    return SEPARATE if value in (None, "") else str(value).strip()
+
+
 class Channel(abc.ABC):
     """One destination. Subclasses set `kind`, `label`, `config_fields` and implement the methods."""
 
@@ -208,6 +252,12 @@ class Channel(abc.ABC):
     # The `timeout` setting's (default, largest allowed) seconds: how long one request of `publish` waits
     # for an answer. None when `publish` makes no request that can hang (a folder, this site's own feed).
     read_timeout: ClassVar[tuple[float, float] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("config_fields")
+        if own is not None and not {f.name for f in LANGUAGE_FIELDS} & {f.name for f in own}:
+            cls.config_fields = (*own, *LANGUAGE_FIELDS)  # every kind takes them; listed last on the form
 
     def __init__(
         self,
@@ -245,6 +295,24 @@ class Channel(abc.ABC):
             raise ChannelConfigError(f"{self.kind}: {', '.join(misplaced)} must be given as a credential, "
                                      "not a plain setting")
         self.split_settings({**self.config, **self.credentials})
+        self.check_language_settings()
+
+    def check_language_settings(self) -> None:
+        """`languages` are known tags, each once; `language_mode` is one the platform allows."""
+        tags = setting_languages(self.config.get("languages"))
+        unknown = [tag for tag in tags if tag not in LANGUAGE_TAGS]
+        if unknown:
+            raise ChannelConfigError(f"{self.kind}: languages: {', '.join(unknown)} not known; use "
+                                     f"{', '.join(LANGUAGE_TAGS)}")
+        twice = sorted({tag for tag in tags if tags.count(tag) > 1})
+        if twice:
+            raise ChannelConfigError(f"{self.kind}: languages: {', '.join(twice)} given twice")
+        mode = setting_mode(self.config.get("language_mode"))
+        allowed = self.capabilities().language_modes
+        if mode not in allowed:
+            also = "" if mode in LANGUAGE_MODES else f" ({' or '.join(LANGUAGE_MODES)})"
+            raise ChannelConfigError(f"{self.kind}: language_mode {mode!r} is not possible{also}; {self.label} "
+                                     f"takes {' or '.join(sorted(allowed))}")
 
     @classmethod
     def longest_request_seconds(cls, config: Mapping[str, Any]) -> float:

@@ -33,6 +33,8 @@ from typing import Any
 
 from channels.adapter_kit import ATTACHMENT_TYPES, CONNECT_TIMEOUT, excerpt
 from channels.base import (
+    SEPARATE,
+    TOGETHER,
     Capabilities,
     Channel,
     ConfigField,
@@ -163,6 +165,7 @@ class Email(Channel):
             max_media_bytes=None,  # the limit is on all attachments together: see validate()
             alt_text_required=False,  # attachments: a mail client shows no alt text
             idempotent=False,
+            language_modes=frozenset({SEPARATE, TOGETHER}),  # one message per language, or one with every version
         )
 
     def validate(self, content: Content) -> list[Problem]:

@@ -39,6 +39,8 @@ import requests
 
 from channels.adapter_kit import CONNECT_TIMEOUT, USER_AGENT, nothing_sent, parse_retry_after, said
 from channels.base import (
+    SEPARATE,
+    TOGETHER,
     Capabilities,
     Channel,
     ConfigField,
@@ -166,6 +168,7 @@ class FacebookPage(Channel):
             max_media_bytes=MAX_VIDEO_BYTES,
             alt_text_required=True,
             idempotent=False,
+            language_modes=frozenset({SEPARATE, TOGETHER}),  # a page post can hold every version, one after another
         )
 
     def validate(self, content: Content) -> list[Problem]:

@@ -236,6 +236,7 @@ class WordPress(Channel):
             max_media_bytes=DEFAULT_MAX_MEDIA_MB * 1024 * 1024,
             alt_text_required=True,
             idempotent=False,  # WordPress has no idempotency key; the slug lookup stands in for one
+            script_twins=True,  # the Serbian Latin/Cyrillic pair is one delivery: a post and its twin
         )
 
     def validate(self, content: Content) -> list[Problem]:

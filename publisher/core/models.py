@@ -263,13 +263,16 @@ class PostContributor(Base):
 class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("post_id", "channel_id", name="uq_deliveries_post_channel"),
+        UniqueConstraint("post_id", "channel_id", "language", name="uq_deliveries_post_channel_language"),
         Index("ix_deliveries_status_due_id", "status", "due_at", "id"),  # the claim order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
+    # The language version it publishes ("sr-Latn", "sq", ...); "" for the post as a whole (a channel that takes
+    # the post's own language only, or every version in one post): migration 0021.
+    language: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # The approved version this delivery publishes (NULL: approved before migration 0008).
     approval_id: Mapped[int | None] = mapped_column(ForeignKey("post_approvals.id"))
     status: Mapped[str] = mapped_column(String(32))

@@ -1,5 +1,5 @@
 """What a post says: its frozen version (what approval binds and the worker publishes), its hash, and one
-`Content` per channel for the adapters."""
+`Content` per delivery for the adapters (per channel, one per language version it takes, or one for all)."""
 
 from __future__ import annotations
 
@@ -13,29 +13,38 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from channels.base import Content, MediaItem, ScriptVersion
+from channels.base import TOGETHER, Content, LanguageVersion, MediaItem, ScriptVersion
 from publisher.core.models import Channel, Delivery, Post, PostApproval, storage_name
-from publisher.text.translit import CYRILLIC, LATIN, to_cyrillic, to_latin
+from publisher.destinations.channel_languages import (
+    WHOLE,
+    configured,
+    delivery_languages,
+    mode,
+    wanted_languages,
+)
+from publisher.posts.languages import PostVersion, versions
+from publisher.text.multilingual import other_script
+from publisher.text.translit import CYRILLIC, LATIN, derive, to_cyrillic, to_latin
 
-FROZEN_FORMAT = 1
+FROZEN_FORMAT = 2  # 1: one Content per channel; 2: per channel, one Content per delivery (language versions)
 
 
 def freeze(post: Post) -> dict[str, Any]:
     """The approved version: everything any channel of the post would receive, computed now.
 
     Approval stores this and the worker publishes only from it, so a later change to anything the post
-    draws on (a library alt text, the transliteration, a variant) cannot reach a channel unapproved. Media
-    are frozen by their bytes' hash: the library keeps a file under its hash for as long as it exists."""
+    draws on (a library alt text, the transliteration, a variant, a translation, which languages a channel
+    takes) cannot reach a channel unapproved. Per channel it holds each delivery's Content by the delivery's
+    language ("" for the post as a whole), so one approval covers every language version. Media are frozen
+    by their bytes' hash: the library keeps a file under its hash for as long as it exists."""
     media = _live_media(post)
-    shared = build_content(post.id or 0, post.title, post.body, post.language, post.variants or {},
-                           post.scheduled_at, media, "", Path())
     channels = {}
     for link in post.channel_links:
-        content = shared if link.channel.name not in shared.variants else build_content(
-            post.id or 0, post.title, post.body, post.language, post.variants or {}, post.scheduled_at, media,
-            link.channel.name, Path())
-        channels[str(link.channel_id)] = {"name": link.channel.name, "text": content.text,
-                                          "other_script": _script_json(content.other_script)}
+        contents = channel_contents(post, link.channel, media, Path())
+        channels[str(link.channel_id)] = {
+            "name": link.channel.name,
+            "deliveries": {language: _content_json(content) for language, content in contents.items()},
+        }
     return {
         "format": FROZEN_FORMAT,
         "title": post.title,
@@ -60,10 +69,82 @@ def content_hash(post: Post) -> str:
     return frozen_hash(freeze(post))
 
 
+def contents_for(post: Post, channel: Channel, media_dir: Path) -> list[Content]:
+    """What `channel` would receive if the post were approved now: one Content per delivery (previews)."""
+    return list(channel_contents(post, channel, _live_media(post), media_dir).values())
+
+
 def content_for(post: Post, channel: Channel, media_dir: Path) -> Content:
-    """What `channel` would receive if the post were approved now (the checks at submit and approval)."""
-    return build_content(post.id or 0, post.title, post.body, post.language, post.variants or {},
-                         post.scheduled_at, _live_media(post), channel.name, media_dir)
+    """The first of `contents_for` (the post as a whole, or its first language): for one preview."""
+    contents = channel_contents(post, channel, _live_media(post), media_dir)
+    return next(iter(contents.values()), None) or _language_content(post, channel.name, versions(post),
+                                                                    post.language, _live_media(post), media_dir)
+
+
+def channel_contents(post: Post, channel: Channel, media: list[MediaRow], media_dir: Path) -> dict[str, Content]:
+    """Each delivery's Content by the delivery's language (channel_languages.delivery_languages). A version
+    the channel wants but the post lacks makes no Content: the checks at submit name it (language_missing)."""
+    have = versions(post)
+    out: dict[str, Content] = {}
+    for language in delivery_languages(channel, post):
+        if language != WHOLE:
+            if language in have:
+                out[language] = _language_content(post, channel.name, have, language, media, media_dir)
+            continue
+        wanted = [lang for lang in wanted_languages(channel, post) if lang in have] or [post.language]
+        content = _language_content(post, channel.name, have, wanted[0], media, media_dir)
+        if mode(channel) == TOGETHER and len(wanted) > 1:
+            content = dataclasses.replace(content, versions=tuple(
+                _as_version(_language_content(post, channel.name, have, lang, media, media_dir)) for lang in wanted))
+        out[WHOLE] = content
+    return out
+
+
+def missing_languages(post: Post, channel: Channel) -> list[str]:
+    """The versions the channel wants that the post has not got (neither written nor derived)."""
+    have = versions(post)
+    return [language for language in configured(channel) if language not in have]
+
+
+def _language_content(post: Post, channel_name: str, have: dict[str, PostVersion], language: str,
+                      media: list[MediaRow], media_dir: Path, *, twin: bool = True) -> Content:
+    """The post in one language for one channel: the primary version with the channel's variant, a version
+    a person wrote, or the other Serbian script derived from its source. A Serbian version carries the other
+    script too (the website's twin). Alt texts are the media's own, in the other Serbian script where the
+    version is the primary one's other script; other languages keep them as written (one alt text a file)."""
+    title, text = _title_text(post, channel_name, have, language)
+    alts = [m.alt_text for m in media]
+    if language != post.language and other_script(language) == post.language:
+        alts = [derive(alt, language) for alt in alts]
+    other = other_script(language)
+    twin_version = None
+    if twin and other is not None and other in have:
+        twin_version = _as_version(_language_content(post, channel_name, have, other, media, media_dir, twin=False))
+    return Content(
+        post_id=post.id or 0,
+        title=title,
+        text=text,
+        language=language,
+        media=_media_items([m._replace(alt_text=alt) for m, alt in zip(media, alts, strict=True)], media_dir),
+        variants=dict(post.variants or {}),
+        scheduled_at=post.scheduled_at,
+        other_script=twin_version,
+    )
+
+
+def _title_text(post: Post, channel_name: str, have: dict[str, PostVersion], language: str) -> tuple[str, str]:
+    if language == post.language:
+        return post.title, (post.variants or {}).get(channel_name, post.body)
+    version = have[language]
+    source = other_script(language)
+    if version.derived and source in have:  # from its source as this channel has it (the variant included)
+        title, text = _title_text(post, channel_name, have, source)
+        return derive(title, language), derive(text, language)
+    return version.title, version.body
+
+
+def _as_version(content: Content) -> LanguageVersion:
+    return LanguageVersion(content.language, content.title, content.text, tuple(m.alt_text for m in content.media))
 
 
 def _live_media(post: Post) -> list[MediaRow]:
@@ -71,22 +152,72 @@ def _live_media(post: Post) -> list[MediaRow]:
                      link.effective_alt_text, link.media.original_name) for link in post.media_links]
 
 
-def thaw(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: Path) -> Content:
-    """One channel's Content out of a frozen version, exactly as it was approved."""
+def thaw(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: Path,
+         language: str | None = None) -> Content:
+    """One delivery's Content out of a frozen version, exactly as it was approved: the delivery of `language`
+    ("" or None: the post as a whole, else the channel's first). Versions frozen in format 1 (one Content
+    per channel) are read as they were approved."""
     channel = frozen["channels"][str(channel_id)]
     media = [MediaRow(**m) for m in frozen["media"]]
-    other = channel["other_script"]
+    if frozen.get("format", 1) == 1:
+        other = channel["other_script"]
+        return Content(
+            post_id=post_id,
+            title=frozen["title"],
+            text=channel["text"],
+            language=frozen["language"],
+            media=_media_items(media, media_dir),
+            variants=dict(frozen["variants"]),
+            scheduled_at=_when(frozen),
+            other_script=_version(other) if other else None,
+        )
+    deliveries = channel["deliveries"]
+    if language:
+        entry = deliveries[language]
+    else:
+        entry = deliveries.get(WHOLE) or next(iter(deliveries.values()))
+    return _thawed(frozen, entry, post_id, media, media_dir)
+
+
+def thaw_all(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: Path) -> dict[str, Content]:
+    """Every delivery's Content of one channel by the delivery's language (format 1: the one, under "")."""
+    channel = frozen["channels"][str(channel_id)]
+    if frozen.get("format", 1) == 1:
+        return {WHOLE: thaw(frozen, post_id, channel_id, media_dir)}
+    media = [MediaRow(**m) for m in frozen["media"]]
+    return {language: _thawed(frozen, entry, post_id, media, media_dir)
+            for language, entry in channel["deliveries"].items()}
+
+
+def _thawed(frozen: dict[str, Any], entry: dict[str, Any], post_id: int, media: list[MediaRow],
+            media_dir: Path) -> Content:
+    rows = [m._replace(alt_text=alt) for m, alt in zip(media, entry["alt_texts"], strict=True)]
+    other = entry["other_script"]
     return Content(
         post_id=post_id,
-        title=frozen["title"],
-        text=channel["text"],
-        language=frozen["language"],
-        media=_media_items(media, media_dir),
+        title=entry["title"],
+        text=entry["text"],
+        language=entry["language"],
+        media=_media_items(rows, media_dir),
         variants=dict(frozen["variants"]),
-        scheduled_at=datetime.fromisoformat(frozen["scheduled_at"]) if frozen["scheduled_at"] else None,
-        other_script=ScriptVersion(other["language"], other["title"], other["text"], tuple(other["alt_texts"]))
-        if other else None,
+        scheduled_at=_when(frozen),
+        other_script=_version(other) if other else None,
+        versions=tuple(_version(v) for v in entry["versions"]),
     )
+
+
+def _when(frozen: dict[str, Any]) -> datetime | None:
+    return datetime.fromisoformat(frozen["scheduled_at"]) if frozen["scheduled_at"] else None
+
+
+def _version(data: dict[str, Any]) -> LanguageVersion:
+    return LanguageVersion(data["language"], data["title"], data["text"], tuple(data["alt_texts"]))
+
+
+def _content_json(content: Content) -> dict[str, Any]:
+    return {"language": content.language, "title": content.title, "text": content.text,
+            "alt_texts": [m.alt_text for m in content.media], "other_script": _script_json(content.other_script),
+            "versions": [_script_json(v) for v in content.versions]}
 
 
 def _script_json(version: ScriptVersion | None) -> dict[str, Any] | None:
@@ -110,16 +241,16 @@ def load_contents(session: Session, wanted: list[tuple[int, int]], media_dir: Pa
     channel id. The worker reads a whole batch of claims at once: two plain selects, each frozen version
     read once however many of its deliveries are in the batch."""
     channel_of = dict(wanted)
-    rows = session.execute(select(Delivery.id, Delivery.post_id, Delivery.approval_id)
+    rows = session.execute(select(Delivery.id, Delivery.post_id, Delivery.approval_id, Delivery.language)
                            .where(Delivery.id.in_(list(channel_of)))).all()
     approval_ids = sorted({row.approval_id for row in rows if row.approval_id is not None})
     frozen = dict(session.execute(select(PostApproval.id, PostApproval.frozen)
                                   .where(PostApproval.id.in_(approval_ids))).tuples().all()) if approval_ids else {}
     out: dict[int, Content] = {}
-    for delivery_id, post_id, approval_id in rows:
+    for delivery_id, post_id, approval_id, language in rows:
         version = frozen.get(approval_id)
         if version is not None and str(channel_of[delivery_id]) in version["channels"]:
-            out[delivery_id] = thaw(version, post_id, channel_of[delivery_id], media_dir)
+            out[delivery_id] = thaw(version, post_id, channel_of[delivery_id], media_dir, language)
         elif version is None:
             # Approved before versions were frozen (migration 0008): read as it is now, as then.
             post, channel = session.get(Post, post_id), session.get(Channel, channel_of[delivery_id])

@@ -40,6 +40,7 @@ from channels.base import (
     ConfigField,
     Content,
     Health,
+    LanguageVersion,
     MediaItem,
     Problem,
     Published,
@@ -53,6 +54,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.language_versions import as_one, languages_of, together_text
 from channels.outgoing import Outgoing, SentPost, sent_media
 from channels.registry import register
 
@@ -169,7 +171,8 @@ class Email(Channel):
         )
 
     def validate(self, content: Content) -> list[Problem]:
-        return super().validate(content) + self._size_problems(content.media)
+        # Every language version in one message: the limits are for the message as it goes out.
+        return super().validate(as_one(content, titles=True)) + self._size_problems(content.media)
 
     def _size_problems(self, media: Iterable[MediaItem]) -> list[Problem]:
         media = list(media)
@@ -185,10 +188,14 @@ class Email(Channel):
 
     def outgoing(self, content: Content) -> Outgoing:
         """The message as the press list gets it: the title as the subject on one line, the text with its
-        line ends as "\n", the files as attachments (a mail client shows no alt text)."""
+        line ends as "\n", the files as attachments (a mail client shows no alt text). With language versions
+        together, one message: every version under its title, the subject every title, the languages all named."""
         caps = self.capabilities()
-        post = SentPost(_lines(content.text), " ".join(content.title.split()), content.language)
-        return Outgoing(account=self._sender.addr_spec, posts=(post,), used=len(content.text), limit=caps.max_text,
+        text = together_text(content, titles=True)
+        subject = " / ".join(" ".join(v.title.split()) for v in content.versions if v.title.strip()) \
+            if content.versions else " ".join(content.title.split())
+        post = SentPost(_lines(text), subject, ", ".join(languages_of(content)))
+        return Outgoing(account=self._sender.addr_spec, posts=(post,), used=len(text), limit=caps.max_text,
                         counting="characters", media=sent_media(content.media, lambda m: None), crop="files")
 
     def message_id(self, key: str) -> str:
@@ -205,7 +212,7 @@ class Email(Channel):
         out = self.outgoing(content)
         attachments = [_attachment(sent.item) for sent in out.media]
         message = build_message(out.posts[0], attachments, message_id=self.message_id(key), sender=self._sender,
-                                reply_to=self._reply_to, now=datetime.now(UTC))
+                                reply_to=self._reply_to, now=datetime.now(UTC), versions=content.versions)
         data = message.as_bytes(policy=POLICY)
         not_delivered = self._transmit(data)
         if not_delivered:
@@ -409,8 +416,11 @@ def build_message(
     sender: Address,
     reply_to: Address | None,
     now: datetime,
+    versions: tuple[LanguageVersion, ...] = (),
 ) -> EmailMessage:
-    """The message for one post as `Email.outgoing` shaped it (subject on one line, line ends as "\n")."""
+    """The message for one post as `Email.outgoing` shaped it (subject on one line, line ends as "\n"). With
+    language versions together, the HTML part has one section per version, marked with its language, and
+    Content-Language names them all (RFC 3282 takes a list)."""
     text = post.text
     subject = post.title or ""  # a line break in a header would end it: outgoing folded it
     language = post.language or ""
@@ -423,7 +433,9 @@ def build_message(
     msg["Date"] = format_datetime(now.astimezone(UTC))
     msg["Message-ID"] = message_id
     msg.set_content(text, subtype="plain", charset="utf-8")
-    msg.add_alternative(html_body(text, title=subject, language=language), subtype="html", charset="utf-8")
+    html_part = html_versions(versions, title=subject) if versions else html_body(text, title=subject,
+                                                                                   language=language)
+    msg.add_alternative(html_part, subtype="html", charset="utf-8")
     for item, data in attachments:
         maintype, _, subtype = item.content_type.partition("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=_filename(item))
@@ -434,9 +446,23 @@ def build_message(
 
 def html_body(text: str, *, title: str, language: str) -> str:
     """The text as HTML: every character escaped, paragraphs at blank lines, line breaks kept."""
+    return _html_page(_paragraphs(text), title=title, language=language)
+
+
+def html_versions(versions: tuple[LanguageVersion, ...], *, title: str) -> str:
+    """Every language version in one page, each a section in its own language under its title."""
+    sections = "\n".join(f'<section lang="{html.escape(v.language)}">\n<h2>{html.escape(" ".join(v.title.split()))}'
+                         f"</h2>\n{_paragraphs(v.text)}\n</section>" for v in versions)
+    return _html_page(sections, title=title, language=versions[0].language)
+
+
+def _paragraphs(text: str) -> str:
     paragraphs = [p for p in re.split(r"\n[ \t]*\n", _lines(text).strip()) if p.strip()]
-    body = "\n".join("<p>" + "<br>\n".join(html.escape(line) for line in p.strip().split("\n")) + "</p>"
+    return "\n".join("<p>" + "<br>\n".join(html.escape(line) for line in p.strip().split("\n")) + "</p>"
                      for p in paragraphs)
+
+
+def _html_page(body: str, *, title: str, language: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 

@@ -63,6 +63,7 @@ from channels.errors import (
     Rejected,
     Retryable,
 )
+from channels.language_versions import as_one, together_text
 from channels.outgoing import Outgoing, SentMedium, SentPost, first_link, sent_media
 from channels.registry import register
 
@@ -172,7 +173,7 @@ class FacebookPage(Channel):
         )
 
     def validate(self, content: Content) -> list[Problem]:
-        problems = super().validate(content)
+        problems = super().validate(as_one(content))  # every language version in one post: counted together
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
         if images and videos:
@@ -187,15 +188,16 @@ class FacebookPage(Channel):
     def outgoing(self, content: Content) -> Outgoing:
         """The post as the page gets it: the text whole, photos with their alt texts (or one video under the
         post's title), several photos shown as a grid of squares. Facebook makes a card from the first link
-        of a post without media."""
+        of a post without media. With language versions together, their texts come one after another."""
         images = [m for m in content.media if m.is_image]
         videos = [m for m in content.media if m.is_video]
         media = sent_media([*images, *videos], lambda m: m.alt_text if m.is_image else None)
         title = content.title or None if videos else None  # only a video carries a title
-        return Outgoing(account=self.name, posts=(SentPost(content.text, title),), used=len(content.text),
+        text = together_text(content)
+        return Outgoing(account=self.name, posts=(SentPost(text, title, content.language),), used=len(text),
                         limit=MAX_TEXT, counting="characters", media=media,
                         crop="square" if len(images) > 1 else "natural",
-                        card_url=first_link(content.text) if not media else None)
+                        card_url=first_link(text) if not media else None)
 
     def publish(self, content: Content, *, key: str) -> Published:
         out = self.outgoing(content)

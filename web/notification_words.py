@@ -72,11 +72,11 @@ def describe(n: Notification, _: Say, alert_name: Callable[[str], str] | None = 
             if reason.get("code") == "media_alt_changed" else \
             _("Something this post uses changed after approval, so it waits for approval again.")
         return Described(_("“%(title)s” waits for approval again.", title=title), note=note)
-    links = [(link.get("channel", ""), link.get("url")) for link in data.get("links", [])]
+    links = [(_where(link), link.get("url")) for link in data.get("links", [])]
     if n.kind == k.PUBLISHED:
         return Described(_("“%(title)s” was published.", title=title), links=links)
     if n.kind == k.FAILED:
-        missed = [Missed(m.get("channel", ""), _missed_reason(m.get("status"), _), m.get("error"))
+        missed = [Missed(_where(m), _missed_reason(m.get("status"), _), m.get("error"))
                   for m in data.get("failures", [])]
         headline = _("“%(title)s” was published only in part.", title=title) if data.get("partial") else \
             _("“%(title)s” could not be published.", title=title)
@@ -86,6 +86,12 @@ def describe(n: Notification, _: Say, alert_name: Callable[[str], str] | None = 
         return Described(_("Alert about “%(title)s”: %(what)s", title=title, what=what) if data.get("title")
                          else _("Alert: %(what)s", what=what))
     return Described(_("Something happened that concerns you."))
+
+
+def _where(outcome: dict) -> str:
+    """The channel, with the language version when the channel takes them one by one ("Sajt (sq)")."""
+    channel, language = outcome.get("channel", ""), outcome.get("language")
+    return f"{channel} ({language})" if language else channel
 
 
 # --- the e-mail ----------------------------------------------------------------------------------------

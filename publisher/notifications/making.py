@@ -128,17 +128,21 @@ def posts_settled(session: Session, moved: Mapping[int, str], now: datetime, act
                                     .where(PostContributor.post_id.in_(ids))):
         writers[pid].add(uid)
     outcomes: dict[int, list[dict[str, Any]]] = {pid: [] for pid in ids}
-    for pid, name, status, url, kind, error in session.execute(
-            select(Delivery.post_id, Channel.name, Delivery.status, Delivery.url, Delivery.error_kind, Delivery.error)
+    for pid, name, language, status, url, kind, error in session.execute(
+            select(Delivery.post_id, Channel.name, Delivery.language, Delivery.status, Delivery.url,
+                   Delivery.error_kind, Delivery.error)
             .join(Channel, Channel.id == Delivery.channel_id).where(Delivery.post_id.in_(ids))
-            .order_by(Delivery.post_id, Channel.name)):
-        outcomes[pid].append({"channel": name, "status": status, "url": url, "error_kind": kind, "error": error})
+            .order_by(Delivery.post_id, Channel.name, Delivery.language)):
+        # A channel that takes language versions one by one has a link (or a failure) per language.
+        where = {"channel": name, **({"language": language} if language else {})}
+        outcomes[pid].append({**where, "status": status, "url": url, "error_kind": kind, "error": error})
     news = []
     for pid in ids:
         if pid not in posts:
             continue
-        sent = [{"channel": o["channel"], "url": o["url"]} for o in outcomes[pid] if o["status"] == DeliveryStatus.SENT]
-        missed = [{k: o[k] for k in ("channel", "status", "error_kind", "error")}
+        sent = [{k: o[k] for k in ("channel", "language", "url") if k in o} for o in outcomes[pid]
+                if o["status"] == DeliveryStatus.SENT]
+        missed = [{k: o[k] for k in ("channel", "language", "status", "error_kind", "error") if k in o}
                   for o in outcomes[pid] if o["status"] != DeliveryStatus.SENT]
         kind = SETTLED[moved[pid]]
         data: dict[str, Any] = {"title": posts[pid][0], "links": sent}

@@ -13,9 +13,10 @@ from channels import registry
 from channels.base import Capabilities, Content, Problem
 from channels.errors import ChannelConfigError
 from publisher.core.errors import CredentialKeyError
-from publisher.core.models import Channel
+from publisher.core.models import Channel, Post
 from publisher.core.runtime import Runtime
 from publisher.destinations.channel_store import build_adapter
+from publisher.destinations.content import missing_languages
 
 PAST_TOLERANCE = timedelta(minutes=1)  # a form submitted at 10:00:30 for "10:00" is not in the past
 
@@ -32,6 +33,13 @@ def channel_problems(channel: Channel, rt: Runtime, content: Content) -> tuple[C
         return caps, list(build_adapter(channel, rt.box).validate(content))
     except (ChannelConfigError, CredentialKeyError) as exc:
         return caps, [misconfigured(channel, exc)]
+
+
+def language_problems(post: Post, channel: Channel) -> list[Problem]:
+    """A language version the channel takes (its `languages` setting) that the post has not got."""
+    return [Problem(channel.name, f"the {language} version is missing: the channel publishes it", "translations",
+                    "language_missing", {"language": language, "channel": channel.name})
+            for language in missing_languages(post, channel)]
 
 
 def misconfigured(channel: Channel, exc: Exception) -> Problem:

@@ -22,7 +22,7 @@ from publisher.core.models import Delivery, Media, Post, PostChannel, PostContri
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
 from publisher.destinations.channel_store import resolve_targets
-from publisher.destinations.content import content_hash, file_label, freeze, frozen_hash, thaw
+from publisher.destinations.content import content_hash, file_label, freeze, frozen_hash, thaw_all
 from publisher.notifications import making as notify
 from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
@@ -174,14 +174,22 @@ def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_h
     session.flush()  # the approval's id, which every delivery names
     due = post.scheduled_at or now
     for channel in post.channels:
-        post.deliveries.append(Delivery(
-            channel=channel, status=DeliveryStatus.PENDING, due_at=due, approval_id=approval.id,
-            idempotency_key=f"p{post.id}-c{channel.id}-{current[:16]}",
-        ))
+        for language in frozen["channels"][str(channel.id)]["deliveries"]:
+            post.deliveries.append(Delivery(
+                channel=channel, language=language, status=DeliveryStatus.PENDING, due_at=due,
+                approval_id=approval.id, idempotency_key=delivery_key(post.id, channel.id, language, current),
+            ))
     _move(session, rt, actor, post, next_status, "post.approve", approved_by=approver, approved_at=now,
           approved_hash=current, content_hash=current, sent_back=None)
     notify.post_approved(session, actor, post, now)
     return post
+
+
+def delivery_key(post_id: int, channel_id: int, language: str, content_hash: str) -> str:
+    """A delivery's idempotency key: its post, channel, language and approved version. Lower case letters,
+    digits and '-' only, as every platform takes it (a WordPress slug is made of it)."""
+    part = f"-{language.lower()}" if language else ""
+    return f"p{post_id}-c{channel_id}{part}-{content_hash[:16]}"
 
 
 def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: str) -> Post:
@@ -250,8 +258,9 @@ def _check_publishable(post: Post, rt: Runtime, frozen: dict[str, Any] | None = 
     problems: list[Problem] = [] if post.channel_links else [publishable.no_channels()]
     problems += publishable.time_problems(post.scheduled_at, rt.clock())
     for channel in post.channels:
-        content = thaw(frozen, post.id, channel.id, rt.settings.media_dir)
-        problems += publishable.channel_problems(channel, rt, content)[1]
+        problems += publishable.language_problems(post, channel)
+        for content in thaw_all(frozen, post.id, channel.id, rt.settings.media_dir).values():
+            problems += [p for p in publishable.channel_problems(channel, rt, content)[1] if p not in problems]
     if problems:
         raise Unpublishable(problems)
 

@@ -54,6 +54,15 @@ _POST_FIELDS = {
     "channels": {"type": "array", "maxItems": 100, "items": {"type": ["string", "integer"]}},
     "media": {"type": "array", "maxItems": workflow.MAX_MEDIA, "items": _MEDIA_REF},
     "variants": {"type": "object", "additionalProperties": {"type": "string", "maxLength": limits.BODY}},
+    "translations": {
+        "type": "object", "maxProperties": len(workflow.LANGUAGES) - 1,
+        "propertyNames": {"enum": list(workflow.LANGUAGES)},
+        "additionalProperties": {"type": "object", "additionalProperties": False, "properties": {
+            "title": {"type": "string", "maxLength": limits.TITLE},
+            "body": {"type": "string", "maxLength": limits.BODY}}},
+        "description": "the post's other language versions, language -> {title, body}; not the post's own "
+                       "language. The other Serbian script is derived unless written here. A channel's "
+                       "`languages` setting says which versions it publishes"},
     **_TIME_FIELDS,
 }
 POST_CREATE = {"type": "object", "required": ["body", "channels"], "additionalProperties": False,

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from channels import registry
-from channels.base import ConfigField
+from channels.base import TOGETHER, ConfigField
 
 CHANNEL_KINDS = {
     "bluesky": _l("Bluesky"),
@@ -252,15 +252,42 @@ SETTINGS: dict[tuple[str, str], Words] = {
     ("x", "timeout"): Words(_l("Waiting time (seconds)"), _TIMEOUT),
 }
 
+# Every kind takes them (channels.base.LANGUAGE_FIELDS); the modes a kind allows are its own.
+_LANGUAGES = Words(
+    _l("Language versions"),
+    _l("Which versions of a post this channel publishes, separated by commas: %(tags)s (Serbian Cyrillic, "
+       "Serbian Latin, Albanian, English). Leave it empty for the post's own language only."),
+    {"tags": "sr-Cyrl, sr-Latn, sq, en"})
+_MODE_SEPARATE = Words(
+    _l("How the versions go out"),
+    _l("Each version goes as a post of its own (%(separate)s): this platform takes no other way. Leave it "
+       "empty."),
+    {"separate": "separate"})
+_MODE_EITHER = Words(
+    _l("How the versions go out"),
+    _l("“%(separate)s”: each version as a post of its own (the usual, and what an empty field means); "
+       "“%(together)s”: every version in one post, one after another."),
+    {"separate": "separate", "together": "together"})
+for _kind in CHANNEL_KINDS:
+    SETTINGS[_kind, "languages"] = _LANGUAGES
+    SETTINGS[_kind, "language_mode"] = _MODE_SEPARATE
+
+
+def _words(kind: str, setting: ConfigField) -> Words | None:
+    if setting.name == "language_mode" and TOGETHER in registry.adapter_class(kind).capabilities().language_modes:
+        return _MODE_EITHER
+    return SETTINGS.get((kind, setting.name))
+
+
 def setting_label(kind: str, setting: ConfigField) -> str:
-    words = SETTINGS.get((kind, setting.name))
+    words = _words(kind, setting)
     if words is None:
         return setting.name
     return str(words.label) % words.literals if "%(" in str(words.label) else str(words.label)
 
 
 def setting_help(kind: str, setting: ConfigField) -> str:
-    words = SETTINGS.get((kind, setting.name))
+    words = _words(kind, setting)
     if words is None:
         return setting.description
     values: dict[str, Any] = dict(words.literals)

@@ -50,11 +50,16 @@ def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[s
     attrs["kept_secrets"] = HiddenField()
     attrs["save_unchecked"] = BooleanField(_l("Save even though the check did not succeed"))
     form_class = type(f"{kind.title().replace('_', '')}ChannelForm", (FlaskForm,), attrs)
-    prefilled = {SETTING_PREFIX + k: v for k, v in (data or {}).items() if not isinstance(v, (dict, list))}
+    prefilled = {SETTING_PREFIX + k: _shown(v) for k, v in (data or {}).items() if not isinstance(v, dict)}
     form = form_class() if posted else form_class(formdata=None, data=prefilled)
     form.technical = {}  # a field's id -> the adapter's or platform's own words, for experts
     form.check_failed = False
     return form
+
+
+def _shown(value: Any) -> Any:
+    """A setting as its field shows it: a list (the languages a channel takes) as its items, comma-separated."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def settings_from(form: FlaskForm) -> dict[str, Any]:

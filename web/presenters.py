@@ -41,7 +41,7 @@ def delivery(d: Delivery, *, attempts: bool = False) -> dict[str, Any]:
            "status": d.status, "attempts": d.attempts, "due_at": when(d.due_at),
            "next_attempt_at": when(d.next_attempt_at), "remote_id": d.remote_id, "url": d.url,
            "error": d.error, "error_kind": d.error_kind, "sent_at": when(d.sent_at),
-           "idempotency_key": d.idempotency_key}
+           "idempotency_key": d.idempotency_key, "language": d.language}
     if attempts:
         out["attempt_log"] = [{"number": a.number, "worker": a.worker_id, "started_at": when(a.started_at),
                                "finished_at": when(a.finished_at), "outcome": a.outcome, "error": a.error}
@@ -80,6 +80,7 @@ def post(p: Post, rt: Runtime, *, brief: bool = False, events: list[AuditEvent] 
     out.update({
         "body": p.body,
         "variants": p.variants or {},
+        "translations": p.translations or {},
         "media": [{**media(link.media), "alt_text": link.effective_alt_text, "position": link.position}
                   for link in p.media_links],
         "content_hash": p.content_hash,

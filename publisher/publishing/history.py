@@ -96,7 +96,7 @@ Author, Approver = aliased(User, name="author"), aliased(User, name="approver")
 def _columns() -> Select:
     at = moment().label("at")
     return (select(Delivery.id.label("delivery_id"), Delivery.status, at, Delivery.sent_at, Delivery.url,
-                   Delivery.error, Delivery.error_kind, Delivery.attempts, Channel.name.label("channel"),
+                   Delivery.error, Delivery.error_kind, Delivery.attempts, Delivery.language, Channel.name.label("channel"),
                    Channel.kind.label("channel_kind"), Post.id.label("post_id"), Post.title,
                    Author.name.label("author"), Author.display_name.label("author_display"),
                    Approver.name.label("approver"), Approver.display_name.label("approver_display"))

@@ -295,3 +295,64 @@ def test_every_http_adapter_sorts_the_same_wire_failures_the_same_way(http_kind,
         assert outcome.remote_id == WIRE_KEY  # the key stands in for an id the body did not give
     if isinstance(outcome, ChannelError):
         assert outcome.__cause__ is None and (outcome.__context__ is None or outcome.__suppress_context__)
+
+
+# --- language versions: the settings every kind takes, and a post in three languages -----------------
+
+
+def test_every_kind_takes_the_language_settings_and_refuses_what_it_cannot_do(kind):
+    settings = {**kind.example_settings, "languages": "sr-Latn, sr-Cyrl, sq, en"}
+    assert isinstance(kind(*kind.split_settings(settings), name="kanal"), kind)
+    with pytest.raises(ChannelConfigError, match=r"languages: de not known"):
+        kind(*kind.split_settings({**settings, "languages": ["sq", "de"]}), name="kanal")
+    with pytest.raises(ChannelConfigError, match=r"languages: sq given twice"):
+        kind(*kind.split_settings({**settings, "languages": "sq, en, sq"}), name="kanal")
+    with pytest.raises(ChannelConfigError, match=r"language_mode 'mixed' is not possible"):
+        kind(*kind.split_settings({**settings, "language_mode": "mixed"}), name="kanal")
+    together = {**settings, "language_mode": "together"}
+    if "together" in kind.capabilities().language_modes:
+        assert isinstance(kind(*kind.split_settings(together), name="kanal"), kind)
+    else:
+        with pytest.raises(ChannelConfigError, match=r"language_mode 'together' is not possible.*takes separate"):
+            kind(*kind.split_settings(together), name="kanal")
+
+
+def test_the_modes_each_platform_allows():
+    together = {k for k in KINDS if "together" in registry.adapter_class(k).capabilities().language_modes}
+    assert together == {"email", "facebook"}
+    assert all("separate" in registry.adapter_class(k).capabilities().language_modes for k in KINDS)
+    assert [k for k in KINDS if registry.adapter_class(k).capabilities().script_twins] == ["wordpress"]
+
+
+def test_the_channels_know_the_languages_the_core_writes():
+    from channels.base import LANGUAGE_TAGS
+    from publisher.text.multilingual import LANGUAGES
+    assert LANGUAGE_TAGS == LANGUAGES
+
+
+def three_language_contents(kind: type[Channel], mode: str = "separate") -> dict[str, Content]:
+    """A post in Serbian Latin (its Cyrillic derived), Albanian and English, as the core makes each delivery
+    of a channel of this kind that takes all four (channels never transliterate: the core does)."""
+    from publisher.core.models import Channel as ChannelRow
+    from publisher.core.models import Post
+    from publisher.destinations.content import channel_contents
+
+    post = Post(id=7, title="Saopštenje", body="Ministarstvo privrede objavljuje.", language="sr-Latn",
+                variants={}, translations={"sq": {"title": "Njoftim", "body": "Ministria e Ekonomisë njofton."},
+                                           "en": {"title": "Announcement", "body": "The Ministry announces."}})
+    row = ChannelRow(name="kanal", kind=kind.kind, config={"languages": ["sr-Latn", "sr-Cyrl", "sq", "en"],
+                                                           "language_mode": mode})
+    return channel_contents(post, row, [], Path())
+
+
+def test_a_post_in_three_languages_passes_every_adapter(kind):
+    contents = three_language_contents(kind)
+    twins = kind.capabilities().script_twins
+    assert list(contents) == (["sr-Latn", "sq", "en"] if twins else ["sr-Latn", "sr-Cyrl", "sq", "en"])
+    assert contents["sr-Latn"].other_script.text == "Министарство привреде објављује."
+    for content in contents.values():
+        assert build(kind).validate(content) == [], content.language
+    if "together" in kind.capabilities().language_modes:
+        (together,) = three_language_contents(kind, "together").values()
+        assert [v.language for v in together.versions] == ["sr-Latn", "sr-Cyrl", "sq", "en"]
+        assert build(kind).validate(together) == []

@@ -345,3 +345,161 @@ def test_a_card_only_where_the_platform_makes_one_and_never_beside_media(kind, c
     assert adapter.outgoing(with_photos).card_url is None
     if card:
         assert adapter.outgoing(text_only).card_domain == "www.privreda.gov.rs"
+
+
+# --- a post in three languages: each platform gets each version ----------------------------------------
+
+LATIN_TITLE, LATIN = "Saopštenje", "Ministarstvo privrede objavljuje novi program."
+CYRILLIC_TITLE, CYRILLIC = "Саопштење", "Министарство привреде објављује нови програм."
+ALBANIAN_TITLE, ALBANIAN = "Njoftim", "Ministria e Ekonomisë njofton një program të ri."
+ENGLISH_TITLE, ENGLISH = "Announcement", "The Ministry of Economy announces a new programme."
+VERSIONS = {"sr-Latn": (LATIN_TITLE, LATIN), "sr-Cyrl": (CYRILLIC_TITLE, CYRILLIC), "sq": (ALBANIAN_TITLE, ALBANIAN),
+            "en": (ENGLISH_TITLE, ENGLISH)}
+
+
+def three_languages(kind: str, mode: str = "separate") -> dict[str, Content]:
+    """Each delivery's Content as the core makes it for a channel taking all four versions of a post written in
+    Serbian Latin (the Cyrillic derived), Albanian and English."""
+    from publisher.core.models import Channel as ChannelRow
+    from publisher.core.models import Post
+    from publisher.destinations.content import channel_contents
+
+    post = Post(id=7, title=LATIN_TITLE, body=LATIN, language="sr-Latn", variants={},
+                translations={"sq": {"title": ALBANIAN_TITLE, "body": ALBANIAN},
+                              "en": {"title": ENGLISH_TITLE, "body": ENGLISH}})
+    row = ChannelRow(name="kanal", kind=kind, config={"languages": list(VERSIONS), "language_mode": mode})
+    return channel_contents(post, row, [], Path())
+
+
+def language_key(language: str) -> str:
+    return f"p7-c2-{language.lower()}-0123456789abcdef" if language else KEY
+
+
+def published(kind: str, content: Content, key: str, tmp_path: Path) -> tuple[Outgoing, list[Call] | bytes | dict]:
+    """What the adapter previews for this content and what reached the platform (its requests; the e-mail's
+    bytes; the folder's JSON)."""
+    cls = registry.adapter_class(kind)
+    settings = {**cls.example_settings, **({"path": str(tmp_path / "out")} if kind == "local_folder" else {})}
+    http = requests.Session()
+    http.trust_env = False
+    adapter = cls(*cls.split_settings(settings), session=http, name="kanal")
+    preview = adapter.outgoing(content)
+    if kind == "bluesky":
+        from channels.bluesky import forget_sessions
+        forget_sessions()
+    if kind == "email":
+        sent: list[bytes] = []
+        adapter._transmit = lambda data: sent.append(data) or {}  # type: ignore[attr-defined]
+        adapter.publish(content, key=key)
+        return preview, sent[0]
+    if kind == "local_folder":
+        adapter.publish(content, key=key)
+        return preview, json.loads((tmp_path / "out" / f"{key}.json").read_text(encoding="utf-8"))
+    with platform_fake() as platform:
+        adapter.publish(content, key=key)
+    return preview, platform.calls
+
+
+def _only(calls: list[Call], ending: str) -> Call:
+    (call,) = [c for c in calls if c.method == "POST" and c.path.endswith(ending)]
+    return call
+
+
+def language_sent(kind: str, language: str, got: list[Call] | bytes | dict) -> dict[str, object]:
+    """The parts of the platform's request that carry the version and its language, read off the wire."""
+    if kind == "x":
+        return {"text": _only(got, "/2/tweets").json()["text"]}
+    if kind == "mastodon":
+        fields = _only(got, "/api/v1/statuses").fields()
+        return {"text": fields["status"], "language": fields.get("language")}
+    if kind == "bluesky":
+        record = _only(got, "createRecord").json()["record"]
+        return {"text": record["text"], "language": record.get("langs")}
+    if kind == "facebook":
+        return {"text": _only(got, "/feed").fields()["message"]}
+    if kind == "telegram":
+        (call,) = got
+        return {"text": call.json()["text"], "method": call.path.rsplit("/", 1)[1]}
+    if kind == "state_portal":
+        data = _only(got, "").json()["data"]
+        return {"text": data["body"], "title": data["title"], "language": data["language"]}
+    if kind == "local_folder":
+        return {"text": got["data"]["body"], "title": got["data"]["title"], "language": got["data"]["language"]}
+    if kind == "email":
+        message = email.message_from_bytes(got, policy=email.policy.default)
+        return {"text": message.get_body(("plain",)).get_content().replace("\r\n", "\n").removesuffix("\n"),
+                "title": str(message["Subject"]), "language": str(message["Content-Language"])}
+    if kind == "wordpress":
+        created = [c.json() for c in got if c.method == "POST" and c.path.endswith("/wp/v2/posts")]
+        return {"posts": sorted((p["slug"], html.unescape(p["title"]), _wordpress_text(p["content"]))
+                                for p in created)}
+    raise AssertionError(kind)
+
+
+# What each platform gets of one version: its text, and its language where the platform takes one.
+EXPECTED_LANGUAGE = {
+    "x": lambda lang: {},
+    "mastodon": lambda lang: {"language": lang.split("-")[0]},
+    "bluesky": lambda lang: {"language": [lang]},
+    "facebook": lambda lang: {},
+    "telegram": lambda lang: {"method": "sendMessage"},
+    "state_portal": lambda lang: {"title": VERSIONS[lang][0], "language": lang},
+    "local_folder": lambda lang: {"title": VERSIONS[lang][0], "language": lang},
+    "email": lambda lang: {"title": VERSIONS[lang][0], "language": lang},
+}
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "feed"])
+def test_each_platform_gets_each_language_version_as_its_own_post(kind, tmp_path):
+    contents = three_languages(kind)
+    for language, content in contents.items():
+        key = language_key(language)
+        preview, got = published(kind, content, key, tmp_path)
+        sent = language_sent(kind, language, got)
+        if kind == "wordpress":
+            slug = f"pub-{key}"
+            twins = {"sr-Latn": [(slug, LATIN_TITLE, LATIN), (slug + "-cir", CYRILLIC_TITLE, CYRILLIC)]}
+            assert sent == {"posts": sorted(twins.get(language, [(slug, *VERSIONS[language])]))}
+        else:
+            assert sent == {"text": VERSIONS[language][1], **EXPECTED_LANGUAGE[kind](language)}, language
+            assert [p.text for p in preview.posts] == [VERSIONS[language][1]]
+    # The website's pair is one delivery (a post and its twin); everywhere else each version is its own.
+    expected = ["sr-Latn", "sq", "en"] if kind == "wordpress" else list(VERSIONS)
+    assert list(contents) == expected
+
+
+def test_the_feed_has_an_entry_per_language_in_that_language():
+    cls = registry.adapter_class("feed")
+    adapter = cls(*cls.split_settings(cls.example_settings), name="kanal")
+    for language, content in three_languages("feed").items():
+        (post,) = adapter.outgoing(content).posts
+        assert (post.language, post.title, post.text) == (language, *VERSIONS[language])
+        assert adapter.publish(content, key=language_key(language)).url.endswith("#" + language_key(language))
+
+
+def test_facebook_takes_every_version_in_one_post_one_after_another(tmp_path):
+    from channels.language_versions import DIVIDER
+
+    (content,) = three_languages("facebook", "together").values()
+    preview, calls = published("facebook", content, KEY, tmp_path)
+    together = DIVIDER.join([LATIN, CYRILLIC, ALBANIAN, ENGLISH])
+    assert language_sent("facebook", "", calls) == {"text": together}
+    assert [p.text for p in preview.posts] == [together] and preview.used == len(together)
+
+
+def test_the_press_list_gets_every_version_in_one_message_each_part_in_its_language(tmp_path):
+    from channels.language_versions import DIVIDER
+
+    (content,) = three_languages("email", "together").values()
+    preview, data = published("email", content, KEY, tmp_path)
+    sent = language_sent("email", "", data)
+    assert sent == {
+        "text": DIVIDER.join(f"{title}\n\n{text}" for title, text in VERSIONS.values()),
+        "title": " / ".join(title for title, _ in VERSIONS.values()),
+        "language": "sr-Latn, sr-Cyrl, sq, en",
+    }
+    assert [p.text for p in preview.posts] == [sent["text"]] and preview.posts[0].title == sent["title"]
+    page = email.message_from_bytes(data, policy=email.policy.default).get_body(("html",)).get_content()
+    page = page.replace("\r\n", "\n")
+    sections = re.findall(r'<section lang="([^"]+)">\n<h2>([^<]*)</h2>\n<p>([^<]*)</p>', page)
+    assert sections == [(lang, html.escape(title), html.escape(text)) for lang, (title, text) in VERSIONS.items()]

@@ -255,19 +255,13 @@ SETTINGS: dict[tuple[str, str], Words] = {
 # Every kind takes them (channels.base.LANGUAGE_FIELDS); the modes a kind allows are its own.
 _LANGUAGES = Words(
     _l("Language versions"),
-    _l("Which versions of a post this channel publishes, separated by commas: %(tags)s (Serbian Cyrillic, "
-       "Serbian Latin, Albanian, English). Leave it empty for the post's own language only."),
-    {"tags": "sr-Cyrl, sr-Latn, sq, en"})
+    _l("Which versions of a post this channel publishes. Choose none for the post's own language only."))
 _MODE_SEPARATE = Words(
     _l("How the versions go out"),
-    _l("Each version goes as a post of its own (%(separate)s): this platform takes no other way. Leave it "
-       "empty."),
-    {"separate": "separate"})
+    _l("Each version goes as a post of its own: this platform takes no other way."))
 _MODE_EITHER = Words(
     _l("How the versions go out"),
-    _l("“%(separate)s”: each version as a post of its own (the usual, and what an empty field means); "
-       "“%(together)s”: every version in one post, one after another."),
-    {"separate": "separate", "together": "together"})
+    _l("Each version as a post of its own (the usual), or every version in one post, one after another."))
 for _kind in CHANNEL_KINDS:
     SETTINGS[_kind, "languages"] = _LANGUAGES
     SETTINGS[_kind, "language_mode"] = _MODE_SEPARATE

@@ -10,16 +10,27 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, HiddenField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from channels.base import Health
+from channels import registry
+from channels.base import LANGUAGE_FIELDS, LANGUAGE_TAGS, TOGETHER, ConfigField, Health, setting_languages
 from publisher.core import limits
 from publisher.publishing import channel_admin
 from web.channel_fields import kind_name, setting_help, setting_label
+from web.labels import language_name
 
 SETTING_PREFIX = "setting_"  # keeps a setting called "name" apart from the channel's own name
 MAX_SETTING = limits.CHANNEL_SETTING
+LANGUAGE_SETTINGS = frozenset(f.name for f in LANGUAGE_FIELDS)  # chosen from lists, not typed
 
 
 def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[str, Any] | None = None,
@@ -34,6 +45,10 @@ def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[s
             Regexp(r"^[\w][\w .-]*\Z", message=_l("Use letters, digits, spaces, '.', '_' or '-'."))],
             description=_l("How officers find it when they write a post, e.g. “Website” or “X (ministry)”."))
     for setting in channel_admin.fields_of(kind):
+        if setting.name in LANGUAGE_SETTINGS:
+            if choice := _language_field(kind, setting):
+                attrs[SETTING_PREFIX + setting.name] = choice
+            continue
         label = setting_label(kind, setting)
         validators: list[Any] = [Length(max=MAX_SETTING, message=_l("At most %(max)d characters."))]
         if setting.required and not (setting.secret and (editing or setting.name in kept)):
@@ -50,22 +65,44 @@ def channel_form(kind: str, *, editing: bool, posted: bool = False, data: dict[s
     attrs["kept_secrets"] = HiddenField()
     attrs["save_unchecked"] = BooleanField(_l("Save even though the check did not succeed"))
     form_class = type(f"{kind.title().replace('_', '')}ChannelForm", (FlaskForm,), attrs)
-    prefilled = {SETTING_PREFIX + k: _shown(v) for k, v in (data or {}).items() if not isinstance(v, dict)}
+    prefilled = {SETTING_PREFIX + k: _shown(k, v) for k, v in (data or {}).items() if not isinstance(v, dict)}
     form = form_class() if posted else form_class(formdata=None, data=prefilled)
     form.technical = {}  # a field's id -> the adapter's or platform's own words, for experts
     form.check_failed = False
     return form
 
 
-def _shown(value: Any) -> Any:
-    """A setting as its field shows it: a list (the languages a channel takes) as its items, comma-separated."""
-    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+def _language_field(kind: str, setting: ConfigField) -> Field | None:
+    """The language versions a channel takes, chosen by name (a list of languages, none: the post's own only);
+    how they go out, where the platform allows more than one way."""
+    label = gettext("%(setting)s (optional)", setting=setting_label(kind, setting))
+    if setting.name == "languages":
+        return SelectMultipleField(label, choices=[(tag, language_name(tag)) for tag in LANGUAGE_TAGS],
+                                   validators=[Optional()], description=setting_help(kind, setting),
+                                   render_kw={"size": len(LANGUAGE_TAGS)})
+    modes = registry.adapter_class(kind).capabilities().language_modes
+    if TOGETHER not in modes:
+        return None  # one way only: nothing to choose
+    return SelectField(label, choices=[("", _l("Each version as a post of its own")),
+                                       (TOGETHER, _l("Every version in one post, one after another"))],
+                       validators=[Optional()], description=setting_help(kind, setting))
+
+
+def _shown(name: str, value: Any) -> Any:
+    """A setting as its field shows it: the languages a channel takes as a list, whichever way they were given."""
+    return setting_languages(value) if name == "languages" else value
 
 
 def settings_from(form: FlaskForm) -> dict[str, Any]:
     """The settings typed in; an empty field is a setting not given (the adapter's default applies)."""
-    return {field.name.removeprefix(SETTING_PREFIX): value for field in form
-            if field.name.startswith(SETTING_PREFIX) and (value := (field.data or "").strip())}
+    out: dict[str, Any] = {}
+    for field in form:
+        if not field.name.startswith(SETTING_PREFIX):
+            continue
+        value = [v for v in field.data if v] if isinstance(field.data, list) else (field.data or "").strip()
+        if value:
+            out[field.name.removeprefix(SETTING_PREFIX)] = value
+    return out
 
 
 def secret_fields(kind: str) -> list[str]:
@@ -82,6 +119,10 @@ def typed_secrets(form: FlaskForm, kind: str, kept: dict[str, str]) -> dict[str,
 def show_problems(form: FlaskForm, kind: str, problems: channel_admin.SettingProblems) -> None:
     """The adapter's refusals on their fields, in words; its own sentence kept for experts."""
     for name, messages in problems.by_setting.items():
+        if SETTING_PREFIX + name not in form:  # a setting the form does not offer (one way only): said for all
+            form.form_errors.append(gettext("These settings do not fit together. See the technical details."))
+            form.technical.setdefault("form", []).extend(messages)
+            continue
         field = form[SETTING_PREFIX + name]
         if field.errors:
             continue  # the form said it already (empty, too long)

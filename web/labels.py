@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
@@ -97,6 +100,17 @@ def language_name(code: str | None) -> str:
     if not code:
         return ""
     return str(POST_LANGUAGES[code]) if code in POST_LANGUAGES else gettext("another language (%(code)s)", code=code)
+
+
+# A channel wants a language version the post has not got (publisher.posts.publishable.language_problems).
+LANGUAGE_MISSING = _l("the %(language)s version is missing, and %(channel)s publishes it: write it, or ask the "
+                      "administrator to change the channel's language versions")
+
+
+def language_problem(params: Mapping[str, Any]) -> str:
+    """The language_missing problem in words, the language named in the reader's language (not its tag)."""
+    return str(LANGUAGE_MISSING) % {"language": language_name(str(params.get("language", ""))),
+                                    "channel": params.get("channel", "")}
 
 
 def role_list(roles: frozenset[str] | set[str]) -> str:

@@ -175,3 +175,21 @@ def test_the_adapter_is_asked_again_until_every_refusal_is_known():
                                                        "recipients": "nobody"})
     assert unnamed.general and "not an e-mail address" in unnamed.general[0]
     assert not channel_admin.setting_problems("email", registry.adapter_class("email").example_settings)
+
+
+def test_the_languages_a_channel_takes_are_chosen_by_name_and_kept(admin, people, rt, tmp_path):
+    html = admin.get("/admin/channels/new/local_folder").get_data(as_text=True)
+    assert re.search(r"<select [^>]*id=\"setting_languages\" multiple name=\"setting_languages\"", html)
+    assert '<option value="sq">albanski</option>' in html and "setting_language_mode" not in html  # one way only
+    facebook = admin.get("/admin/channels/new/facebook").get_data(as_text=True)
+    assert '<option value="together">' in facebook
+    saved = admin.post("/admin/channels/new/local_folder", {"name": "Arhiva 2", "setting_path": str(tmp_path),
+                                                             "setting_languages": ["sq", "en"]})
+    assert saved.status_code == 302
+    with rt.sessions() as session:
+        channel = session.scalar(select(Channel).where(Channel.name == "Arhiva 2"))
+        assert channel.config["languages"] == ["sq", "en"]
+    shown = admin.get(f"/admin/channels/{channel.id}").get_data(as_text=True)
+    assert '<option selected value="sq">' in shown and '<option value="sr-Latn">' in shown
+    forged = admin.post(f"/admin/channels/{channel.id}", {"setting_path": str(tmp_path), "setting_languages": ["de"]})
+    assert forged.status_code == 422

@@ -36,3 +36,24 @@ def test_every_kind_has_its_own_words_in_every_language(kind, language):
     assert "Vest" in subject and "Something happened" not in subject
     english = mail_words(n, "en")[0]
     assert (subject == english) == (language == "en")
+
+
+def test_a_channel_that_takes_languages_one_by_one_has_a_line_per_language():
+    told = Notification(id=2, kind="failed", post_id=7, data={
+        "title": "Konkurs", "partial": True,
+        "links": [{"channel": "portal", "language": "sq", "url": "https://x.example/2"},
+                  {"channel": "portal", "language": "en", "url": "https://x.example/3"}],
+        "failures": [{"channel": "portal", "language": "sr-Cyrl", "status": "failed", "error_kind": "rejected",
+                      "error": "422"}]})
+    _, body = mail_words(told, "en")
+    assert "- portal (sq): https://x.example/2\n- portal (en): https://x.example/3" in body
+    assert "- portal (sr-Cyrl): the platform refused it (422)" in body
+
+
+def test_a_missing_language_version_is_worded_with_the_languages_name(app):
+    from flask_babel import force_locale
+
+    from web.labels import language_problem
+    with app.test_request_context(), force_locale("sr_Latn"):
+        words = language_problem({"language": "sq", "channel": "portal"})
+    assert words.startswith("nedostaje verzija na jeziku albanski, a kanal portal je objavljuje")

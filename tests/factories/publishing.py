@@ -29,7 +29,8 @@ class Made:
 def post_with_deliveries(session: Session, office: Office, title: str, outcomes: dict[str, str], *, at: datetime = BASE,
               author: str = "ana", approver: str | None = "marko", error: str | None = None,
               body: str = "Tekst saopštenja.") -> Made:
-    """A post on the office's channels, each delivery in the state given (channel name -> state)."""
+    """A post on the office's channels, each delivery in the state given (channel name -> state; "name:sq" for a
+    channel's delivery of one language version)."""
     post = Post(title=title, body=body, language="sr-Latn", status="published", timezone="Europe/Belgrade",
                 content_hash="0" * 64, author_id=office.users[author].id, scheduled_at=at - timedelta(minutes=5),
                 approved_by_id=office.users[approver].id if approver else None,
@@ -43,13 +44,15 @@ def post_with_deliveries(session: Session, office: Office, title: str, outcomes:
                      before={"status": "pending_approval"}, after={"status": "scheduled"})
     made: dict[str, Delivery] = {}
     for name, status in outcomes.items():
-        channel = office.channels[name]
-        session.add(PostChannel(post_id=post.id, channel_id=channel.id))
+        channel_name, _, language = name.partition(":")
+        channel = office.channels[channel_name]
+        if not any(n.partition(":")[0] == channel_name for n in made):
+            session.add(PostChannel(post_id=post.id, channel_id=channel.id))
         sent = status == D.SENT
         delivery = Delivery(
-            post_id=post.id, channel_id=channel.id, status=status, idempotency_key=f"p{post.id}-{uuid.uuid4().hex}",
+            post_id=post.id, channel_id=channel.id, language=language, status=status, idempotency_key=f"p{post.id}-{uuid.uuid4().hex}",
             due_at=at - timedelta(minutes=5), attempts=0 if status == D.STALE else 1,
-            sent_at=at if sent else None, url=f"https://example.org/{name}/{post.id}" if sent else None,
+            sent_at=at if sent else None, url=f"https://example.org/{channel_name}/{post.id}" + (f"/{language}" if language else "") if sent else None,
             remote_id=f"r{post.id}" if sent else None,
             error=None if sent or status == D.STALE else (error or f"{status}: the channel said no"),
             error_kind=None if sent else status, created_at=at - timedelta(hours=1), updated_at=at)

@@ -20,3 +20,10 @@ def history_mix(session: Session, office: Office) -> Made:
               at=BASE - timedelta(hours=5), error="400 Bad Request: the portal refused the attachment")
     return post_with_deliveries(session, office, "Saopštenje o budžetu", {"portal": D.SENT, "archive": D.UNKNOWN},
                      at=BASE, error="read timeout after the request was sent")
+
+
+def history_languages(session: Session, office: Office) -> Made:
+    """A post the portal took in three language versions (two sent, one failed) and the archive as a whole."""
+    return post_with_deliveries(session, office, "Konkurs za mala preduzeća",
+                                {"portal:sr-Latn": D.SENT, "portal:sq": D.SENT, "portal:en": D.FAILED,
+                                 "archive": D.SENT}, at=BASE, error="422: the portal refused the English version")

@@ -246,3 +246,16 @@ def test_a_url_that_is_not_http_is_shown_not_linked(signed_in, people, session):
     session.commit()
     html = signed_in("jelena").get("/history").get_data(as_text=True)
     assert 'href="javascript:' not in html and "javascript:alert(1)" in html
+
+
+def test_a_channel_that_takes_languages_one_by_one_has_a_row_per_language(signed_in, people, session):
+    from tests.web.history_data import history_languages
+    made = history_languages(session, people)
+    session.commit()
+    html = signed_in("jelena").get("/history").get_data(as_text=True)
+    rows = re.findall(r'<tr id="row-\d+">(.*?)</tr>', html, re.DOTALL)
+    channels = sorted(re.search(r'data-label="Kanal">(.*?)</td>', row).group(1) for row in rows)
+    assert channels == ['archive', 'portal <span class="lang-label">albanski</span>',
+                        'portal <span class="lang-label">engleski</span>',
+                        'portal <span class="lang-label">srpski (latinica)</span>']
+    assert f'href="https://example.org/portal/{made.post.id}/sq"' in html

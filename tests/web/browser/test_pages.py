@@ -36,7 +36,7 @@ from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.browser.preview_data import on_every_network
 from tests.web.conftest import PASSWORD
-from tests.web.history_data import history_mix
+from tests.web.history_data import history_languages, history_mix
 
 
 def a_written_post(session: Session, office: Office) -> None:
@@ -123,6 +123,7 @@ PAGES = [
     DashboardPage("admin-import-preview", PEOPLE_PREVIEW, "admin", prepare=people_file_kept, status=422),
     DashboardPage("admin-import-gone", "/admin/users/import/" + "0" * 64, "admin", status=404),  # an hour later
     DashboardPage("history-jelena", "/history", "jelena", prepare=history_mix),
+    DashboardPage("history-languages-jelena", "/history", "jelena", prepare=history_languages),  # a row per language
     DashboardPage("history-filtered-ana", "/history?status=unknown", "ana", prepare=history_mix),
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
     DashboardPage("post-detail-media-jelena", "/posts/1", "jelena", prepare=library_files),  # thumbnails

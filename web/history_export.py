@@ -35,7 +35,9 @@ def header() -> list[str]:
 
 def cells(row: Row, zone: ZoneInfo) -> list[Any]:
     """One delivery's cells: the time as an aware datetime in the office's zone, the post's id as a number."""
-    return [row.at.astimezone(zone), row.channel, str(labels.DELIVERY_STATES.get(row.status, row.status)),
+    # A channel's delivery of one language version is named with the language, as the page labels it.
+    channel = f"{row.channel} ({labels.language_name(row.language)})" if row.language else row.channel
+    return [row.at.astimezone(zone), channel, str(labels.DELIVERY_STATES.get(row.status, row.status)),
             row.post_id, row.title, row.author_display or row.author, row.approver_display or row.approver or "",
             row.url or "", row.error or ""]
 

@@ -25,7 +25,8 @@ def cancel_effect(session: Session, post: Post) -> CancelEffect:
     unsent = session.scalars(select(Delivery).where(Delivery.post_id == post.id,
                                                     Delivery.status == DeliveryStatus.PENDING)
                              .order_by(Delivery.channel_id)).all()
-    return CancelEffect(post, [d.channel.name for d in unsent], post.status == PostStatus.SCHEDULED)
+    # A channel that takes language versions one by one has several deliveries: it is named once.
+    return CancelEffect(post, list(dict.fromkeys(d.channel.name for d in unsent)), post.status == PostStatus.SCHEDULED)
 
 
 def cancellable(post: Post) -> bool:

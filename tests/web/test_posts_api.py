@@ -348,3 +348,25 @@ def test_an_edit_names_the_version_it_changes(api, client, office):
     anyway = api("bojan").patch(path, json={"title": "Свеједно"}, headers={"If-Match": "*"})
     assert anyway.status_code == 200
     assert api("ana").get(path).json["title"] == "Свеједно"
+
+
+def test_a_post_in_three_languages_through_the_api_gets_a_delivery_per_language(api, session, rt, office):
+    from publisher.publishing import channel_admin
+    portal = session.get(type(office.channels["portal"]), office.channels["portal"].id)
+    channel_admin.update_settings(session, rt.box, portal, {"url": portal.config["url"], "secret": "",
+                                                            "languages": ["sr-Cyrl", "sq", "en"]},
+                                  actor=office.actor("admin"))
+    session.commit()
+    versions = {"sq": {"title": "Njoftim", "body": "Ministria njofton."},
+                "en": {"title": "Announcement", "body": "The Ministry announces."}}
+    lacking = new_post(api("ana"), translations={"sq": versions["sq"]})
+    refused = api("ana").post(f"/api/v1/posts/{lacking.json['id']}/submit")
+    assert refused.status_code == 422
+    assert [p["params"] for p in refused.json["error"]["details"]["problems"] if p["code"] == "language_missing"] \
+        == [{"language": "en", "channel": "portal"}]
+    post_id = scheduled_post(api, translations=versions)
+    read = api("marko").get(f"/api/v1/posts/{post_id}").json
+    assert read["translations"] == versions
+    assert sorted(d["language"] for d in read["deliveries"]) == ["en", "sq", "sr-Cyrl"]
+    bad = new_post(api("ana"), translations={"de": {"title": "Mitteilung", "body": "Text."}})
+    assert bad.status_code == 400 and "de" in bad.json["error"]["message"]

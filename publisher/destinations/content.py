@@ -157,41 +157,29 @@ def thaw(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: Path,
     """One delivery's Content out of a frozen version, exactly as it was approved: the delivery of `language`
     ("" or None: the post as a whole, else the channel's first). Versions frozen in format 1 (one Content
     per channel) are read as they were approved."""
-    channel = frozen["channels"][str(channel_id)]
-    media = [MediaRow(**m) for m in frozen["media"]]
-    if frozen.get("format", 1) == 1:
-        other = channel["other_script"]
-        return Content(
-            post_id=post_id,
-            title=frozen["title"],
-            text=channel["text"],
-            language=frozen["language"],
-            media=_media_items(media, media_dir),
-            variants=dict(frozen["variants"]),
-            scheduled_at=_when(frozen),
-            other_script=_version(other) if other else None,
-        )
-    deliveries = channel["deliveries"]
-    if language:
-        entry = deliveries[language]
-    else:
-        entry = deliveries.get(WHOLE) or next(iter(deliveries.values()))
-    return _thawed(frozen, entry, post_id, media, media_dir)
+    deliveries = _frozen_deliveries(frozen, channel_id)
+    entry = deliveries[language] if language else deliveries.get(WHOLE) or next(iter(deliveries.values()))
+    return _thawed(frozen, entry, post_id, media_dir)
 
 
 def thaw_all(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: Path) -> dict[str, Content]:
     """Every delivery's Content of one channel by the delivery's language (format 1: the one, under "")."""
+    return {language: _thawed(frozen, entry, post_id, media_dir)
+            for language, entry in _frozen_deliveries(frozen, channel_id).items()}
+
+
+def _frozen_deliveries(frozen: dict[str, Any], channel_id: int) -> dict[str, dict[str, Any]]:
     channel = frozen["channels"][str(channel_id)]
-    if frozen.get("format", 1) == 1:
-        return {WHOLE: thaw(frozen, post_id, channel_id, media_dir)}
-    media = [MediaRow(**m) for m in frozen["media"]]
-    return {language: _thawed(frozen, entry, post_id, media, media_dir)
-            for language, entry in channel["deliveries"].items()}
+    if frozen.get("format", 1) >= 2:
+        return channel["deliveries"]
+    # Format 1: one Content per channel, in the post's language, with the media's own alt texts.
+    return {WHOLE: {"language": frozen["language"], "title": frozen["title"], "text": channel["text"],
+                    "alt_texts": [m["alt_text"] for m in frozen["media"]], "other_script": channel["other_script"],
+                    "versions": []}}
 
 
-def _thawed(frozen: dict[str, Any], entry: dict[str, Any], post_id: int, media: list[MediaRow],
-            media_dir: Path) -> Content:
-    rows = [m._replace(alt_text=alt) for m, alt in zip(media, entry["alt_texts"], strict=True)]
+def _thawed(frozen: dict[str, Any], entry: dict[str, Any], post_id: int, media_dir: Path) -> Content:
+    rows = [MediaRow(**m)._replace(alt_text=alt) for m, alt in zip(frozen["media"], entry["alt_texts"], strict=True)]
     other = entry["other_script"]
     return Content(
         post_id=post_id,

@@ -19,8 +19,7 @@ from publisher.destinations.content import contents_for, load_contents, thaw
 from publisher.notifications.models import Notification
 from publisher.posts import workflow
 from publisher.publishing import channel_admin
-from publisher.publishing.dispatch import DispatchPolicy
-from publisher.publishing.worker import Worker, WorkerOptions
+from publisher.publishing.worker import Worker
 from tests.factories.office import PORTAL_SECRET, add_channel
 from tests.factories.posts import approve_as_read, draft_post, pending_post
 from tests.support.smtp_server import SmtpServer
@@ -31,14 +30,6 @@ TRANSLATIONS = {
 }
 THREE = {"title": "Konkurs za mala preduzeća", "body": "Ministarstvo otvara konkurs za mala preduzeća.",
          "language": "sr-Latn", "translations": TRANSLATIONS}
-
-
-@pytest.fixture
-def worker(rt):
-    w = Worker(rt, WorkerOptions(policy=DispatchPolicy(backoff_base=0.0, max_attempts=1), threads=2),
-               worker_id="test-worker")
-    yield w
-    w.close()
 
 
 @pytest.fixture
@@ -69,7 +60,7 @@ def deliveries(session, post_id: int) -> list[tuple[str, str, str]]:
 
 
 def test_a_post_in_three_languages_is_approved_once_and_goes_out_in_each(rt, session, office, portal, smtp,
-                                                                        channels, worker):
+                                                                        channels):
     post_id = pending_post(session, rt, office, channels=("portal-lang", "press", "archive"), **THREE)
     post = approve_as_read(session, rt, office.actor("marko"), post_id)
     session.commit()
@@ -84,7 +75,11 @@ def test_a_post_in_three_languages_is_approved_once_and_goes_out_in_each(rt, ses
     assert len(set(keys.values())) == 4
     session.commit()
 
-    worker.run_until_idle()
+    worker = Worker(rt)
+    try:
+        worker.run_until_idle()
+    finally:
+        worker.close()
 
     assert [status for *_, status in deliveries(session, post_id)] == ["sent"] * 6
     assert session.get(Post, post_id).status == PostStatus.PUBLISHED

@@ -176,7 +176,7 @@ def _save_channel(kind: str, channel: Any) -> Response | tuple[str, int]:
         if channel is None:
             channel = add_channel(db(), rt.box, kind, name, settings, actor=current_user.actor())
         else:
-            channel_admin.update_settings(db(), rt.box, channel, settings, actor=current_user.actor())
+            channel_admin.update_settings(db(), rt.box, channel, settings, actor=current_user.actor(), rt=rt)
     except Conflict:
         db().rollback()
         form.name.errors.append(gettext("A channel with this name exists already."))

@@ -125,6 +125,9 @@ def sent_back_reason(reason: dict | None) -> str:
     if reason.get("code") == "media_alt_changed":
         return str(_l("The alt text of “%(file)s” in the media library changed after approval, so the post "
                       "waits for approval again with the new text.", file=params.get("file", "")))
+    if reason.get("code") == "channel_languages_changed":
+        return str(_l("The language versions that %(channel)s publishes changed after approval, so the post "
+                      "waits for approval again.", channel=params.get("channel", "")))
     return str(_l("Something this post uses changed after approval, so it waits for approval again."))
 # The audit log's actions as the audit page names them (the log stores the keys).
 AUDIT_ACTIONS = {

@@ -35,18 +35,24 @@ def freeze(post: Post) -> dict[str, Any]:
     Approval stores this and the worker publishes only from it, so a later change to anything the post
     draws on (a library alt text, the transliteration, a variant, a translation, which languages a channel
     takes) cannot reach a channel unapproved. Per channel it holds each delivery's Content by the delivery's
-    language ("" for the post as a whole), so one approval covers every language version. Media are frozen
-    by their bytes' hash: the library keeps a file under its hash for as long as it exists."""
+    language ("" for the post as a whole), so one approval covers every language version (format 2). A post
+    no channel takes in language versions freezes as before (format 1: one text per channel), so its hash,
+    and an approval of it made before language versions, stay what they were. Media are frozen by their
+    bytes' hash: the library keeps a file under its hash for as long as it exists."""
     media = _live_media(post)
+    contents = {link: channel_contents(post, link.channel, media, Path()) for link in post.channel_links}
+    plain = all(list(c) == [WHOLE] and not c[WHOLE].versions for c in contents.values())
     channels = {}
-    for link in post.channel_links:
-        contents = channel_contents(post, link.channel, media, Path())
-        channels[str(link.channel_id)] = {
-            "name": link.channel.name,
-            "deliveries": {language: _content_json(content) for language, content in contents.items()},
-        }
+    for link, by_language in contents.items():
+        entry: dict[str, Any] = {"name": link.channel.name}
+        if plain:
+            content = by_language[WHOLE]
+            entry |= {"text": content.text, "other_script": _script_json(content.other_script)}
+        else:
+            entry["deliveries"] = {language: _content_json(content) for language, content in by_language.items()}
+        channels[str(link.channel_id)] = entry
     return {
-        "format": FROZEN_FORMAT,
+        "format": 1 if plain else FROZEN_FORMAT,
         "title": post.title,
         "body": post.body,
         "language": post.language,

@@ -18,7 +18,16 @@ from publisher.audit import trail
 from publisher.core import limits, permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound, Unpublishable
-from publisher.core.models import Delivery, Media, Post, PostChannel, PostContributor, PostMedia, User
+from publisher.core.models import (
+    Channel,
+    Delivery,
+    Media,
+    Post,
+    PostChannel,
+    PostContributor,
+    PostMedia,
+    User,
+)
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
 from publisher.destinations.channel_store import resolve_targets
@@ -120,6 +129,26 @@ def media_described(session: Session, rt: Runtime, actor: Actor, media_id: int) 
     ids = session.scalars(select(Post.id).join(PostMedia, PostMedia.post_id == Post.id)
                           .where(PostMedia.media_id == media_id, PostMedia.alt_text.is_(None),
                                  Post.status.in_(_CHANGEABLE)).order_by(Post.id)).all()
+    media = session.get(Media, media_id)
+    reason = {"code": "media_alt_changed",
+              "params": {"file": file_label(media.original_name, media.sha256, media.extension)}}
+    return _hash_again(session, rt, actor, ids, reason, {"media_id": media_id})
+
+
+def channel_changed(session: Session, rt: Runtime, actor: Actor, channel_id: int) -> list[int]:
+    """A channel's settings changed which language versions it takes, or how: what its changeable posts
+    would send changed with them, so each is hashed again and an approved one goes back for approval (its
+    approval froze the deliveries of the old settings). Returns the ids of the posts sent back."""
+    ids = session.scalars(select(Post.id).join(PostChannel, PostChannel.post_id == Post.id)
+                          .where(PostChannel.channel_id == channel_id, Post.status.in_(_CHANGEABLE))
+                          .order_by(Post.id)).all()
+    name = session.scalar(select(Channel.name).where(Channel.id == channel_id))
+    reason = {"code": "channel_languages_changed", "params": {"channel": name}}
+    return _hash_again(session, rt, actor, ids, reason, {"channel_id": channel_id})
+
+
+def _hash_again(session: Session, rt: Runtime, actor: Actor, ids: list[int], reason: dict[str, Any],
+                detail: dict[str, Any]) -> list[int]:
     sent_back = []
     for post_id in ids:
         post = _lock_post(session, post_id)
@@ -127,17 +156,14 @@ def media_described(session: Session, rt: Runtime, actor: Actor, media_id: int) 
         if post.status not in _CHANGEABLE or new_hash == post.content_hash:
             continue
         if post.status != PostStatus.SCHEDULED:
-            post.content_hash = new_hash  # an approver who read the old text is told it changed
+            post.content_hash = new_hash  # an approver who read the old version is told it changed
             continue
-        media = session.get(Media, media_id)
-        reason = {"code": "media_alt_changed",
-                  "params": {"file": file_label(media.original_name, media.sha256, media.extension)}}
         _changed(session, rt, actor, post, new_hash, next_post_status(post.status, "edit", record=f"post {post.id}"))
         post.sent_back = reason
         trail.record(session, actor, "post.sent_back", post_id=post.id,
                      before={"status": str(PostStatus.SCHEDULED)},
                      after={"status": str(post.status), "content_hash": new_hash},
-                     detail={**reason, "media_id": media_id})
+                     detail={**reason, **detail})
         notify.post_sent_back(session, actor, post, rt.clock(), reason=reason)
         sent_back.append(post.id)
     return sent_back

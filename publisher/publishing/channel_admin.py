@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from channels import registry
-from channels.base import HEALTH_OK, ConfigField, Health
+from channels.base import HEALTH_OK, LANGUAGE_FIELDS, ConfigField, Health
 from channels.errors import ChannelConfigError
 from publisher.audit import trail
 from publisher.core import permissions, sealed
@@ -27,8 +27,10 @@ from publisher.core.actor import Actor
 from publisher.core.credentials import CredentialBox
 from publisher.core.errors import CredentialKeyError, Invalid
 from publisher.core.models import Channel, ChannelCheck, Delivery, Hold
+from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import list_channels
+from publisher.posts import workflow
 from publisher.publishing import credential_checks, holds
 
 CHECK_TIMEOUT = 5.0  # seconds per request: a person waits for the answer in front of the page
@@ -151,8 +153,10 @@ def _merge(box: CredentialBox, channel: Channel, settings: dict[str, Any]) -> tu
 
 
 def update_settings(session: Session, box: CredentialBox, channel: Channel, settings: dict[str, Any], *,
-                    actor: Actor) -> Channel:
-    """New settings for a channel. A secret left empty keeps its stored value (the form never shows it)."""
+                    actor: Actor, rt: Runtime | None = None) -> Channel:
+    """New settings for a channel. A secret left empty keeps its stored value (the form never shows it).
+    With `rt`, a change to which language versions the channel takes (or how) hashes its changeable posts
+    again (workflow.channel_changed): an approved one goes back for approval."""
     permissions.require(actor, "channels", "manage", doing="changing a channel")
     cls = registry.adapter_class(channel.kind)
     merged, changed_secrets, stored = _merge(box, channel, settings)
@@ -171,6 +175,9 @@ def update_settings(session: Session, box: CredentialBox, channel: Channel, sett
     session.execute(delete(ChannelCheck).where(ChannelCheck.channel_id == channel.id))
     trail.record(session, actor, "channel.edit", subject=f"channel:{channel.id}", before={"config": before},
                  after={"config": config, "secret_settings_changed": changed_secrets})
+    if rt is not None and any(before.get(f.name) != config.get(f.name) for f in LANGUAGE_FIELDS):
+        session.flush()
+        workflow.channel_changed(session, rt, actor, channel.id)
     return channel
 
 

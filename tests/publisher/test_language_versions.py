@@ -15,7 +15,7 @@ from publisher.core.errors import Invalid, Unpublishable
 from publisher.core.models import Channel, Delivery, Post, PostApproval
 from publisher.core.states import DeliveryStatus, PostStatus
 from publisher.destinations import channel_languages
-from publisher.destinations.content import contents_for, load_contents, thaw
+from publisher.destinations.content import contents_for, freeze, load_contents, thaw
 from publisher.notifications.models import Notification
 from publisher.posts import workflow
 from publisher.publishing import channel_admin
@@ -210,3 +210,37 @@ def test_the_demo_has_a_post_in_three_languages_and_a_feed_that_takes_each(rt, s
     assert sorted((d.channel.name, d.language) for d in post.deliveries) == [
         ("Arhiva", ""), ("Vesti", "en"), ("Vesti", "sq"), ("Vesti", "sr-Cyrl"), ("Vesti", "sr-Latn")]
     assert {d.status for d in post.deliveries} == {DeliveryStatus.PENDING}
+
+
+def test_a_post_no_channel_takes_in_languages_freezes_as_before(rt, session, office):
+    """Its frozen version, and so its hash, are what they were before language versions: approvals and the
+    hashes of posts written before stay valid."""
+    post = draft_post(session, rt, office, channels=("portal", "archive"), language="sr-Latn", title="Vesti",
+                      body="Tekst.", variants={"archive": "Kraće."})
+    frozen = freeze(post)
+    assert frozen["format"] == 1
+    assert frozen["channels"][str(office.channels["archive"].id)] == {
+        "name": "archive", "text": "Kraće.",
+        "other_script": {"language": "sr-Cyrl", "title": "Вести", "text": "Краће.", "alt_texts": []}}
+
+
+def test_changing_a_channels_languages_sends_its_approved_posts_back(rt, session, office, channels):
+    post_id = pending_post(session, rt, office, channels=("portal-lang",), **THREE)
+    approve_as_read(session, rt, office.actor("marko"), post_id)
+    waiting = pending_post(session, rt, office, channels=("portal-lang",), **THREE)
+    stale = session.get(Post, waiting).content_hash
+    session.commit()
+    portal = office.channels["portal-lang"]
+    channel_admin.update_settings(session, rt.box, portal, {"url": portal.config["url"], "secret": "",
+                                                            "languages": ["sq", "en"]},
+                                  actor=office.actor("admin"), rt=rt)
+    session.commit()
+    post = session.get(Post, post_id)
+    assert post.status == PostStatus.PENDING_APPROVAL
+    assert post.sent_back == {"code": "channel_languages_changed", "params": {"channel": "portal-lang"}}
+    assert deliveries(session, post_id) == []
+    assert session.get(Post, waiting).content_hash != stale  # an approver is told what they read changed
+    # Approving the version the post has now makes the deliveries of the new settings.
+    approve_as_read(session, rt, office.actor("marko"), post_id)
+    session.commit()
+    assert [lang for _, lang, _ in deliveries(session, post_id)] == ["en", "sq"]

@@ -174,6 +174,11 @@ def thaw_all(frozen: dict[str, Any], post_id: int, channel_id: int, media_dir: P
             for language, entry in _frozen_deliveries(frozen, channel_id).items()}
 
 
+def frozen_languages(frozen: dict[str, Any], channel_id: int) -> list[str]:
+    """The languages of the deliveries a frozen version makes on one channel ("": the post as a whole)."""
+    return list(_frozen_deliveries(frozen, channel_id))
+
+
 def _frozen_deliveries(frozen: dict[str, Any], channel_id: int) -> dict[str, dict[str, Any]]:
     channel = frozen["channels"][str(channel_id)]
     if frozen.get("format", 1) >= 2:

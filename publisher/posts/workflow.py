@@ -31,7 +31,14 @@ from publisher.core.models import (
 from publisher.core.runtime import Runtime
 from publisher.core.states import DeliveryStatus, PostStatus, next_post_status
 from publisher.destinations.channel_store import resolve_targets
-from publisher.destinations.content import content_hash, file_label, freeze, frozen_hash, thaw_all
+from publisher.destinations.content import (
+    content_hash,
+    file_label,
+    freeze,
+    frozen_hash,
+    frozen_languages,
+    thaw_all,
+)
 from publisher.notifications import making as notify
 from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
@@ -200,7 +207,7 @@ def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_h
     session.flush()  # the approval's id, which every delivery names
     due = post.scheduled_at or now
     for channel in post.channels:
-        for language in frozen["channels"][str(channel.id)]["deliveries"]:
+        for language in frozen_languages(frozen, channel.id):
             post.deliveries.append(Delivery(
                 channel=channel, language=language, status=DeliveryStatus.PENDING, due_at=due,
                 approval_id=approval.id, idempotency_key=delivery_key(post.id, channel.id, language, current),

@@ -38,6 +38,9 @@ class MultilingualField:
     submitted: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     required: tuple[str, ...] = ()
+    # Texts written elsewhere on the page (a post's primary version) that derived versions may come from.
+    around: dict[str, str] = field(default_factory=dict)
+    shown: tuple[str, ...] = LANGUAGES  # the languages the page shows as inputs
 
     @property
     def valid(self) -> bool:
@@ -51,11 +54,12 @@ class MultilingualField:
     def input_name(self, language: str) -> str:
         return input_name(self.name, language)
 
-    def inputs(self, languages: Iterable[str] = LANGUAGES) -> list[LanguageInput]:
+    def inputs(self) -> list[LanguageInput]:
         """The inputs to render, in LANGUAGES order, each with its typed value and its derived preview."""
-        text = MultilingualText({lang: value for lang, value in self.submitted.items() if lang not in self.errors})
+        text = MultilingualText({**self.around, **{lang: value for lang, value in self.submitted.items()
+                                                  if lang not in self.errors and value.strip()}})
         out = []
-        for language in languages:
+        for language in self.shown:
             value = self.submitted.get(language, "")
             source = other_script(language)
             derived = text.get(language) if not value.strip() and text.is_derived(language) else None

@@ -4,9 +4,21 @@ told at its language, and nothing typed is lost or saved."""
 
 from __future__ import annotations
 
-from tests.web.test_compose import error_for, form, nothing_saved, saved_id, the_post, writer  # noqa: F401
+import pytest
+
+from tests.web.test_compose import error_for, form, nothing_saved, saved_id, the_post
 
 SQ = {"version_title-sq": "Njoftim", "version_body-sq": "Ministria shpall një program të ri."}
+
+
+@pytest.fixture
+def writer(signed_in, office):
+    """Ana (an officer) with the compose page open."""
+    browser = signed_in("ana")
+    assert browser.get("/posts/new").status_code == 200
+    return browser
+
+
 EN = {"version_title-en": "Announcement", "version_body-en": "The ministry announces a new programme."}
 
 

@@ -54,3 +54,39 @@ def test_the_post_page_shows_its_versions(signed_in, office):
     page = signed_in("ana").get(f"/posts/{post_id}").get_data(as_text=True)
     assert 'id="versions-title"' in page and '<div lang="en">' in page
     assert "The ministry announces the programme." in page
+
+
+def preview_cards(page: str) -> list[tuple[str, str, str]]:
+    """(channel, language named, text) of each preview card, in page order."""
+    cards = re.findall(r'<li class="preview preview-[a-z_]+">(.*?)</article>', page, re.S)
+    return [(re.search(r'-name">(.*?)</strong>', c).group(1),
+             re.search(r'<span class="preview-language">(.*?)</span>', c).group(1),
+             re.search(r'<p class="preview-text"[^>]*>(.*?)</p>', c, re.S).group(1)) for c in cards]
+
+
+def test_each_preview_names_its_language(signed_in, office, approver):  # noqa: F811
+    post_id = composed(signed_in, office)
+    page = approver("marko").get(f"/approvals/{post_id}").get_data(as_text=True)
+    assert preview_cards(page) == [("portal", "Serbian (Latin)", BODY)]
+
+
+def test_one_preview_per_delivery_the_engine_makes(signed_in, office, approver, monkeypatch):  # noqa: F811
+    """Where a channel gets one delivery per language (publisher.destinations.content.contents_for), the
+    approver sees one preview of the channel per language, each in its language."""
+    from dataclasses import replace
+
+    from publisher.destinations import preview
+    from publisher.posts.languages import versions
+
+    def per_language(post, channel, media_dir):
+        primary = preview.content_for(post, channel, media_dir)
+        return [replace(primary, title=v.title, text=v.body, language=v.language, other_script=None)
+                for v in versions(post).values() if not v.derived]
+
+    monkeypatch.setattr(preview, "_engine_contents_for", per_language)
+    post_id = composed(signed_in, office)
+    page = approver("marko").get(f"/approvals/{post_id}").get_data(as_text=True)
+    assert preview_cards(page) == [("portal", "Serbian (Latin)", BODY), ("portal", "Albanian", "Ministria shpall programin."),
+                                   ("portal", "English", "The ministry announces the programme.")]
+    assert 'id="preview-' in page and len(set(re.findall(r'id="(preview-[^"]+-name)"', page))) == 3
+    assert re.search(r'<p class="preview-text" lang="sq">', page)

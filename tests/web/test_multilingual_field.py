@@ -68,7 +68,8 @@ def test_renders_one_input_per_language_in_order_with_lang_and_label(en, multili
     for language in LANGUAGES:
         assert re.search(rf'<{tag}[^>]*name="caption-{language}"[^>]*lang="{language}"', html)
         assert f'<label for="caption-{language}">' in html
-    assert "Caption — Serbian (Cyrillic)" in html and "Caption — Albanian" in html
+    assert "<legend>Caption</legend>" in html
+    assert '<label for="caption-sr-Cyrl">Serbian (Cyrillic)</label>' in html and ">Albanian</label>" in html
 
 
 def test_the_other_serbian_script_shows_its_derived_text_and_how_to_replace_it(en):

@@ -9,6 +9,7 @@ import pytest
 from tests.web.test_compose import error_for, form, nothing_saved, saved_id, the_post
 
 SQ = {"version_title-sq": "Njoftim", "version_body-sq": "Ministria shpall një program të ri."}
+EN = {"version_title-en": "Announcement", "version_body-en": "The ministry announces a new programme."}
 
 
 @pytest.fixture
@@ -17,9 +18,6 @@ def writer(signed_in, office):
     browser = signed_in("ana")
     assert browser.get("/posts/new").status_code == 200
     return browser
-
-
-EN = {"version_title-en": "Announcement", "version_body-en": "The ministry announces a new programme."}
 
 
 def test_versions_are_saved_as_translations_and_shown_on_edit(writer, office, rt):

@@ -17,7 +17,7 @@ from publisher.core import limits
 from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransition
 from publisher.core.models import Post
 from publisher.core.states import PostStatus
-from publisher.posts import approvals, workflow
+from publisher.posts import approvals, languages, workflow
 from web import params, previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
@@ -67,7 +67,7 @@ def _detail_page(post: Post, approve_form: FlaskForm, reject_form: FlaskForm, *,
     return render_template("approvals_detail.html", post=post, diff=approvals.content_diff(db(), post),
                            own=own_post(post), pending=pending,
                            approve_form=approve_form, reject_form=reject_form, problem=problem,
-                           language_names=LANGUAGE_NAMES,
+                           language_names=LANGUAGE_NAMES, versions=languages.versions(post),
                            **previews.context(shown.channels, post.language, "approval")), status
 
 

@@ -54,9 +54,11 @@ from publisher.posts.compose import (
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_local
 from publisher.publishing import channel_health
 from publisher.text import translit
-from web import labels, previews
+from publisher.text.multilingual import LANGUAGES, MultilingualText
+from web import labels, multilingual_field, previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
+from web.multilingual_field import MultilingualField
 
 bp = Blueprint("compose", __name__)
 
@@ -207,6 +209,7 @@ class Page:
             self.form.language.data = workflow.LANGUAGES[1] if current_user.locale == "sr-Latn" else "sr-Cyrl"
         self.form_errors: list[str] = []
         self.zone = post.timezone if post else runtime().settings.timezone
+        self.version_titles, self.version_bodies = _version_fields(self.form, post)
 
     def variant_field(self, channel: Channel) -> Any:
         return self.form[f"variant_{channel.id}"]
@@ -229,13 +232,23 @@ class Page:
             "title": draft.title, "body": draft.body, "language": draft.language,
             "channels": list(draft.channel_ids), "variants": dict(draft.variants),
             "media": [{"id": i, "alt_text": alt} for i, alt in draft.media],
-            "timezone": self.zone, "scheduled_at": None,
+            "timezone": self.zone, "scheduled_at": None, "translations": self.translations(),
         }
         if self.form.when.data == WHEN_AT:
             fields["scheduled_at"] = f"{self.form.date.data}T{self.form.time.data}"
             if self.form.dst_choice.data:
                 fields["dst_choice"] = self.form.dst_choice.data
         return fields
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The other languages' versions as typed (the workflow refuses one in the primary language)."""
+        out = {}
+        for language in LANGUAGES:
+            title = self.version_titles.submitted.get(language, "")
+            body = self.version_bodies.submitted.get(language, "")
+            if title.strip() or body.strip():
+                out[language] = {"title": title, "body": body}
+        return out
 
     def dst_options(self) -> list[dict[str, Any]]:
         """When the chosen local time happens twice (clocks go back), the two moments to choose from."""
@@ -248,6 +261,26 @@ class Page:
             if exc.code == "ambiguous_local_time":
                 return exc.details["choices"]
         return []
+
+
+def _version_fields(form: ComposeForm, post: Post | None) -> tuple[MultilingualField, MultilingualField]:
+    """The title and text in the other languages: as sent, else as stored. The primary version (the main
+    title and text) is what the other Serbian script is derived from, so the page shows it derived."""
+    if request.method == "POST":
+        titles = multilingual_field.read(request.form, "version_title", limit=limits.TITLE)
+        bodies = multilingual_field.read(request.form, "version_body", limit=limits.BODY)
+    else:
+        stored = (post.translations if post else None) or {}
+        titles, bodies = (multilingual_field.from_text(
+            f"version_{part}", MultilingualText({lang: v.get(part, "") for lang, v in stored.items()}),
+            limit=limit) for part, limit in (("title", limits.TITLE), ("body", limits.BODY)))
+    primary = form.language.data or ""
+    for versions, main in ((titles, form.title.data), (bodies, form.body.data)):
+        versions.around = {primary: main or ""} if primary in LANGUAGES else {}
+        # A version typed in what is now the primary language stays on the page, with its error.
+        versions.shown = tuple(lang for lang in LANGUAGES
+                               if lang != primary or versions.submitted.get(lang, "").strip())
+    return titles, bodies
 
 
 def _ints(values: list[str]) -> list[int]:
@@ -313,6 +346,7 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
         return _page(post, page)
     valid = form.validate()
     _check_form(page)
+    _check_versions(page)
     valid = valid and not _has_errors(form)
     if action in ("check", "preview"):
         return _page(post, page)
@@ -453,6 +487,18 @@ def _error(form: FlaskForm, name: str | None, page: Page, message: Any) -> None:
 
 def _has_errors(form: FlaskForm) -> bool:
     return bool(form.form_errors) or any(f.errors for f in form)
+
+
+def _check_versions(page: Page) -> None:
+    """The other languages' versions: within the limits, and none in the post's own language."""
+    primary = page.form.language.data or ""
+    for versions in (page.version_titles, page.version_bodies):
+        if versions.submitted.get(primary, "").strip():
+            versions.errors.setdefault(primary, gettext(
+                "The post's own language is now %(language)s: move this text into the main title and text, "
+                "or empty it here.", language=labels.language_name(primary)))
+        for message in versions.errors.values():
+            _error(page.form, None, page, message)
 
 
 # A channel's problem in the person's language, by its code (channels.base.Problem); its params fill the

@@ -29,6 +29,7 @@ from publisher.core import limits
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.parse import MAX_YEAR, MIN_YEAR, ParseError, record_id
 from publisher.core.states import DELIVERY_MOVES
+from publisher.posts import languages
 from publisher.publishing import deliveries, history
 from web import history_export, labels, params, spreadsheet
 from web.confirmation import confirm_page, confirmed
@@ -196,7 +197,8 @@ def _post_page(post_id: int, *, status: int = 200, problems: list[str] | None = 
                            available=available_decisions, decision_names=DECISION_NAMES,
                            problems=problems or [], field_errors=field_errors or {}, values=values or {},
                            timezone=runtime().settings.timezone, attempt_outcomes=ATTEMPT_OUTCOMES,
-                           audit_actions=AUDIT_ACTIONS, state_word=_state_word), status
+                           audit_actions=AUDIT_ACTIONS, state_word=_state_word,
+                           versions=languages.versions(story.post)), status
 
 
 def _state_word(status: str) -> str:

@@ -12,6 +12,7 @@ from publisher.core.models import Post
 from publisher.destinations import preview
 from publisher.posts.compose import Draft, draft_contents
 from publisher.posts.workflow import LANGUAGES
+from web import labels
 from web.context import db, runtime
 
 # A channel kind named for people (the adapters' own labels are English).
@@ -54,13 +55,17 @@ def context(previews: list[preview.ChannelPreview], language: str | None, mode: 
 def view(item: preview.ChannelPreview) -> dict[str, Any]:
     out = item.outgoing
     kind = str(KIND_NAMES.get(item.kind, item.kind))
+    # A channel may get one delivery per language: the language names the preview and keeps its ids apart.
+    key = f"{item.channel_id}-{item.language}" if item.language else str(item.channel_id)
+    named = {"id": item.channel_id, "key": key, "name": item.name, "kind": item.kind, "kind_name": kind,
+             "language": item.language, "language_name": labels.language_name(item.language) if item.language else ""}
     if out is None:
-        return {"id": item.channel_id, "name": item.name, "kind": item.kind, "kind_name": kind, "broken": True}
+        return {**named, "broken": True}
     over = out.used - out.limit if out.over and out.limit is not None else 0
     count = gettext("%(used)s/%(limit)s", used=out.used, limit=out.limit) if out.limit is not None else \
         gettext("%(used)s characters", used=out.used)
     return {
-        "id": item.channel_id, "name": item.name, "kind": item.kind, "kind_name": kind, "broken": False,
+        **named, "broken": False,
         "account": out.account, "posts": out.posts, "text": item.text, "fits": item.fits, "over": over,
         "count": count, "counting": COUNTING_WORDS.get(out.counting), "caption": out.caption,
         "media": item.media, "crop": out.crop, "card_url": out.card_url, "card_domain": out.card_domain,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,12 @@ from publisher.core.models import Channel, Media, Post, PostApproval
 from publisher.core.runtime import Runtime
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import build_adapter
-from publisher.destinations.content import freeze, frozen_hash, thaw
+from publisher.destinations.content import content_for, freeze, frozen_hash, thaw
+
+try:  # the language engine: one Content per delivery a channel gets (per language, or all languages together)
+    from publisher.destinations.content import contents_for as _engine_contents_for  # type: ignore[attr-defined]
+except ImportError:  # until it is merged every channel gets the post's primary version (the lead removes this)
+    _engine_contents_for = None
 
 # A post in these states is previewed as it is now; later ones as their approval froze them.
 LIVE_STATES = frozenset({PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.REJECTED})
@@ -48,6 +54,7 @@ class ChannelPreview:
     outgoing: Outgoing | None  # None when the channel's adapter cannot be built (its settings or key)
     fits: int  # how many characters of the first post's text fit the channel's limit
     media: tuple[PreviewMedium, ...] = ()
+    language: str = ""  # the version this delivery carries (a channel may get one delivery per language)
 
     @property
     def text(self) -> str:
@@ -68,14 +75,27 @@ def channel_previews(session: Session, rt: Runtime, contents: Sequence[tuple[Cha
     return [_preview(rt, channel, content, media_ids) for channel, content in contents]
 
 
+def contents_for(post: Post, channel: Channel, media_dir: Path) -> list[Content]:
+    """One Content per delivery `channel` would get of the post as it is now."""
+    if _engine_contents_for is not None:
+        return list(_engine_contents_for(post, channel, media_dir))
+    return [content_for(post, channel, media_dir)]
+
+
 def post_previews(session: Session, rt: Runtime, post: Post, *, live: bool = False) -> PostPreview:
-    """The post per channel: the version to be approved (`version_shown`), or as it is now with `live`."""
+    """The post per channel and per delivery (language): the version to be approved (`version_shown`), or as
+    it is now with `live`."""
     frozen = freeze(post) if live else version_shown(session, post)
     channels = {c.id: c for c in session.scalars(select(Channel).where(
         Channel.id.in_([int(i) for i in frozen["channels"]])))}
-    contents = [(channels[int(i)], thaw(frozen, post.id, int(i), rt.settings.media_dir))
-                for i in sorted(frozen["channels"], key=lambda i: frozen["channels"][i]["name"])
-                if int(i) in channels]
+    ordered = [channels[int(i)] for i in sorted(frozen["channels"], key=lambda i: frozen["channels"][i]["name"])
+               if int(i) in channels]
+    media_dir = rt.settings.media_dir
+    if _engine_contents_for is not None and (live or frozen == freeze(post)):
+        # The version shown is the post as it is now: the engine splits it into the channel's deliveries.
+        contents = [(channel, content) for channel in ordered for content in contents_for(post, channel, media_dir)]
+    else:
+        contents = [(channel, thaw(frozen, post.id, channel.id, media_dir)) for channel in ordered]
     return PostPreview(frozen_hash(frozen), channel_previews(session, rt, contents))
 
 
@@ -96,10 +116,11 @@ def _preview(rt: Runtime, channel: Channel, content: Content, media_ids: dict[st
         adapter = build_adapter(channel, rt.box)
         out = adapter.outgoing(content)
     except (ChannelConfigError, CredentialKeyError):
-        return ChannelPreview(channel.id, channel.name, channel.kind, None, 0)
+        return ChannelPreview(channel.id, channel.name, channel.kind, None, 0, language=content.language)
     media = tuple(PreviewMedium(media_ids.get(m.item.sha256), m.item.label, _kind(m.item.content_type), m.alt_text)
                   for m in out.media)
-    return ChannelPreview(channel.id, channel.name, channel.kind, out, _fits(adapter, content, out), media)
+    return ChannelPreview(channel.id, channel.name, channel.kind, out, _fits(adapter, content, out), media,
+                          content.language)
 
 
 def _fits(adapter: Adapter, content: Content, out: Outgoing) -> int:

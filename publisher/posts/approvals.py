@@ -19,6 +19,7 @@ from publisher.core import search_index
 from publisher.core.listing import Listing, first_rows
 from publisher.core.models import Post, PostApproval, PostContributor, User
 from publisher.core.states import PostStatus
+from publisher.text.multilingual import LANGUAGES
 
 
 def approved_content(post: Post) -> dict[str, Any]:
@@ -27,6 +28,7 @@ def approved_content(post: Post) -> dict[str, Any]:
         "title": post.title,
         "body": post.body,
         "language": post.language,
+        "translations": dict(sorted((post.translations or {}).items())),
         "variants": dict(sorted((post.variants or {}).items())),
         "channels": [{"id": link.channel_id, "name": link.channel.name} for link in post.channel_links],
         "media": [{"id": link.media_id, "sha256": link.media.sha256, "name": link.media.original_name,
@@ -117,6 +119,19 @@ class Item:
 
 
 @dataclass(frozen=True)
+class VersionChange:
+    """One other-language version (Post.translations) against the last approved one."""
+
+    language: str
+    title: TextChange
+    body: TextChange
+
+    @property
+    def changed(self) -> bool:
+        return self.title.changed or self.body.changed
+
+
+@dataclass(frozen=True)
 class ContentDiff:
     since: PostApproval | None  # None: never approved, all of it is new
     title: TextChange
@@ -128,6 +143,7 @@ class ContentDiff:
     alt_texts: list[TextChange]
     time: tuple[datetime | None, datetime | None]  # before, after (UTC; None: as soon as approved)
     alt_changed: frozenset[int] = field(default_factory=frozenset)  # media ids: alt text not as last approved
+    versions: list[VersionChange] = field(default_factory=list)  # the other languages, written by hand
 
     @property
     def time_changed(self) -> bool:
@@ -141,6 +157,7 @@ class ContentDiff:
     def changed(self) -> bool:
         return (self.since is None or self.title.changed or self.body.changed or self.language_changed
                 or self.time_changed or any(v.changed for v in self.variants + self.alt_texts)
+                or any(v.changed for v in self.versions)
                 or any(i.kind != SAME for i in self.channels + self.media))
 
 
@@ -187,6 +204,17 @@ def _merged(segments: list[Segment]) -> list[Segment]:
     return out
 
 
+def _version_changes(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> list[VersionChange]:
+    """Per language in LANGUAGES order; a snapshot from before versions existed has none."""
+    out = []
+    for language in [lang for lang in LANGUAGES if lang in before or lang in after]:
+        old, new = before.get(language), after.get(language)
+        title, body = (_text_change(language, None if old is None else old.get(part, ""),
+                                    None if new is None else new.get(part, "")) for part in ("title", "body"))
+        out.append(VersionChange(language, title, body))
+    return out
+
+
 def _text_change(name: str, before: str | None, after: str | None) -> TextChange:
     if before is None:
         return TextChange(name, ADDED, [Segment(ADDED, after or "")])
@@ -230,6 +258,7 @@ def content_diff(session: Session, post: Post) -> ContentDiff:
         media=_items({m["sha256"]: m["name"] or m["sha256"][:12] for m in old["media"]},
                      {m["sha256"]: m["name"] or m["sha256"][:12] for m in new["media"]}),
         alt_texts=alt_texts,
+        versions=_version_changes(old.get("translations", {}), new["translations"]),
         time=(_when(old["scheduled_at"]), _when(new["scheduled_at"])),
         # Only against an approved version: on a never approved post everything is new, nothing "changed".
         alt_changed=frozenset(m["id"] for m, change in zip(new["media"], alt_texts, strict=True)

@@ -41,7 +41,7 @@ def form(office, *names: str, **fields) -> dict:
 def previews(page: str) -> dict[str, str]:
     """Each channel's preview card by channel name."""
     cards = re.findall(r'<li class="preview preview-[a-z_]+">(.*?)</article>', page, re.S)
-    return {re.search(r'<strong id="preview-\d+-name">(.*?)</strong>', c).group(1): c for c in cards}
+    return {re.search(r'<strong id="preview-\d+(?:-[A-Za-z-]+)?-name">(.*?)</strong>', c).group(1): c for c in cards}
 
 
 def text_of(card: str) -> str:

@@ -35,6 +35,7 @@ from tests.web.browser.library_data import approval_with_media, channel_states, 
 from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.browser.preview_data import on_every_network
+from tests.web.browser.versions_data import post_with_versions
 from tests.web.conftest import PASSWORD
 from tests.web.history_data import history_languages, history_mix
 
@@ -87,6 +88,9 @@ PAGES = [
     # the preview per channel on every network: a text over X's limit, photos cropped; links made cards
     DashboardPage("compose-preview-ana", "/posts/1/edit", "ana", prepare=on_every_network),
     DashboardPage("approval-preview-marko", "/approvals/2", "marko", prepare=on_every_network),
+    DashboardPage("compose-versions-ana", "/posts/1/edit", "ana", prepare=post_with_versions),
+    DashboardPage("approval-versions-vesna", "/approvals/1", "vesna", prepare=post_with_versions),  # diff per version
+    DashboardPage("post-versions-ana", "/posts/1", "ana", prepare=post_with_versions),
     DashboardPage("calendar-month-ana", "/calendar?view=month&day=2031-06-16", "ana", prepare=planned_week),
     DashboardPage("calendar-week-ana", "/calendar?view=week&day=2031-06-16", "ana", prepare=planned_week),
     DashboardPage("calendar-list-ana", "/calendar?view=list&day=2031-06-16", "ana", prepare=planned_week),

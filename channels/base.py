@@ -69,7 +69,7 @@ class MediaItem:
         return data
 
 
-# The languages a post can be written in (publisher.text.multilingual.LANGUAGES says the same; channels do not
+# The languages a post can be written in (publisher.core.multilingual.LANGUAGES says the same; channels do not
 # import the core, tests/channels/test_languages.py keeps the two equal).
 LANGUAGE_TAGS: tuple[str, ...] = ("sr-Cyrl", "sr-Latn", "sq", "en")
 SEPARATE, TOGETHER = "separate", "together"  # one post per language version, or all versions in one post

@@ -37,6 +37,7 @@ from channels.base import Problem
 from publisher.core import limits, parse
 from publisher.core.errors import Conflict, Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
+from publisher.core.multilingual import LANGUAGES, MultilingualText
 from publisher.core.parse import record_id
 from publisher.core.states import PostStatus
 from publisher.destinations.content import file_label
@@ -54,7 +55,6 @@ from publisher.posts.compose import (
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_local
 from publisher.publishing import channel_health
 from publisher.text import translit
-from publisher.text.multilingual import LANGUAGES, MultilingualText
 from web import labels, multilingual_field, previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
@@ -530,6 +530,8 @@ PROBLEM_WORDS = {
 
 def problem_text(problem: Problem) -> str:
     """The problem in the person's language, prefixed with its channel."""
+    if problem.code == "language_missing":  # names the language in the reader's language, and its channel
+        return labels.language_problem(problem.params)
     words = PROBLEM_WORDS.get(problem.code)
     text = str(words) % {"item": problem.item or "", **problem.params} if words is not None else problem.message
     return f"{problem.channel}: {text}" if problem.channel else text

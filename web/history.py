@@ -29,7 +29,7 @@ from publisher.core import limits
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.parse import MAX_YEAR, MIN_YEAR, ParseError, record_id
 from publisher.core.states import DELIVERY_MOVES
-from publisher.posts import languages
+from publisher.destinations import languages
 from publisher.publishing import deliveries, history
 from web import history_export, labels, params, spreadsheet
 from web.confirmation import confirm_page, confirmed

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from publisher.text.multilingual import LANGUAGES, MultilingualText, other_script
+from publisher.core.multilingual import LANGUAGES, MultilingualText, other_script
 from web.labels import language_name
 
 

@@ -163,7 +163,7 @@ class Post(Searchable, Base):
     language: Mapped[str] = mapped_column(String(16))
     variants: Mapped[dict] = mapped_column(JSON, default=dict)  # channel name -> text
     # The post's other language versions, language -> {"title": ..., "body": ...}; the primary version is
-    # title/body/language above (publisher.posts.languages reads them together).
+    # title/body/language above (publisher.destinations.languages reads them together).
     translations: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     status: Mapped[str] = mapped_column(String(32), index=True)
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # None: once approved

@@ -50,7 +50,7 @@ def _collect(part: Any, texts: list[str]) -> None:
     if isinstance(part, dict):
         for _, value in sorted(part.items()):
             _collect(value, texts)
-    elif hasattr(part, "search_text"):  # publisher.text.multilingual.MultilingualText
+    elif hasattr(part, "search_text"):  # publisher.core.multilingual.MultilingualText
         texts.append(part.search_text())
     elif part:
         texts.append(str(part))

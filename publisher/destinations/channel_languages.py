@@ -12,7 +12,7 @@ from channels import registry
 from channels.base import TOGETHER, setting_languages, setting_mode
 from channels.errors import ChannelConfigError
 from publisher.core.models import Channel, Post
-from publisher.text.multilingual import other_script
+from publisher.core.multilingual import other_script
 
 WHOLE = ""  # a delivery of the post as a whole: no languages set, or all versions together
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from channels.base import TOGETHER, Content, LanguageVersion, MediaItem, ScriptVersion
 from publisher.core.models import Channel, Delivery, Post, PostApproval, storage_name
+from publisher.core.multilingual import other_script
 from publisher.destinations.channel_languages import (
     WHOLE,
     configured,
@@ -22,8 +23,7 @@ from publisher.destinations.channel_languages import (
     mode,
     wanted_languages,
 )
-from publisher.posts.languages import PostVersion, versions
-from publisher.text.multilingual import other_script
+from publisher.destinations.languages import PostVersion, versions
 from publisher.text.translit import CYRILLIC, LATIN, derive, to_cyrillic, to_latin
 
 FROZEN_FORMAT = 2  # 1: one Content per channel; 2: per channel, one Content per delivery (language versions)

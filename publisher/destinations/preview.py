@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -27,12 +26,7 @@ from publisher.core.models import Channel, Media, Post, PostApproval
 from publisher.core.runtime import Runtime
 from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import build_adapter
-from publisher.destinations.content import content_for, freeze, frozen_hash, thaw
-
-try:  # the language engine: one Content per delivery a channel gets (per language, or all languages together)
-    from publisher.destinations.content import contents_for as _engine_contents_for  # type: ignore[attr-defined]
-except ImportError:  # until it is merged every channel gets the post's primary version (the lead removes this)
-    _engine_contents_for = None
+from publisher.destinations.content import freeze, frozen_hash, thaw_all
 
 # A post in these states is previewed as it is now; later ones as their approval froze them.
 LIVE_STATES = frozenset({PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.REJECTED})
@@ -75,13 +69,6 @@ def channel_previews(session: Session, rt: Runtime, contents: Sequence[tuple[Cha
     return [_preview(rt, channel, content, media_ids) for channel, content in contents]
 
 
-def contents_for(post: Post, channel: Channel, media_dir: Path) -> list[Content]:
-    """One Content per delivery `channel` would get of the post as it is now."""
-    if _engine_contents_for is not None:
-        return list(_engine_contents_for(post, channel, media_dir))
-    return [content_for(post, channel, media_dir)]
-
-
 def post_previews(session: Session, rt: Runtime, post: Post, *, live: bool = False) -> PostPreview:
     """The post per channel and per delivery (language): the version to be approved (`version_shown`), or as
     it is now with `live`."""
@@ -91,11 +78,9 @@ def post_previews(session: Session, rt: Runtime, post: Post, *, live: bool = Fal
     ordered = [channels[int(i)] for i in sorted(frozen["channels"], key=lambda i: frozen["channels"][i]["name"])
                if int(i) in channels]
     media_dir = rt.settings.media_dir
-    if _engine_contents_for is not None and (live or frozen == freeze(post)):
-        # The version shown is the post as it is now: the engine splits it into the channel's deliveries.
-        contents = [(channel, content) for channel in ordered for content in contents_for(post, channel, media_dir)]
-    else:
-        contents = [(channel, thaw(frozen, post.id, channel.id, media_dir)) for channel in ordered]
+    # Every delivery of every channel (one per language, or the post as a whole), exactly as frozen.
+    contents = [(channel, content) for channel in ordered
+                for content in thaw_all(frozen, post.id, channel.id, media_dir).values()]
     return PostPreview(frozen_hash(frozen), channel_previews(session, rt, contents))
 
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from publisher.core import search_index
 from publisher.core.listing import Listing, first_rows
 from publisher.core.models import Post, PostApproval, PostContributor, User
+from publisher.core.multilingual import LANGUAGES
 from publisher.core.states import PostStatus
-from publisher.text.multilingual import LANGUAGES
 
 
 def approved_content(post: Post) -> dict[str, Any]:

@@ -39,10 +39,10 @@ from publisher.destinations.content import (
     frozen_languages,
     thaw_all,
 )
+from publisher.destinations.languages import clean_translations
 from publisher.notifications import making as notify
 from publisher.posts import publishable
 from publisher.posts.approvals import record_approval
-from publisher.posts.languages import clean_translations
 from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, resolve_zone
 
 LANGUAGES = ("sr-Cyrl", "sr-Latn", "sq", "en")

@@ -326,7 +326,7 @@ def test_the_modes_each_platform_allows():
 
 def test_the_channels_know_the_languages_the_core_writes():
     from channels.base import LANGUAGE_TAGS
-    from publisher.text.multilingual import LANGUAGES
+    from publisher.core.multilingual import LANGUAGES
     assert LANGUAGE_TAGS == LANGUAGES
 
 

@@ -1,11 +1,11 @@
-"""Text in several languages (publisher.text.multilingual): what a person wrote, and the other Serbian script
+"""Text in several languages (publisher.core.multilingual): what a person wrote, and the other Serbian script
 derived unless written by hand."""
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
 
 from publisher.core.errors import Invalid
-from publisher.text.multilingual import MultilingualColumn, MultilingualText
+from publisher.core.multilingual import MultilingualColumn, MultilingualText
 
 
 def test_the_other_serbian_script_is_derived_from_the_written_one():

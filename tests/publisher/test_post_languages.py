@@ -1,4 +1,4 @@
-"""A post's language versions (publisher.posts.languages), on both databases."""
+"""A post's language versions (publisher.destinations.languages), on both databases."""
 
 import pytest
 from sqlalchemy import select
@@ -6,7 +6,7 @@ from sqlalchemy import select
 from publisher.core.errors import Invalid
 from publisher.core.models import Post
 from publisher.core.search_index import matches
-from publisher.posts import languages
+from publisher.destinations import languages
 from tests.factories.posts import draft_post
 
 

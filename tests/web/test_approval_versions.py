@@ -70,20 +70,14 @@ def test_each_preview_names_its_language(signed_in, office, approver):  # noqa: 
     assert preview_cards(page) == [("portal", "Serbian (Latin)", BODY)]
 
 
-def test_one_preview_per_delivery_the_engine_makes(signed_in, office, approver, monkeypatch):  # noqa: F811
-    """Where a channel gets one delivery per language (publisher.destinations.content.contents_for), the
-    approver sees one preview of the channel per language, each in its language."""
-    from dataclasses import replace
+def test_one_preview_per_delivery_the_channel_gets(session, signed_in, office, approver):  # noqa: F811
+    """Where a channel gets one delivery per language (its `languages` setting), the approver sees one preview
+    of the channel per language, each in its language, exactly as the version to be approved freezes it."""
+    from publisher.core.models import Channel
 
-    from publisher.destinations import preview
-    from publisher.posts.languages import versions
-
-    def per_language(post, channel, media_dir):
-        primary = preview.content_for(post, channel, media_dir)
-        return [replace(primary, title=v.title, text=v.body, language=v.language, other_script=None)
-                for v in versions(post).values() if not v.derived]
-
-    monkeypatch.setattr(preview, "_engine_contents_for", per_language)
+    portal = session.get(Channel, office.channels["portal"].id)
+    portal.config = {**portal.config, "languages": ["sr-Latn", "sq", "en"]}
+    session.commit()
     post_id = composed(signed_in, office)
     page = approver("marko").get(f"/approvals/{post_id}").get_data(as_text=True)
     assert preview_cards(page) == [("portal", "Serbian (Latin)", BODY), ("portal", "Albanian", "Ministria shpall programin."),

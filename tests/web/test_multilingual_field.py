@@ -9,7 +9,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
-from publisher.text.multilingual import LANGUAGES, MultilingualText
+from publisher.core.multilingual import LANGUAGES, MultilingualText
 from web import multilingual_field
 
 RENDER = ('{% from "_multilingual.html" import multilingual %}'

@@ -10,7 +10,7 @@ from typing import Any
 from publisher.core import limits
 from publisher.core.errors import Invalid
 from publisher.core.models import Post
-from publisher.text.multilingual import LANGUAGES, MultilingualText
+from publisher.core.multilingual import LANGUAGES, MultilingualText
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,13 @@ def may_decide(session: Session, actor: Actor, subject: Subject) -> bool:
             and actor.user.id not in _writers(kind, record, request))
 
 
+def writers(session: Session, subject: Subject) -> set[int]:
+    """Who may not decide on it: its authors and co-editors, and whoever submitted it."""
+    kind, record = load(session, subject)
+    request = _request(session, subject)
+    return _writers(kind, record, request) if request else set(kind.contributors(record))
+
+
 def waiting_for(session: Session, actor: Actor, *, limit: int = 50) -> list[Waiting]:
     """Everything, across the registered areas, waiting for this person's approval (four eyes applied)."""
     if actor.user is None:

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from flask import Blueprint, Flask, render_template_string
 
 from channels.base import Problem
 from publisher.approval import subject as subjects
 from publisher.approval.subject import Subject, SubjectType
 from publisher.core import permissions
+from web import approval_panel
 
 NOTICE = "notice"
 
@@ -51,3 +53,22 @@ def notices(monkeypatch: pytest.MonkeyPatch):
     subjects.register(notice_type(held))
     yield held
     subjects.unregister(NOTICE)
+
+
+PAGE = """{% extends "base.html" %}{% from "_approval_panel.html" import approval_panel %}
+{% block title %}{{ approval.fields[0].value }}{% endblock %}
+{% block content %}<h1>{{ approval.fields[0].value }}</h1>{{ approval_panel(approval) }}{% endblock %}"""
+
+
+def with_notices_page(app: Flask) -> Flask:
+    """The test area's page, /test-notices/<id>, with the approval panel on it, as an area's page would have."""
+    page = Blueprint("test_notices", __name__)
+
+    @page.get("/test-notices/<int:notice_id>")
+    def show(notice_id: int) -> str:
+        return render_template_string(PAGE, approval=approval_panel.panel(
+            Subject(NOTICE, notice_id), [("Title", "title"), ("Text", "body")]))
+
+    app.register_blueprint(page)
+    approval_panel.register_page(NOTICE, lambda notice_id: f"/test-notices/{notice_id}")
+    return app

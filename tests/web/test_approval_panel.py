@@ -7,34 +7,21 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Blueprint, render_template_string
 from sqlalchemy import update
 
 from publisher.approval import service
 from publisher.approval.models import ApprovalState
 from publisher.approval.subject import Subject
 from publisher.core.models import User
-from tests.factories.approval import notices  # noqa: F401 - fixture
-from web import approval_panel
+from tests.factories.approval import notices, with_notices_page  # noqa: F401 - fixture
 
-PAGE = """{% extends "base.html" %}{% from "_approval_panel.html" import approval_panel %}
-{% block title %}Notice{% endblock %}{% block content %}<h1>Notice</h1>{{ approval_panel(approval) }}{% endblock %}"""
 HASH = re.compile(r'name="content_hash" value="([0-9a-f]{64})"')
 
 
 @pytest.fixture
 def app(app, notices):  # noqa: F811
     """The dashboard with a notices page of the test area, the panel on it."""
-    page = Blueprint("test_notices", __name__)
-
-    @page.get("/test-notices/<int:notice_id>")
-    def show(notice_id: int) -> str:
-        return render_template_string(PAGE, approval=approval_panel.panel(
-            Subject("notice", notice_id), [("Title", "title"), ("Text", "body")]))
-
-    app.register_blueprint(page)
-    approval_panel.register_page("notice", lambda notice_id: f"/test-notices/{notice_id}")
-    return app
+    return with_notices_page(app)
 
 
 @pytest.fixture

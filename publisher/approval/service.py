@@ -24,6 +24,7 @@ from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.clock import system_now
 from publisher.core.errors import Conflict, Forbidden, Invalid
+from publisher.notifications import making as notify
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ def submit(session: Session, actor: Actor, subject: Subject, *, now: datetime | 
     except IntegrityError:  # someone submitted the same record a moment ago
         raise Conflict(f"{kind.noun} is already waiting for approval", code="already_waiting") from None
     _audit(session, actor, "approval.submit", subject, before, request.state, rules.frozen_hash(frozen))
+    notify.subject_submitted(session, actor, subject.label, kind.title(record), kind.area,
+                             _writers(kind, record, request), now)
     return request
 
 
@@ -93,6 +96,7 @@ def approve(session: Session, actor: Actor, subject: Subject, seen_hash: str, *,
     session.flush()
     _audit(session, actor, "approval.approve", subject, ApprovalState.WAITING, request.state, current,
            {"version_id": version.id})
+    notify.subject_approved(session, actor, subject.label, kind.title(record), _writers(kind, record, request), now)
     return version
 
 
@@ -112,6 +116,8 @@ def send_back(session: Session, actor: Actor, subject: Subject, comment: str, *,
     session.flush()
     _audit(session, actor, "approval.send_back", subject, ApprovalState.WAITING, request.state, row.content_hash,
            {"comment": comment})
+    notify.subject_sent_back(session, actor, subject.label, kind.title(record), _writers(kind, record, request),
+                             now, comment)
     return row
 
 
@@ -154,6 +160,9 @@ def needs_approval_again(session: Session, actor: Actor, subject: Subject, *,
     session.flush()
     _audit(session, actor, "approval.lapse", subject, ApprovalState.APPROVED, request.state, current,
            {"approved_hash": approved})
+    # Approved once, changed since: the approvers have it to decide again.
+    notify.subject_submitted(session, actor, subject.label, kind.title(record), kind.area,
+                             _writers(kind, record, request), request.updated_at)
     return True
 
 

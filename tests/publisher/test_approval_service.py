@@ -12,7 +12,8 @@ from publisher.approval.models import ApprovalRequest, ApprovalState
 from publisher.approval.rules import frozen_hash
 from publisher.approval.subject import Subject
 from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound
-from publisher.core.models import AuditEvent
+from publisher.core.models import AuditEvent, User
+from publisher.notifications.models import Notification
 from tests.factories.approval import notices  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.usefixtures("notices")
@@ -189,3 +190,20 @@ def test_two_approvers_at_once_one_wins(rt, session, office, notices):  # noqa: 
     session.expire_all()
     assert len(service.history(session, subject)) == 1
     assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "approval.approve")).all()) == 1
+
+
+def test_the_deciders_and_the_writers_are_told_as_for_posts(session, office, notices):  # noqa: F811
+    subject = submitted(session, office, notices, 1, "olga")
+    told = told_of(session)
+    assert told == {("awaiting_approval", name) for name in ("marko", "vesna")}  # olga co-wrote it
+    service.send_back(session, office.actor("marko"), subject, "Dodaj rok")
+    assert told_of(session) - told == {("sent_back", "ana"), ("sent_back", "olga")}
+    sent_back = session.scalar(select(Notification).where(Notification.kind == "sent_back").limit(1))
+    assert sent_back.post_id is None
+    assert sent_back.data == {"title": "Konkurs", "subject": "notice:1", "comment": "Dodaj rok", "by": "marko"}
+
+
+def told_of(session) -> set[tuple[str, str]]:
+    session.flush()
+    return {(kind, name) for kind, name in session.execute(
+        select(Notification.kind, User.name).join(User, User.id == Notification.user_id))}

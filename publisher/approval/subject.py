@@ -45,6 +45,7 @@ class Subject:
         return f"{self.type}:{self.id}"
 
 
+MAX_ID = 2**31 - 1
 _TYPES: dict[str, SubjectType] = {}
 
 
@@ -78,7 +79,8 @@ def registered() -> list[SubjectType]:
 def load(session: Session, subject: Subject) -> tuple[SubjectType, Any]:
     """The subject's type and record, or NotFound naming it."""
     kind = subject_type(subject.type)
-    record = kind.load(session, subject.id)
+    # Ids are database integers: one past what a column holds is no record (and no PostgreSQL error).
+    record = kind.load(session, subject.id) if 0 < subject.id <= MAX_ID else None
     if record is None:
         raise NotFound(f"no {subject.type} with id {subject.id}")
     return kind, record

@@ -99,6 +99,8 @@ def test_unknown_subjects_are_not_found(person, people):
     marko.get("/approvals")
     assert marko.post("/approval/letter/1/approve", {"content_hash": "0" * 64}).status_code == 404
     assert marko.post("/approval/notice/77/approve", {"content_hash": "0" * 64}).status_code == 404
+    assert marko.post(f"/approval/notice/{2**63}/submit").status_code == 404
+    assert marko.post("/approval/notice/1/approve", {"content_hash": "0" * 64}, csrf=False).status_code == 400
 
 
 def test_the_approvals_list_shows_other_things_waiting(person, session, people, notices):  # noqa: F811
@@ -108,3 +110,13 @@ def test_the_approvals_list_shows_other_things_waiting(person, session, people, 
     session.commit()
     page = marko.get("/approvals").get_data(as_text=True)
     assert "Other things waiting for your approval" in page and 'href="/test-notices/1">Javni poziv' in page
+
+
+def test_hostile_comments_are_refused_and_nothing_is_written(person, session, waiting):
+    marko = person("marko")
+    marko.get("/test-notices/1")
+    assert marko.post("/approval/notice/1/send-back", {"comment": "a\x00b"}).status_code == 400
+    marko.post("/approval/notice/1/send-back", {"comment": "x" * 2001})
+    assert "A comment is at most 2000 characters." in marko.get("/test-notices/1").get_data(as_text=True)
+    session.expire_all()
+    assert service.state(session, waiting) == ApprovalState.WAITING and service.history(session, waiting) == []

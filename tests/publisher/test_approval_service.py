@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +13,7 @@ from publisher.core.errors import Conflict, Forbidden, Invalid, NotFound
 from publisher.core.models import AuditEvent, User
 from publisher.notifications.models import Notification
 from tests.factories.approval import notices  # noqa: F401 - fixture
+from tests.support.race import at_once
 
 pytestmark = pytest.mark.usefixtures("notices")
 
@@ -168,25 +167,9 @@ def test_two_approvers_at_once_one_wins(rt, session, office, notices):  # noqa: 
     subject = submitted(session, office, notices)
     hash_read = seen(session, subject)
     session.commit()
-    barrier = threading.Barrier(2, timeout=10)
-    outcomes: dict[str, str] = {}
-
-    def approve_as(name: str) -> None:
-        with rt.sessions() as own:
-            barrier.wait()
-            try:
-                service.approve(own, office.actor(name), subject, hash_read)
-                own.commit()
-                outcomes[name] = "approved"
-            except Conflict as exc:
-                outcomes[name] = f"conflict: {exc.code}"
-
-    threads = [threading.Thread(target=approve_as, args=(n,)) for n in ("marko", "vesna")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert sorted(outcomes.values()) == ["approved", "conflict: not_waiting"], outcomes
+    outcomes = at_once(rt, ("marko", "vesna"),
+                       lambda own, name: service.approve(own, office.actor(name), subject, hash_read))
+    assert sorted(getattr(v, "code", "done") for v in outcomes.values()) == ["done", "not_waiting"], outcomes
     session.expire_all()
     assert len(service.history(session, subject)) == 1
     assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "approval.approve")).all()) == 1

@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
+    from web.approval_panel import bp as approval_bp
     from web.approvals import bp as approvals_bp
     from web.audit import bp as audit_bp
     from web.bulk import bp as bulk_bp
@@ -98,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(people_import_bp)
     app.register_blueprint(approvals_bp)
+    app.register_blueprint(approval_bp)
     app.register_blueprint(queue_bp)
     app.register_blueprint(post_actions_bp)
     app.register_blueprint(bulk_bp)

@@ -13,12 +13,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from publisher.approval import service as approval
 from publisher.core import limits
 from publisher.core.errors import Conflict, Forbidden, Invalid, InvalidTransition
 from publisher.core.models import Post
 from publisher.core.states import PostStatus
-from publisher.posts import approvals, languages, workflow
-from web import params, previews
+from publisher.destinations import languages
+from publisher.posts import approvals, workflow
+from web import approval_panel, params, previews
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.labels import POST_STATES
@@ -43,6 +45,8 @@ class RejectForm(FlaskForm):
 def index() -> tuple[str, int]:
     text, problem = params.search_arg("q")
     return render_template("approvals.html", waiting=approvals.waiting(db(), current_user.user, text=text), q=text,
+                           others=[(w, approval_panel.page_url(w.subject))
+                                   for w in approval.waiting_for(db(), current_user.actor())],
                            problems={"q": problem} if problem else {}), 422 if problem else 200
 
 

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -14,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels.base import TOGETHER, Content, LanguageVersion, MediaItem, ScriptVersion
+from publisher.approval.rules import frozen_hash
 from publisher.core.models import Channel, Delivery, Post, PostApproval, storage_name
 from publisher.core.multilingual import other_script
 from publisher.destinations.channel_languages import (
@@ -63,11 +62,6 @@ def freeze(post: Post) -> dict[str, Any]:
         "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,
         "timezone": post.timezone,
     }
-
-
-def frozen_hash(frozen: dict[str, Any]) -> str:
-    canonical = json.dumps(frozen, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def content_hash(post: Post) -> str:

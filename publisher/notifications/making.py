@@ -112,6 +112,34 @@ def post_sent_back(session: Session, actor: Actor, post: Post, now: datetime, *,
                 data={k: v for k, v in data.items() if v is not None})
 
 
+# Anything else approved (publisher.approval): the same kinds and words as a post's, named by its title; the
+# record's own page is the area's, so the row carries the subject ("release:7") instead of a post id.
+
+def deciders(session: Session, area: str, writers: Iterable[int]) -> set[int]:
+    """Active people whom `area`'s approve rule lets decide, none of its writers (four eyes)."""
+    deciding = permissions.rule(area, "approve").roles
+    return set(session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id)
+                               .where(UserRole.role.in_(deciding), User.active.is_(True)))) - set(writers)
+
+
+def subject_submitted(session: Session, actor: Actor, subject: str, title: str, area: str, writers: Iterable[int],
+                      now: datetime) -> int:
+    return tell(session, _others(deciders(session, area, writers), actor), AWAITING_APPROVAL, now,
+                data={"title": title, "subject": subject, **_by(actor)})
+
+
+def subject_approved(session: Session, actor: Actor, subject: str, title: str, writers: Iterable[int],
+                     now: datetime) -> int:
+    return tell(session, _others(writers, actor), APPROVED, now, data={"title": title, "subject": subject,
+                                                                       **_by(actor)})
+
+
+def subject_sent_back(session: Session, actor: Actor, subject: str, title: str, writers: Iterable[int],
+                      now: datetime, comment: str) -> int:
+    return tell(session, _others(writers, actor), SENT_BACK, now,
+                data={"title": title, "subject": subject, "comment": comment, **_by(actor)})
+
+
 SETTLED = {PostStatus.PUBLISHED: PUBLISHED, PostStatus.PARTIALLY_PUBLISHED: FAILED, PostStatus.FAILED: FAILED}
 
 

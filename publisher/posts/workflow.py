@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from channels.base import Problem
+from publisher.approval import rules
 from publisher.audit import trail
 from publisher.core import limits, permissions
 from publisher.core.actor import Actor
@@ -190,16 +191,13 @@ def approve(session: Session, rt: Runtime, actor: Actor, post_id: int, *, seen_h
     """Approve exactly the version the approver read (`seen_hash`): it is frozen with the approval, and the
     deliveries publish that version and nothing else."""
     permissions.require(actor, "posts", "approve")
-    if not isinstance(seen_hash, str) or not seen_hash:
-        raise Invalid("approving needs the content hash of the version you read", code="content_hash_required")
+    seen_hash = rules.require_seen_hash(seen_hash)
     post = _lock_post(session, post_id)
     _refuse_contributor(actor, post, "approve")
     next_status = next_post_status(post.status, "approve", record=f"post {post.id}")
     frozen = freeze(post)
-    current = frozen_hash(frozen)
-    if seen_hash != current:
-        raise Conflict("the post changed after you opened it; read it again before approving",
-                       code="content_changed", details={"content_hash": current})
+    current = rules.frozen_hash(frozen)
+    rules.check_seen_hash(seen_hash, current, "the post")
     _check_publishable(post, rt, frozen)
     now = rt.clock()
     approver = _own(session, actor)
@@ -230,12 +228,10 @@ def reject(session: Session, rt: Runtime, actor: Actor, post_id: int, comment: s
     post = _lock_post(session, post_id)
     _refuse_contributor(actor, post, "reject")
     next_status = next_post_status(post.status, "reject", record=f"post {post.id}")
-    if not comment or not comment.strip():
-        raise Invalid("a rejection needs a comment telling the author what to change", code="comment_required")
-    limits.check_length(comment, "comment", limits.COMMENT)
-    _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment.strip()},
-          rejected_by=_own(session, actor), rejection_comment=comment.strip())
-    notify.post_sent_back(session, actor, post, rt.clock(), comment=comment.strip())
+    comment = rules.send_back_comment(comment)
+    _move(session, rt, actor, post, next_status, "post.reject", detail={"comment": comment},
+          rejected_by=_own(session, actor), rejection_comment=comment)
+    notify.post_sent_back(session, actor, post, rt.clock(), comment=comment)
     return post
 
 
@@ -280,9 +276,7 @@ def _own(session: Session, actor: Actor) -> User:
 
 
 def _refuse_contributor(actor: Actor, post: Post, verb: str) -> None:
-    if actor.user.id in post.contributor_ids:
-        raise Forbidden(f"you wrote or edited post {post.id}; another approver must {verb} it (four eyes)",
-                        code="own_post")
+    rules.refuse_contributor(actor.user.id, post.contributor_ids, f"post {post.id}", verb, code="own_post")
 
 
 def _check_publishable(post: Post, rt: Runtime, frozen: dict[str, Any] | None = None) -> None:

@@ -14,6 +14,7 @@ from publisher.core.models import AuditEvent, Delivery
 from publisher.posts import workflow
 from tests.factories import posts as factories
 from tests.factories.posts import approve_as_read
+from tests.support.race import at_once
 
 
 def pending_post(session, rt, office, channels=("portal", "archive")) -> int:
@@ -23,25 +24,10 @@ def pending_post(session, rt, office, channels=("portal", "archive")) -> int:
 
 def test_two_approvers_at_once_one_wins(rt, session, office):
     post_id = pending_post(session, rt, office)
-    barrier = threading.Barrier(2, timeout=10)
-    outcomes: dict[str, str] = {}
-
-    def approve_as(name: str) -> None:
-        with rt.sessions() as own:
-            barrier.wait()
-            try:
-                approve_as_read(own, rt, office.actor(name), post_id)
-                own.commit()
-                outcomes[name] = "approved"
-            except Conflict as exc:
-                outcomes[name] = f"conflict: {exc.message}"
-
-    threads = [threading.Thread(target=approve_as, args=(n,)) for n in ("marko", "vesna")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert sorted(v.split(":")[0] for v in outcomes.values()) == ["approved", "conflict"], outcomes
+    outcomes = at_once(rt, ("marko", "vesna"),
+                       lambda own, name: approve_as_read(own, rt, office.actor(name), post_id))
+    refused = [v for v in outcomes.values() if v is not None]
+    assert len(outcomes) == 2 and len(refused) == 1 and isinstance(refused[0], Conflict), outcomes
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Delivery).where(Delivery.post_id == post_id)) == 2
     approvals = session.scalars(select(AuditEvent).where(AuditEvent.action == "post.approve")).all()

@@ -57,6 +57,11 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("compose.transliterate", "POST"): OFFICER,
     ("compose.preview", "POST"): OFFICER,
     ("approvals.index", "GET"): APPROVER,
+    # Any area's approval moves: the subject's area decides who may (publisher.approval); none is registered here.
+    ("approval.submit", "POST"): SIGNED_IN,
+    ("approval.approve", "POST"): SIGNED_IN,
+    ("approval.send_back", "POST"): SIGNED_IN,
+    ("approval.withdraw", "POST"): SIGNED_IN,
     ("approvals.detail", "GET"): APPROVER,
     ("approvals.approve", "POST"): APPROVER,
     ("approvals.reject", "POST"): APPROVER,
@@ -168,7 +173,7 @@ def world(staff, session, rt) -> World:
         "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
-        "notification_id": notification_id, "sha256": "0" * 64})
+        "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

@@ -47,14 +47,14 @@ def queue_mail(session: Session, *, to: list[str], subject: str, body: str, kind
     msg["To"] = ", ".join(addresses)
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = row.message_id
-    if language:
-        msg["Content-Language"] = language
     msg.set_content(body)
     if html is not None:
         msg.add_alternative(html, subtype="html")
     for name, content, mime in attachments:
         maintype, _, subtype = (mime or "application/octet-stream").partition("/")
         msg.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
+    if language:  # after the parts: setting the content clears every Content-* header
+        msg["Content-Language"] = language
     row.raw = msg.as_bytes()  # From is added when it is sent: it is the sending server's setting
     session.add_all(OutboxRecipient(message_id=row.id, address=address, state=QUEUED, attempts=0)
                     for address in addresses)

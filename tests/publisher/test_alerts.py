@@ -8,11 +8,11 @@ import socket
 import pytest
 from sqlalchemy import select
 
-from publisher.core.models import Alert
-from publisher.publishing import alerts
 from publisher.core.mail import MailSettings
+from publisher.core.models import Alert
 from publisher.outbox import sending
 from publisher.outbox.models import OutboxMessage, OutboxRecipient
+from publisher.publishing import alerts
 from tests.factories.posts import post_row
 from tests.support.smtp_sink import SmtpSink
 

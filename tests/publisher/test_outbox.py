@@ -123,7 +123,7 @@ def test_a_permanent_refusal_fails_that_recipient_only(session, rt):
 def test_an_unreachable_server_is_retried_and_given_up_after_the_maximum(session, rt):
     queued(session, to=PEOPLE[:1])
     policy = OutboxPolicy(max_attempts=3)
-    for attempt in range(3):
+    for _attempt in range(3):
         assert sending.send_due(session, mail_to(None, timeout=2), policy) == 0
         later(rt, hours=2)
     row = recipient(session, PEOPLE[0])
@@ -132,7 +132,7 @@ def test_an_unreachable_server_is_retried_and_given_up_after_the_maximum(session
 
 
 def test_a_connection_lost_after_the_message_is_unknown_and_never_resent_by_the_worker(session, rt):
-    message = queued(session, to=PEOPLE[:2])
+    queued(session, to=PEOPLE[:2])
     with SmtpServer() as smtp:
         smtp.script(["drop"])
         assert sending.send_due(session, mail_to(smtp), POLICY) == 1  # marko's on a new connection

@@ -231,8 +231,11 @@ def _step(session: Session, token: str, row: OutboxRecipient, step: str, policy:
     if attempt:
         values["attempts"] = OutboxRecipient.attempts + 1
     mine = and_(OutboxRecipient.lease_token == token, OutboxRecipient.state == SENDING)
-    taken = session.execute(update(OutboxRecipient).where(OutboxRecipient.id == row.id, mine).values(**values))
-    session.execute(update(OutboxRecipient).where(mine).values(lease_until=now + policy.lease))
+    quick = {"synchronize_session": False}  # the row is refreshed below; the others' leases are not read here
+    taken = session.execute(update(OutboxRecipient).where(OutboxRecipient.id == row.id, mine).values(**values),
+                            execution_options=quick)
+    session.execute(update(OutboxRecipient).where(mine).values(lease_until=now + policy.lease),
+                    execution_options=quick)
     session.commit()
     if taken.rowcount != 1:  # type: ignore[attr-defined]
         raise _Lost

@@ -276,3 +276,18 @@ def test_the_listing_filters_by_state_and_finds_by_address_or_subject(session):
     assert status.listing(session).counts[UNKNOWN] == 1 and status.listing(session).counts[QUEUED] == 2
     with pytest.raises(Invalid):
         status.listing(session, state="lost")
+
+
+def test_the_outbox_settings_reach_the_worker_and_nonsense_is_refused(tmp_path):
+    from publisher.core.config import ConfigError, Settings
+    from publisher.publishing.worker import options_from
+
+    env = {"PUBLISHER_INSTANCE_DIR": str(tmp_path), "PUBLISHER_OUTBOX_PER_MINUTE": "30",
+           "PUBLISHER_OUTBOX_CONNECTIONS": "1", "PUBLISHER_OUTBOX_MAX_ATTEMPTS": "4",
+           "PUBLISHER_OUTBOX_LEASE_SECONDS": "90"}
+    policy = options_from(Settings.from_env(env)).outbox
+    assert policy == OutboxPolicy(limits=Limits(per_minute=30, connections=1), max_attempts=4,
+                                  lease=timedelta(seconds=90))
+    for name, value in (("PUBLISHER_OUTBOX_PER_MINUTE", "0"), ("PUBLISHER_OUTBOX_CONNECTIONS", "many")):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({**env, name: value})

@@ -75,19 +75,16 @@ def _confirm(row: Any, action: str, status_code: int = 200, problem: str | None 
     if row.state != UNKNOWN and problem is None:
         status_code, problem = 409, gettext("Only a message whose fate is unknown can be resent or marked sent "
                                             "here; this one is: %(state)s.", state=STATE_NAMES.get(row.state, row.state))
-    subject = f"{row.message.subject} → {row.address}"
     if action == "resend":
-        return confirm_page(heading=gettext("Send this message again?"), subject=subject, effects=[
-            gettext("The mail server may already have delivered it: the person may then get it twice."),
-            gettext("It goes out again with the same Message-ID, so most mail programs show it once."),
-            gettext("The audit log records that you sent it again.")],
-            action=url_for("outbox.settle", recipient_id=row.id, action=action),
-            confirm_label=gettext("Send it again"), back=url_for("outbox.index", state=UNKNOWN),
-            problem=problem, status=status_code)
-    return confirm_page(heading=gettext("Record this message as sent?"), subject=subject, effects=[
-        gettext("Do this only when you know it arrived, for example because the person confirmed it."),
-        gettext("It is not sent again."),
-        gettext("The audit log records that you marked it sent.")],
-        action=url_for("outbox.settle", recipient_id=row.id, action=action),
-        confirm_label=gettext("Record it as sent"), back=url_for("outbox.index", state=UNKNOWN),
-        problem=problem, status=status_code)
+        heading, label = gettext("Send this message again?"), gettext("Send it again")
+        effects = [gettext("The mail server may already have delivered it: the person may then get it twice."),
+                   gettext("It goes out again with the same Message-ID, so most mail programs show it once."),
+                   gettext("The audit log records that you sent it again.")]
+    else:
+        heading, label = gettext("Record this message as sent?"), gettext("Record it as sent")
+        effects = [gettext("Do this only when you know it arrived, for example because the person confirmed it."),
+                   gettext("It is not sent again."),
+                   gettext("The audit log records that you marked it sent.")]
+    return confirm_page(heading=heading, subject=f"{row.message.subject} → {row.address}", effects=effects,
+                        action=url_for("outbox.settle", recipient_id=row.id, action=action), confirm_label=label,
+                        back=url_for("outbox.index", state=UNKNOWN), problem=problem, status=status_code)

@@ -120,6 +120,17 @@ def test_a_permanent_refusal_fails_that_recipient_only(session, rt):
     assert [r.rcpt_tos for r in smtp.received] == [[PEOPLE[0]], [PEOPLE[2]]]
 
 
+def test_a_temporary_refusal_of_the_sender_is_retried_for_each_recipient(session):
+    queued(session, to=PEOPLE[:2])
+    with SmtpServer() as smtp:
+        smtp.mail_reply = "451 4.7.1 Greylisted, try again in 5 minutes"
+        assert sending.send_due(session, mail_to(smtp), POLICY) == 0
+    assert smtp.received == []
+    rows = [recipient(session, p) for p in PEOPLE[:2]]
+    assert [(r.state, r.attempts, r.reply) for r in rows] == [
+        (QUEUED, 1, "451 4.7.1 Greylisted, try again in 5 minutes")] * 2
+
+
 def test_an_unreachable_server_is_retried_and_given_up_after_the_maximum(session, rt):
     queued(session, to=PEOPLE[:1])
     policy = OutboxPolicy(max_attempts=3)

@@ -75,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.i18n import select_locale
     from web.library import bp as library_bp
     from web.notifications import bp as notifications_bp
+    from web.outbox import bp as outbox_bp
     from web.people_import import bp as people_import_bp
     from web.post_actions import bp as post_actions_bp
     from web.post_links import register as register_post_links
@@ -97,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(outbox_bp)
     app.register_blueprint(people_import_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(approval_bp)

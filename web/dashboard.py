@@ -48,6 +48,7 @@ NAV = (
     NavItem("audit.audit_page", _l("Audit log"), ("audit", "read")),
     NavItem("admin.channels", _l("Channels"), ("channels", "manage")),
     NavItem("admin.user_list", _l("Users"), ("people", "manage")),
+    NavItem("outbox.index", _l("Outbox"), ("outbox", "manage")),
     NavItem("dashboard.account", _l("Your account")),
 )
 

@@ -54,6 +54,13 @@ class Settings:
     smtp_password: str | None = None
     smtp_starttls: bool = False
     mail_from: str = "publisher@localhost"
+    # The outbox (publisher.outbox): per SMTP server at most this many messages a minute and connections at
+    # once, across all workers; a recipient is given up after this many tries; a claim is held this long
+    # per step (longer than four SMTP timeouts: connect, greeting, STARTTLS, login).
+    outbox_per_minute: int = 60
+    outbox_connections: int = 2
+    outbox_max_attempts: int = 8
+    outbox_lease_seconds: float = 120.0
     # Notifications: approvers are reminded of a post waiting this long, again each period (0: never);
     # mails link to the dashboard at public_url when it is set.
     approval_reminder_hours: float = 24.0
@@ -112,6 +119,10 @@ class Settings:
             smtp_password=env.get("PUBLISHER_SMTP_PASSWORD") or None,
             smtp_starttls=env.get("PUBLISHER_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"),
             mail_from=env.get("PUBLISHER_MAIL_FROM") or "publisher@localhost",
+            outbox_per_minute=int(_number(env, "PUBLISHER_OUTBOX_PER_MINUTE", 60, 1)),
+            outbox_connections=int(_number(env, "PUBLISHER_OUTBOX_CONNECTIONS", 2, 1)),
+            outbox_max_attempts=int(_number(env, "PUBLISHER_OUTBOX_MAX_ATTEMPTS", 8, 1)),
+            outbox_lease_seconds=_number(env, "PUBLISHER_OUTBOX_LEASE_SECONDS", 120.0, 1),
             approval_reminder_hours=_number(env, "PUBLISHER_APPROVAL_REMINDER_HOURS", 24.0, 0),
             public_url=(env.get("PUBLISHER_PUBLIC_URL") or "").strip().rstrip("/") or None,
             session_idle_minutes=_number(env, "PUBLISHER_SESSION_IDLE_MINUTES", 30.0, 1),

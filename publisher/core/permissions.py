@@ -61,6 +61,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("deliveries", "decide"): _rule("officer approver admin", "deciding about a delivery"),
     ("alerts", "read"): _rule(EVERYONE, "reading the alerts"),
     ("alerts", "resolve"): _rule("officer approver admin", "resolving an alert"),
+    # the outbox: every mail the product sent; resending one whose fate is unknown is a person's decision
+    ("outbox", "manage"): _rule("admin", "managing the outbox"),
     # A hold stops every channel: part of running the channels, as the pages always said. An approver stops
     # one post by cancelling it.
     ("publishing", "hold"): _rule("admin", "holding or releasing publishing", system=True),

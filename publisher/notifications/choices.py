@@ -25,7 +25,7 @@ PUBLISHED = "published"
 FAILED = "failed"  # some or all of its channels did not get it
 ALERT = "alert"  # an alert that concerns the person (publishing.alerts.concerned); alerts mail themselves
 KINDS = (AWAITING_APPROVAL, APPROVAL_REMINDER, APPROVED, SENT_BACK, PUBLISHED, FAILED, ALERT)
-MAILED_KINDS = tuple(k for k in KINDS if k != ALERT)  # an alert's own mail goes out already (alerts.send_pending)
+MAILED_KINDS = tuple(k for k in KINDS if k != ALERT)  # an alert has its own mail already (alerts.queue_pending)
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,9 @@ class Notification(Base):
     # False: the person chose e-mail only for this kind; such a row is born read and never listed.
     shown: Mapped[bool] = mapped_column(Boolean, default=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The mail: due until sent or given up; claimed (committed) before the SMTP conversation starts, so that
-    # a worker stopping mid-send leaves a claim behind instead of a second copy.
+    # The mail: due until handed to the outbox (publisher.outbox, which sends it and keeps its record);
+    # mailed_at is when it was handed over. mail_attempts, mail_next_at and mail_claimed_at are from before
+    # the outbox and no longer written (dropping them is a table copy on SQLite, left for a later migration).
     mail_due: Mapped[bool] = mapped_column(Boolean, default=False)
     mail_attempts: Mapped[int] = mapped_column(Integer, default=0)
     mail_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,13 +15,11 @@ from publisher.core import clock, limits, permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.errors import Conflict, Invalid, NotFound
 from publisher.core.limits import check_length
-from publisher.core.mail import MAIL_ERRORS, MailSettings, message, send
 from publisher.core.models import Alert, Channel, Post, User, UserRole
 from publisher.notifications import inbox
 from publisher.notifications import making as notify
 from publisher.notifications.choices import ALERT
-
-log = logging.getLogger(__name__)
+from publisher.outbox.queueing import queue_mail
 
 
 def raise_alert(session: Session, key: str, kind: str, message: str, *, post_id: int | None = None,
@@ -120,32 +117,28 @@ def recipients(session: Session, alert: Alert) -> list[str]:
     return sorted({u.email for u in concerned(session, alert) if u.email})
 
 
-def send_pending(session: Session, mail: MailSettings, *, limit: int = 50) -> int:
-    """Mail alerts not yet mailed. Returns how many went out; failures are kept on the alert to retry."""
-    if not mail.host:
-        return 0
-    sent = 0
+def queue_pending(session: Session, *, limit: int = 50) -> int:
+    """Hand alerts not yet mailed to the outbox (publisher.outbox sends, retries and records them); the caller
+    commits. Returns how many were queued."""
+    queued = 0
     head = chain.head(session)  # in every mail: a copy outside the database shows a cut tail later
     for alert in session.scalars(select(Alert).where(Alert.notified_at.is_(None), Alert.resolved_at.is_(None))
                                  .order_by(Alert.id).limit(limit)):
         to = recipients(session, alert)
+        alert.notified_at = clock.now(session)
         if not to:
-            alert.notified_at, alert.notify_error = clock.now(session), "nobody to notify: no approver has an e-mail address"
+            alert.notify_error = "nobody to notify: no approver has an e-mail address"
             continue
-        try:
-            _send(mail, alert, to, head)
-        except MAIL_ERRORS as exc:
-            alert.notify_error = f"{type(exc).__name__}: {exc}"[:500]
-            log.warning("alert %s not mailed: %s", alert.id, alert.notify_error)
-            break  # the server is unhappy: try the rest on the next round
-        alert.notified_at, alert.notify_error = clock.now(session), None
-        sent += 1
-    return sent
-
-
-def _send(mail: MailSettings, alert: Alert, to: list[str], head: chain.Head | None) -> None:
-    where = f"Post {alert.post_id}" if alert.post_id else "The office's publishing"
-    send(mail, message(mail, to, f"[publisher] {alert.kind}: {alert.message[:120]}",
-                       f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
-                       f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
-                       f"Audit log head: {head or 'nothing sealed yet'}\n", message_id=f"alert-{alert.id}"))
+        where = f"Post {alert.post_id}" if alert.post_id else "The office's publishing"
+        try:  # queue_mail checks everything before it adds a row: a refusal leaves nothing behind
+            queue_mail(session, to=to, subject=f"[publisher] {alert.kind}: {alert.message[:120]}",
+                       body=f"{where} needs attention.\n\n{alert.message}\n\nAlert {alert.id}, raised "
+                            f"{alert.created_at:%Y-%m-%d %H:%M} UTC. Resolve it in publisher once handled.\n\n"
+                            f"Audit log head: {head or 'nothing sealed yet'}\n", kind="alert",
+                       record=f"alert:{alert.id}")
+        except Invalid as exc:
+            alert.notify_error = f"not mailed: {exc}"[:500]
+            continue
+        alert.notify_error = None
+        queued += 1
+    return queued

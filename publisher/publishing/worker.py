@@ -2,7 +2,7 @@
 
 Threads: one dispatch loop (claims and hands sends to the pool), a pool of senders with a limit per
 channel, and APScheduler's clock for the periodic jobs: the dispatch tick, heartbeats, lease reaping
-and reconciliation, the watchdog and the alert mailer. Every job survives a database outage and
+and reconciliation, the watchdog, and the mail: alerts and notifications into the outbox, the outbox out. Every job survives a database outage and
 carries on when the database is back; an outcome that could not be stored is kept and stored later.
 
 Fencing: other workers take this worker's claims once its heartbeat is older than the channel's longest
@@ -52,6 +52,9 @@ from publisher.destinations.content import load_contents
 from publisher.imports import staging
 from publisher.notifications import mailing, reminders
 from publisher.notifications.mailing import MailWords
+from publisher.outbox import sending as outbox
+from publisher.outbox.sending import OutboxPolicy
+from publisher.outbox.throttle import Limits
 from publisher.people import request_limits, signin
 from publisher.publishing import alerts, channel_admin, credential_checks, dispatch
 from publisher.publishing.credential_checks import CheckPolicy
@@ -82,7 +85,8 @@ class WorkerOptions:
     reap_seconds: float = 5.0
     dead_worker_grace: timedelta = timedelta(seconds=15)  # see dispatch.reap_dead_workers
     watchdog_seconds: float = 30.0
-    mail_seconds: float = 15.0
+    mail_seconds: float = 15.0  # alerts and notifications into the outbox
+    outbox_seconds: float = 2.0  # the outbox out (a look at what is due, when nothing is)
     housekeeping_seconds: float = 3600.0
     audit_check_seconds: float = 60.0
     audit_full_check: timedelta = timedelta(hours=24)
@@ -94,6 +98,7 @@ class WorkerOptions:
     threads: int = 64
     stop_grace_seconds: float = 30.0
     mail: MailSettings = field(default_factory=lambda: MailSettings(host=None))
+    outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
     # Notifications: their mail's words in the person's language (the dashboard's catalogs: publisher.cli
     # hands them in; without them notifications wait unmailed), and the approval reminders.
     notification_words: MailWords | None = None
@@ -117,6 +122,10 @@ def options_from(settings: Settings) -> WorkerOptions:
         mail=MailSettings(host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
                           password=settings.smtp_password, starttls=settings.smtp_starttls,
                           sender=settings.mail_from),
+        outbox=OutboxPolicy(limits=Limits(per_minute=settings.outbox_per_minute,
+                                          connections=settings.outbox_connections),
+                            max_attempts=settings.outbox_max_attempts,
+                            lease=timedelta(seconds=settings.outbox_lease_seconds)),
         approval_reminder=timedelta(hours=settings.approval_reminder_hours),
     )
 
@@ -172,6 +181,7 @@ class Worker:
         for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
                              (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
                              (self.mail_alerts, o.mail_seconds), (self.mail_notifications, o.mail_seconds),
+                             (self.mail_outbox, o.outbox_seconds),
                              (self.remind_approvers, o.reminder_seconds),
                              (self.housekeeping, o.housekeeping_seconds),
                              (self.audit_check, o.audit_check_seconds),
@@ -576,14 +586,20 @@ class Worker:
 
     def mail_alerts(self) -> None:
         with self.rt.sessions() as session:
-            alerts.send_pending(session, self.options.mail)
+            alerts.queue_pending(session)
             session.commit()
 
     def mail_notifications(self) -> None:
         if self.options.notification_words is None:
             return
         with self.rt.sessions() as session:
-            mailing.send_due(session, self.options.mail, self.options.notification_words)
+            mailing.queue_due(session, self.options.notification_words)
+            session.commit()
+
+    def mail_outbox(self) -> None:
+        """Send what the outbox holds (publisher.outbox.sending): claims first, one SMTP transaction each."""
+        with self.rt.sessions() as session:
+            outbox.send_due(session, self.options.mail, self.options.outbox)
 
     def remind_approvers(self) -> None:
         with self.rt.sessions() as session:

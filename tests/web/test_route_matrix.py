@@ -112,6 +112,9 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("admin.user_save", "POST"): ADMIN,
     ("admin.user_password", "POST"): ADMIN,
     ("admin.token_revoke", "POST"): ADMIN,
+    ("outbox.index", "GET"): ADMIN,
+    ("outbox.settle", "GET"): ADMIN,
+    ("outbox.settle", "POST"): ADMIN,
     ("people_import.start", "GET"): ADMIN,
     ("people_import.upload", "POST"): ADMIN,
     ("people_import.preview", "GET"): ADMIN,
@@ -173,7 +176,8 @@ def world(staff, session, rt) -> World:
         "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
-        "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1})
+        "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
+        "recipient_id": 1, "action": "resend"})  # the outbox: a recipient that need not exist (404 past the check)
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

@@ -55,6 +55,28 @@ def open_and_resolved_alerts(session: Session, office: Office) -> None:
     alerts.resolve(session, office.actor("admin"), done, "Radni proces je ponovo pokrenut.")
 
 
+def outbox_mix(session: Session, office: Office) -> None:
+    """A sent alert, a notification whose fate is unknown, one waiting after a 4xx, one refused for good."""
+    from publisher.outbox.models import OutboxRecipient  # noqa: PLC0415
+    from publisher.outbox.queueing import queue_mail  # noqa: PLC0415
+
+    alert = queue_mail(session, to=["ana@ministarstvo.example", "marko@ministarstvo.example"], kind="alert",
+                       subject="[publisher] auth: The portal refused the credentials", body="…", record="alert:1")
+    plan = queue_mail(session, to=["vesna@ministarstvo.example", "nepoznat.primalac.sa.dugom.adresom@ministarstvo.example"],
+                      subject="„Nova vest“ čeka vaše odobrenje", body="…", kind="notification",
+                      record="notification:4", language="sr-Latn")
+    session.flush()
+    now = office.runtime.clock()
+    states = [("sent", "250 2.0.0 Ok: queued as 4F2A"), ("sent", "250 2.0.0 Ok"),
+              ("unknown", "no answer after the message was sent: SMTPServerDisconnected: Connection unexpectedly "
+                          "closed"), ("failed", "550 5.1.1 no such user")]
+    for row, (state, reply) in zip([*alert.recipients, *plan.recipients], states, strict=True):
+        row.state, row.attempts, row.last_error = state, 1, reply if state != "sent" else None
+        row.reply, row.sent_at = reply, now if state == "sent" else None
+    session.add(OutboxRecipient(message_id=plan.id, address="jelena@ministarstvo.example", state="queued",
+                                attempts=2, next_attempt_at=now, last_error="451 4.3.0 try again later"))
+
+
 def on_hold(session: Session, office: Office) -> None:
     holds.hold(session, office.actor("admin"), "Dan žalosti")
     holds.hold(session, office.actor("admin"), "novi token", office.channels["portal"])
@@ -121,6 +143,9 @@ PAGES = [
     DashboardPage("admin-channel-new-facebook", "/admin/channels/new/facebook", "admin"),
     DashboardPage("admin-channel-edit", "/admin/channels/1", "admin"),
     DashboardPage("admin-users", "/admin/users", "admin", prepare=more_people),
+    DashboardPage("admin-outbox", "/admin/outbox", "admin", prepare=outbox_mix),  # every state, actions
+    DashboardPage("admin-outbox-unknown", "/admin/outbox?state=unknown&q=ministarstvo", "admin", prepare=outbox_mix),
+    DashboardPage("admin-outbox-resend", "/admin/outbox/recipients/3/resend", "admin", prepare=outbox_mix),
     DashboardPage("admin-user-new", "/admin/users/new", "admin"),
     DashboardPage("admin-user-ana", "/admin/users/1", "admin", prepare=more_people),  # tokens, one revoked
     DashboardPage("admin-import-people", "/admin/users/import", "admin"),

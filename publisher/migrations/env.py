@@ -3,6 +3,7 @@
 from alembic import context
 
 from publisher.core.models import Base
+from publisher.mailbox import models as _mailbox  # noqa: F401 - its tables join Base
 from publisher.notifications import models as _notifications  # noqa: F401 - its tables join Base
 
 config = context.config

@@ -13,6 +13,7 @@ from publisher.core.config import MailboxSettings
 from publisher.mailbox import addresses
 from publisher.mailbox.models import MailAddress, MailBounce, MailboxFolder, MailboxMessage
 from publisher.mailbox.reading import Kind, MailboxError, read_once
+from publisher.publishing.worker import Worker, WorkerOptions, options_from
 from tests.conftest import require_service
 from tests.publisher import bounce_samples as samples
 from tests.support.imap_server import IMAP_PASSWORD, IMAP_USER, ImapServer, ImapUnavailable
@@ -182,3 +183,39 @@ def test_a_server_that_is_not_there_is_a_clear_error(rt, mailbox):
 
     with pytest.raises(MailboxError, match="connect to 127.0.0.1"):
         read(rt, dataclasses.replace(mailbox, port=free_port(), timeout=2))
+
+
+def test_the_worker_reads_the_mailbox_when_one_is_configured(rt, session, imap, mailbox):
+    imap.append("INBOX", samples.GMAIL)
+    worker = Worker(rt, dataclasses.replace(options_from(dataclasses.replace(rt.settings, mailbox=mailbox)),
+                                            threads=2), worker_id="mail-reader")
+    try:
+        worker.start()
+        assert worker._scheduler.get_job("read_mailbox").trigger.interval == timedelta(minutes=5)
+        worker.stop(grace=5)
+        worker.read_mailbox()
+    finally:
+        worker.close()
+    assert addresses.undeliverable(session, ["nepostoji.novinar@gmail.com"]) == {"nepostoji.novinar@gmail.com"}
+
+
+def test_without_a_mailbox_the_worker_has_no_mailbox_job(rt):
+    worker = Worker(rt, dataclasses.replace(options_from(rt.settings), threads=2), worker_id="no-mail")
+    try:
+        worker.start()
+        assert worker._scheduler.get_job("read_mailbox") is None
+        worker.stop(grace=5)
+    finally:
+        worker.close()
+
+
+def test_a_worker_whose_mailbox_is_down_logs_it_and_carries_on(rt, mailbox, caplog):
+    from tests.support.smtp_server import free_port
+
+    worker = Worker(rt, WorkerOptions(threads=2, mailbox=dataclasses.replace(mailbox, port=free_port(), timeout=2)),
+                    worker_id="down")
+    try:
+        worker.read_mailbox()
+    finally:
+        worker.close()
+    assert "mailbox: connect to 127.0.0.1" in caplog.text and "next round" in caplog.text

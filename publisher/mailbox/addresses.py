@@ -15,6 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from publisher.audit import trail
+from publisher.core import permissions
+from publisher.core.actor import Actor
 from publisher.core.clock import now
 from publisher.mailbox.models import ADDRESS_LENGTH, MailAddress, MailBounce
 
@@ -96,14 +99,18 @@ def record_bounce(session: Session, *, report: str, address: str, permanent: boo
     return True
 
 
-def clear(session: Session, address: str, by: str) -> MailAddress | None:
-    """An administrator says mail to `address` works again; earlier bounces stop counting. None: not marked."""
+def clear(session: Session, actor: Actor, address: str) -> MailAddress | None:
+    """An administrator says mail to `address` works again (the person fixed their mailbox): it is sent to
+    again, and earlier bounces stop counting towards the transient limit. None: it was not marked."""
+    permissions.require(actor, "people", "manage", doing="clearing a bounced address")
     state = state_of(session, address)
     if state is None or state.state != BOUNCED:
         return None
     state.state = OK
     state.cleared_at = now(session)
-    state.cleared_by = by[:64]
+    state.cleared_by = (actor.user.name if actor.user else actor.via)[:64]
+    trail.record(session, actor, "mail_address.clear", subject=f"mail:{state.address}",
+                 before={"state": BOUNCED, "status": state.status}, after={"state": OK})
     return state
 
 

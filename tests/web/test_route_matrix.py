@@ -107,6 +107,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("admin.user_save", "POST"): ADMIN,
     ("admin.user_password", "POST"): ADMIN,
     ("admin.token_revoke", "POST"): ADMIN,
+    ("admin.user_mail_clear", "POST"): ADMIN,
     ("people_import.start", "GET"): ADMIN,
     ("people_import.upload", "POST"): ADMIN,
     ("people_import.preview", "GET"): ADMIN,

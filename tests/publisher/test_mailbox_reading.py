@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from publisher.core.config import MailboxSettings
-from publisher.mailbox import addresses
+from publisher.mailbox import addresses, reading
 from publisher.mailbox.models import MailAddress, MailBounce, MailboxFolder, MailboxMessage
 from publisher.mailbox.reading import Kind, MailboxError, read_once
 from publisher.publishing.worker import Worker, WorkerOptions, options_from
@@ -219,3 +219,19 @@ def test_a_worker_whose_mailbox_is_down_logs_it_and_carries_on(rt, mailbox, capl
     finally:
         worker.close()
     assert "mailbox: connect to 127.0.0.1" in caplog.text and "next round" in caplog.text
+
+
+def test_a_reader_that_dies_after_storing_and_before_flagging_never_reads_the_message_again(
+        rt, session, imap, mailbox, monkeypatch):
+    imap.append("INBOX", samples.POSTFIX)
+
+    def killed(*args):
+        raise RuntimeError("the worker was killed here")
+
+    monkeypatch.setattr(reading, "_done_with", killed)
+    with pytest.raises(RuntimeError, match="killed"):
+        read(rt, mailbox)
+    monkeypatch.undo()
+    assert imap.uids(criteria="UNSEEN") == [1]  # never flagged on the server
+    assert read(rt, mailbox).kinds == {}  # but stored: not read again
+    assert session.get(MailAddress, "jovana.petrovic@mup.gov.rs").bounces == 1

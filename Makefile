@@ -50,6 +50,7 @@ lint: $(TEST_STAMP)
 system-deps: node_modules/axe-core/axe.min.js
 	bash tests/support/install_wordpress.sh
 	bash tests/support/install_browser.sh
+	bash tests/support/install_dovecot.sh
 
 # axe-core for the browser tests, pinned by package-lock.json; touched so that it is newer than the lock.
 # Without npm the browser tests say so themselves (they skip, or fail with CI=true).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import format_datetime, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -35,6 +35,7 @@ from publisher.core import limits, permissions, search_index
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.models import Channel
 from publisher.destinations.channel_store import add_channel, channel_exists, get_channel
+from publisher.mailbox import addresses as mail_addresses
 from publisher.people import accounts, users
 from publisher.people.profile import INTERFACE_LANGUAGES
 from publisher.publishing import channel_admin, channel_health, credential_checks, holds
@@ -412,8 +413,11 @@ def _refusal_to_form(form: FlaskForm, exc: Invalid) -> None:
 @bp.get("/users")
 def user_list() -> tuple[str, int]:
     text, problem = params.search_arg("q")
-    return render_template("admin_users.html", people=accounts.list_users(db(), text=text), q=text,
-                           problems={"q": problem} if problem else {}), 422 if problem else 200
+    people = accounts.list_users(db(), text=text)
+    return render_template("admin_users.html", people=people, q=text, problems={"q": problem} if problem else {},
+                           bounced=mail_addresses.bounced(db(), [p.email for p in people if p.email]),
+                           bounce_reason=bounce_reason), \
+        422 if problem else 200
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -454,7 +458,14 @@ def _user_page(user: Any, form: FlaskForm, password_form: FlaskForm, status: int
     return render_template("admin_user.html", person=user, form=form, password_form=password_form,
                            tokens=accounts.list_tokens(db(), user), min_password=accounts.MIN_PASSWORD_LENGTH,
                            is_self=user.id == current_user.user.id, role_options=ROLE_OPTIONS,
-                           locale_options=_locale_options()), status
+                           locale_options=_locale_options(), bounce=_bounce_of(user),
+                           bounce_reason=bounce_reason), status
+
+
+def _bounce_of(user: Any) -> Any:
+    """The person's address's bounce mark, when mail to it bounced and nobody cleared it since."""
+    state = mail_addresses.state_of(db(), user.email) if user.email else None
+    return state if state is not None and state.state == mail_addresses.BOUNCED else None
 
 
 @bp.get("/users/<int:user_id>")
@@ -510,3 +521,34 @@ def token_revoke(user_id: int, token_id: int) -> Response:
     db().commit()
     flash(gettext("The token %(prefix)s… no longer works.", prefix=token.prefix), "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/mail-bounce/clear")
+def user_mail_clear(user_id: int) -> Response | tuple[str, int]:
+    user = users.get(db(), user_id)
+    bounce = _bounce_of(user)
+    if bounce is None:
+        flash(gettext("Mail to %(name)s is not marked as bouncing.", name=user.name), "info")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    if not confirmed():
+        return confirm_page(heading=gettext("Clear the bounce mark of %(address)s?", address=user.email),
+                            subject=gettext("Mail to this address bounced: %(reason)s, %(date)s",
+                                            reason=bounce_reason(bounce),
+                                            date=format_datetime(bounce.last_bounce_at, "short")),
+                            effects=[gettext("Mail is sent to this address again, from now on."),
+                                     gettext("Do this once the person has fixed their mailbox or address: a new "
+                                             "bounce marks it again.")],
+                            confirm_label=gettext("Clear the mark"),
+                            action=url_for("admin.user_mail_clear", user_id=user.id),
+                            back=url_for("admin.user_edit", user_id=user.id))
+    mail_addresses.clear(db(), current_user.actor(), user.email)
+    db().commit()
+    flash(gettext("Mail goes to %(address)s again.", address=user.email), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
+
+
+def bounce_reason(bounce: Any) -> str:
+    """The remote server's words, shortened, with the status code: what the administrator tells the person."""
+    words = " ".join(bounce.diagnostic.split())
+    words = words if len(words) <= 200 else words[:199] + "…"
+    return f"{bounce.status} {words}".strip()

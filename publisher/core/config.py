@@ -7,6 +7,7 @@ copied database file alone reveals no channel token).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import secrets
@@ -74,6 +75,7 @@ class Settings:
     trusted_proxy_count: int = 1
     trusted_proxy_headers: tuple[str, ...] = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
                                               "x-forwarded-port")
+    mailbox: MailboxSettings | None = None  # the mailbox reader (publisher.mailbox); None: off
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -133,7 +135,75 @@ class Settings:
             trusted_proxy=(env.get("PUBLISHER_TRUSTED_PROXY") or "").strip() or None,
             trusted_proxy_count=int(_number(env, "PUBLISHER_TRUSTED_PROXY_COUNT", 1, 1)),
             trusted_proxy_headers=_proxy_headers(env),
+            mailbox=MailboxSettings.from_env(env),
         )
+
+
+MAILBOX_SECURITY = {"imaps": 993, "starttls": 143, "plain": 143}  # and each one's usual port
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    """The mailbox the worker reads for bounce reports (PUBLISHER_MAILBOX_*; see docs/settings.md)."""
+
+    host: str
+    user: str
+    password: str
+    port: int = 993
+    security: str = "imaps"  # imaps (TLS from the first byte), starttls, or plain (loopback only)
+    folder: str = "INBOX"
+    move_to: str | None = None  # reports read go to this folder; unset: they are marked read where they are
+    ca_file: Path | None = None  # trust this CA (a self-signed office server) instead of the system's
+    poll_minutes: float = 5.0
+    max_messages: int = 200  # per run; the rest wait for the next
+    max_message_bytes: int = 1024 * 1024  # bigger ones are recorded as too big and not downloaded
+    soft_bounces: int = 3  # transient bounces within the window that make an address undeliverable
+    soft_bounce_days: float = 7.0
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> MailboxSettings | None:
+        host = (env.get("PUBLISHER_MAILBOX_HOST") or "").strip()
+        if not host:
+            return None
+        security = (env.get("PUBLISHER_MAILBOX_SECURITY") or "imaps").strip().lower()
+        if security not in MAILBOX_SECURITY:
+            raise ConfigError(f"PUBLISHER_MAILBOX_SECURITY={security!r} must be one of {', '.join(MAILBOX_SECURITY)}")
+        if security == "plain" and not _loopback(host):
+            raise ConfigError(f"PUBLISHER_MAILBOX_SECURITY=plain sends the password unencrypted: only for a server "
+                              f"on this machine, not {host!r}; use imaps or starttls")
+        user, password = env.get("PUBLISHER_MAILBOX_USER") or "", env.get("PUBLISHER_MAILBOX_PASSWORD") or ""
+        if not user or not password:
+            raise ConfigError("PUBLISHER_MAILBOX_HOST is set: PUBLISHER_MAILBOX_USER and PUBLISHER_MAILBOX_PASSWORD "
+                              "are needed too")
+        folders = {name: (env.get(name) or "").strip() for name in ("PUBLISHER_MAILBOX_FOLDER",
+                                                                   "PUBLISHER_MAILBOX_MOVE_TO")}
+        for name, value in folders.items():
+            if not value.isascii() or any(c in value for c in "\r\n\0"):
+                raise ConfigError(f"{name}={value!r}: folder names must be plain ASCII")  # IMAP's UTF-7 is not done
+        ca_file = env.get("PUBLISHER_MAILBOX_CA_FILE") or None
+        if ca_file and not Path(ca_file).is_file():
+            raise ConfigError(f"PUBLISHER_MAILBOX_CA_FILE={ca_file!r} is not a file")
+        return cls(
+            host=host, user=user, password=password, security=security,
+            port=int(_number(env, "PUBLISHER_MAILBOX_PORT", MAILBOX_SECURITY[security], 1)),
+            folder=folders["PUBLISHER_MAILBOX_FOLDER"] or "INBOX",
+            move_to=folders["PUBLISHER_MAILBOX_MOVE_TO"] or None,
+            ca_file=Path(ca_file) if ca_file else None,
+            poll_minutes=_number(env, "PUBLISHER_MAILBOX_POLL_MINUTES", 5.0, 0.1),
+            max_messages=int(_number(env, "PUBLISHER_MAILBOX_MAX_MESSAGES", 200, 1)),
+            max_message_bytes=int(_number(env, "PUBLISHER_MAILBOX_MAX_MESSAGE_KB", 1024, 1) * 1024),
+            soft_bounces=int(_number(env, "PUBLISHER_MAILBOX_SOFT_BOUNCES", 3, 1)),
+            soft_bounce_days=_number(env, "PUBLISHER_MAILBOX_SOFT_BOUNCE_DAYS", 7.0, 0.01),
+            timeout=_number(env, "PUBLISHER_MAILBOX_TIMEOUT_SECONDS", 30.0, 1),
+        )
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
 
 
 @dataclass(frozen=True)

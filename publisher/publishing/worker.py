@@ -41,7 +41,7 @@ from channels.errors import ChannelConfigError, Rejected, Retryable
 from publisher.audit import chain as audit_chain
 from publisher.audit import verify as audit_verify
 from publisher.audit.chain import Head
-from publisher.core.config import Settings
+from publisher.core.config import MailboxSettings, Settings
 from publisher.core.errors import CredentialKeyError
 from publisher.core.mail import MailSettings
 from publisher.core.models import Channel, Delivery, Hold, WorkerBeat
@@ -50,6 +50,7 @@ from publisher.core.states import DeliveryStatus
 from publisher.destinations.channel_store import build_adapter
 from publisher.destinations.content import load_contents
 from publisher.imports import staging
+from publisher.mailbox import reading as mailbox_reading
 from publisher.notifications import mailing, reminders
 from publisher.notifications.mailing import MailWords
 from publisher.outbox import sending as outbox
@@ -104,6 +105,7 @@ class WorkerOptions:
     notification_words: MailWords | None = None
     approval_reminder: timedelta = timedelta(hours=24)  # zero: no reminders
     reminder_seconds: float = 300.0
+    mailbox: MailboxSettings | None = None  # the mailbox with bounce reports (publisher.mailbox); None: not read
 
 
 def options_from(settings: Settings) -> WorkerOptions:
@@ -127,6 +129,7 @@ def options_from(settings: Settings) -> WorkerOptions:
                             max_attempts=settings.outbox_max_attempts,
                             lease=timedelta(seconds=settings.outbox_lease_seconds)),
         approval_reminder=timedelta(hours=settings.approval_reminder_hours),
+        mailbox=settings.mailbox,
     )
 
 
@@ -178,14 +181,17 @@ class Worker:
         self._loop_thread.start()
         scheduler = BackgroundScheduler(timezone="UTC")
         o = self.options
-        for job, seconds in ((self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
-                             (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
-                             (self.mail_alerts, o.mail_seconds), (self.mail_notifications, o.mail_seconds),
-                             (self.mail_outbox, o.outbox_seconds),
-                             (self.remind_approvers, o.reminder_seconds),
-                             (self.housekeeping, o.housekeeping_seconds),
-                             (self.audit_check, o.audit_check_seconds),
-                             (self.check_credentials, o.credential_job_seconds)):
+        jobs = [(self.wake, o.tick_seconds), (self.heartbeat, o.heartbeat_seconds),
+                (self.reap_and_reconcile, o.reap_seconds), (self.watchdog, o.watchdog_seconds),
+                (self.mail_alerts, o.mail_seconds), (self.mail_notifications, o.mail_seconds),
+                (self.mail_outbox, o.outbox_seconds),
+                (self.remind_approvers, o.reminder_seconds),
+                (self.housekeeping, o.housekeeping_seconds),
+                (self.audit_check, o.audit_check_seconds),
+                (self.check_credentials, o.credential_job_seconds)]
+        if o.mailbox is not None:
+            jobs.append((self.read_mailbox, o.mailbox.poll_minutes * 60))
+        for job, seconds in jobs:
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               name=job.__name__.strip("_"),
                               max_instances=1, coalesce=True, misfire_grace_time=max(int(seconds), 1))
@@ -605,6 +611,19 @@ class Worker:
         with self.rt.sessions() as session:
             reminders.remind(session, self.rt.clock(), self.options.approval_reminder)
             session.commit()
+
+    def read_mailbox(self) -> None:
+        """Bounce reports that arrived in the office's mailbox since the last run (publisher.mailbox.reading):
+        the addresses they name are marked. A server that cannot be read is logged and tried next round."""
+        if self.options.mailbox is None:
+            return
+        try:
+            outcome = mailbox_reading.read_once(self.rt.sessions, self.options.mailbox, self.rt.clock)
+        except mailbox_reading.MailboxError as exc:
+            log.warning("mailbox: %s; next round", exc)
+            return
+        if outcome.kinds:
+            log.info("mailbox: %s", outcome)
 
     # -- for tests and benchmarks -----------------------------------------------------------------
 

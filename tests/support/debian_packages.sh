@@ -25,3 +25,19 @@ become_root() {
     echo "$name: not root; run: apt-get install -y --no-install-recommends ${missing[*]}" >&2
     exit 1
 }
+
+# install_without_services PKG...: apt-get install, with no service started by the packages' scripts: where no
+# policy-rc.d forbids starting services (Docker images ship one that does), one is put in place for the
+# duration of the install and removed afterwards. Needs root (become_root first).
+install_without_services() {
+    local policy=/usr/sbin/policy-rc.d made_policy="" status=0
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"
+        chmod 755 "$policy"
+        made_policy=yes
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null; } || status=$?
+    if [[ -n $made_policy ]]; then rm -f "$policy"; fi
+    return "$status"
+}

@@ -6,8 +6,7 @@
 #
 # Debian's `wordpress` depends on "apache2 | httpd" and "libapache2-mod-php | php", so apt brings
 # apache2 along even though the tests serve the site with PHP's built-in server. Apache must not be
-# started by the install: where no policy-rc.d forbids starting services (Docker images ship one that
-# does), one is put in place for the duration of the install and removed afterwards.
+# started by the install (install_without_services, debian_packages.sh).
 set -euo pipefail
 
 PACKAGES=(wordpress php-cli php-mysql php-gd php-curl php-xml php-mbstring)
@@ -21,17 +20,5 @@ fi
 echo "install_wordpress: installing ${missing[*]}" >&2
 become_root install_wordpress "$0" "$@"
 
-policy=/usr/sbin/policy-rc.d
-made_policy=""
-if [[ ! -e $policy ]]; then
-    printf '#!/bin/sh\nexit 101\n' > "$policy"
-    chmod 755 "$policy"
-    made_policy=yes
-fi
-cleanup() { if [[ -n $made_policy ]]; then rm -f "$policy"; fi; }
-trap cleanup EXIT
-
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+install_without_services "${PACKAGES[@]}"
 echo "install_wordpress: done" >&2

@@ -115,6 +115,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("outbox.index", "GET"): ADMIN,
     ("outbox.settle", "GET"): ADMIN,
     ("outbox.settle", "POST"): ADMIN,
+    ("admin.user_mail_clear", "POST"): ADMIN,
     ("people_import.start", "GET"): ADMIN,
     ("people_import.upload", "POST"): ADMIN,
     ("people_import.preview", "GET"): ADMIN,

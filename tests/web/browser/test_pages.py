@@ -32,6 +32,7 @@ from tests.support.browser import (
 )
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
+from tests.web.browser.mail_bounce_data import bounced_addresses
 from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.browser.preview_data import on_every_network
@@ -148,6 +149,8 @@ PAGES = [
     DashboardPage("admin-outbox-resend", "/admin/outbox/recipients/3/resend", "admin", prepare=outbox_mix),
     DashboardPage("admin-user-new", "/admin/users/new", "admin"),
     DashboardPage("admin-user-ana", "/admin/users/1", "admin", prepare=more_people),  # tokens, one revoked
+    DashboardPage("admin-users-bounced", "/admin/users", "admin", prepare=bounced_addresses),  # a long reason
+    DashboardPage("admin-user-bounced", "/admin/users/1", "admin", prepare=bounced_addresses),  # clear the mark
     DashboardPage("admin-import-people", "/admin/users/import", "admin"),
     DashboardPage("admin-import-preview", PEOPLE_PREVIEW, "admin", prepare=people_file_kept, status=422),
     DashboardPage("admin-import-gone", "/admin/users/import/" + "0" * 64, "admin", status=404),  # an hour later

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from publisher.core import schema
 from publisher.core.db import make_engine
 from publisher.core.models import Base
+from publisher.documents import models as _documents  # noqa: F401 - its tables are part of Base
 from publisher.notifications import models as _notifications  # noqa: F401 - its tables are part of Base
 from tests.conftest import new_postgres_database
 

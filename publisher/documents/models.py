@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from publisher.core.clock import column_default
-from publisher.core.models import Base, UTCDateTime, User, storage_name
+from publisher.core.models import Base, User, UTCDateTime, storage_name
 from publisher.core.search_index import Searchable
 
 # What a document is for; pages name each (web/documents.py).

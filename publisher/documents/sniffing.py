@@ -43,6 +43,9 @@ class DocumentLimits:
     max_pixels: int = 200_000_000  # a scan: an A3 page at 600 dpi is 70 megapixels
 
 
+DEFAULT_LIMITS = DocumentLimits()
+
+
 @dataclass(frozen=True)
 class Format:
     name: str  # "pdf", "docx", ...
@@ -119,7 +122,7 @@ class Sniffed:
         return self.format.extension
 
 
-def sniff_file(path: Path, filename: str = "", limits: DocumentLimits = DocumentLimits()) -> Sniffed:
+def sniff_file(path: Path, filename: str = "", limits: DocumentLimits = DEFAULT_LIMITS) -> Sniffed:
     """What the file at `path` is, or DocumentRefused. `filename` is the uploader's name for it: an extension
     that names another type is refused, one that names none ("Izveštaj v1.2") is not looked at."""
     with open(path, "rb") as fp:

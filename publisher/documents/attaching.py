@@ -205,7 +205,7 @@ def add_version(session: Session, root: Path, actor: Actor, record_type: str, re
     _, note = _clean("", note)
     # The document's row, locked (PostgreSQL; SQLite holds its write lock already): two new versions at once
     # get numbers one after the other instead of one failing on the unique number.
-    document = session.scalars(select(Document).where(Document.id == document_id).with_for_update()
+    document = session.scalars(select(Document).where(Document.id == document_id).with_for_update(of=Document)
                                .execution_options(populate_existing=True)).one()
     stored = _store(session, root, stream, filename, limits)
     number = max(v.number for v in document.versions) + 1

@@ -84,7 +84,8 @@ def refusal(exc: DocumentRefused) -> PublisherError:
 
 # --- reading ----------------------------------------------------------------------------------------------------
 
-def _record(session: Session, actor: Actor, record_type: str, record_id: int, *, edit: bool) -> Any:
+def record(session: Session, actor: Actor, record_type: str, record_id: int, *, edit: bool) -> Any:
+    """The record, after checking the person may see it (and, with `edit`, change its documents)."""
     hooks = area(record_type)
     record = hooks.load(session, record_id)
     if record is None:
@@ -98,7 +99,7 @@ def _record(session: Session, actor: Actor, record_type: str, record_id: int, *,
 
 def may_edit(session: Session, actor: Actor, record_type: str, record_id: int) -> bool:
     try:
-        _record(session, actor, record_type, record_id, edit=True)
+        record(session, actor, record_type, record_id, edit=True)
     except (Forbidden, NotFound):
         return False
     return True
@@ -106,7 +107,7 @@ def may_edit(session: Session, actor: Actor, record_type: str, record_id: int) -
 
 def attached(session: Session, actor: Actor, record_type: str, record_id: int) -> list[Attachment]:
     """The record's attachments, newest first, each with its document and versions."""
-    _record(session, actor, record_type, record_id, edit=False)
+    record(session, actor, record_type, record_id, edit=False)
     return list(session.scalars(select(Attachment).where(Attachment.record_type == record_type,
                                                          Attachment.record_id == record_id)
                                 .order_by(Attachment.attached_at.desc(), Attachment.id.desc())))
@@ -114,7 +115,7 @@ def attached(session: Session, actor: Actor, record_type: str, record_id: int) -
 
 def attachment(session: Session, actor: Actor, record_type: str, record_id: int, document_id: int, *,
                edit: bool = False) -> Attachment:
-    _record(session, actor, record_type, record_id, edit=edit)
+    record(session, actor, record_type, record_id, edit=edit)
     link = session.scalar(select(Attachment).where(Attachment.record_type == record_type,
                                                    Attachment.record_id == record_id,
                                                    Attachment.document_id == document_id))
@@ -180,7 +181,7 @@ def attach_upload(session: Session, root: Path, actor: Actor, record_type: str, 
                   limits: DocumentLimits = DEFAULT_LIMITS) -> Document:
     """A new document from an upload, attached to the record. Its title is the file's name when none is given.
     The caller commits (the file stays) or rolls back (the file goes unless something else needs it)."""
-    _record(session, actor, record_type, record_id, edit=True)
+    record(session, actor, record_type, record_id, edit=True)
     title, note = _clean(title, note, kind)
     stored = _store(session, root, stream, filename, limits)
     title = title or Path(stored.original_name).stem[:TITLE] or stored.sniffed.format.label

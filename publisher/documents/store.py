@@ -6,7 +6,7 @@ limit), checked by its bytes (publisher.documents.sniffing), then moved into pla
 (publisher.media.placement, the same protocol as the media library) before its version row is inserted. A
 rollback removes the file unless another open upload claims it or a committed version names it. Files that
 no version names any more (left by a process that died between the rename and its commit) are found and
-removed by `orphans`/`remove_orphans` (`publisher documents-clean`).
+removed by `orphans`/`remove_orphans` (`publisher documents clean`).
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ def store(session: Session, root: Path, stream: BinaryIO, filename: str,
           limits: DocumentLimits = DEFAULT_LIMITS) -> StoredFile:
     """Check the upload and put its file in place for a version row this session is about to insert; the
     session's commit keeps it, its rollback takes it away again (unless something else needs it)."""
+    if not session.in_transaction():
+        session.begin()  # so that this session's commit or rollback, whichever comes, releases the claim
     incoming = private_dir(root / INCOMING)
     fd, tmp_name = tempfile.mkstemp(dir=incoming, prefix="upload-")  # mode 0600, kept by os.replace
     tmp = Path(tmp_name)

@@ -116,3 +116,24 @@ def cli_env(monkeypatch, settings):
     monkeypatch.setenv("PUBLISHER_CREDENTIALS_KEY", ",".join(settings.credential_keys))
     monkeypatch.setenv("PUBLISHER_INSTANCE_DIR", str(settings.instance_dir))
     monkeypatch.setenv("PUBLISHER_MEDIA_DIR", str(settings.media_dir))
+
+
+def test_a_backup_carries_every_version_and_a_restore_puts_them_back(rt, session, root, office, post, tmp_path):
+    from publisher.backup.restore import restore_backup  # noqa: PLC0415
+    from publisher.backup.take import take_backup  # noqa: PLC0415
+    from tests.publisher.test_backup import new_instance  # noqa: PLC0415
+
+    workbook = docs.xlsx_bytes()  # openpyxl dates its parts: made once
+    document = attaching.attach_upload(session, root, office.actor("ana"), "post", post.id,
+                                       io.BytesIO(docs.pdf_bytes()), filename="a.pdf")
+    attaching.add_version(session, root, office.actor("ana"), "post", post.id, document.id,
+                          io.BytesIO(workbook), filename="b.xlsx")
+    session.commit()
+    manifest = take_backup(rt.settings, tmp_path / "b")
+    names = {f"media/documents/{v.storage_name}" for v in document.versions}
+    assert names <= set(manifest.files) and manifest.missing_media == []
+    with new_instance(rt, tmp_path) as target:
+        restore_backup(tmp_path / "b", target)
+        restored = store.documents_dir(target.media_dir)
+        assert {v.number: (restored / v.storage_name).read_bytes() for v in document.versions} == \
+            {1: docs.pdf_bytes(), 2: workbook}

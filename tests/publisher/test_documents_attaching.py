@@ -202,3 +202,15 @@ def test_orphan_files_are_removed_and_used_ones_kept(session, root, office, post
     assert list(store.orphans(session, root)) == [stray]
     assert store.remove_orphans(session, root) == [stray]
     assert files_in(root) == [document.current.sha256 + ".pdf"]
+
+
+def test_a_deleted_draft_takes_its_attachments_along_and_a_new_post_inherits_none(session, rt, root, office, post):
+    from publisher.posts import drafts  # noqa: PLC0415
+
+    document = attach(session, root, office, post)
+    drafts.delete_post(session, office.actor("ana"), post.id)
+    session.commit()
+    assert count(session, Attachment) == 0 and session.get(Document, document.id) is not None
+    newer = draft_post(session, rt, office, title="Nova")
+    session.commit()
+    assert attaching.attached(session, office.actor("ana"), "post", newer.id) == []

@@ -15,15 +15,14 @@ import hashlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from publisher.core.db import SQLITE_BEGIN
 from publisher.core.files import private_dir
 from publisher.documents.models import DocumentVersion
 from publisher.documents.sniffing import DEFAULT_LIMITS, DocumentLimits, DocumentRefused, Sniffed, sniff_file
@@ -114,7 +113,7 @@ def remove_orphans(session: Session, root: Path) -> list[Path]:
     """Remove what `orphans` finds, each checked again under the store's lock: a file an upload has claimed
     meanwhile, or that a version committed meanwhile names, stays."""
     removed = []
-    exists = _row_exists(session)
+    exists = placement.committed_row(session, DocumentVersion.sha256)
     for path in list(orphans(session, root)):
         sha = path.name.split(".", 1)[0]
         with placement.locked(root):
@@ -126,27 +125,4 @@ def remove_orphans(session: Session, root: Path) -> list[Path]:
     return removed
 
 
-def _row_exists(session: Session) -> Callable[[str], bool]:
-    # A fresh connection that reads what is committed and never waits for a writer (SQLite: DEFERRED).
-    bind = session.get_bind().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
-
-    def exists(sha256: str) -> bool:
-        with bind.connect() as conn:
-            found = conn.execute(select(DocumentVersion.id).where(DocumentVersion.sha256 == sha256).limit(1))
-            return found.first() is not None
-    return exists
-
-
-@event.listens_for(Session, "after_commit")
-def _release_committed(session: Session) -> None:
-    for claim in session.info.pop(_CLAIMS, []):
-        placement.release(claim, committed=True, row_exists=_row_exists(session))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _release_rolled_back(session: Session, transaction: SessionTransaction) -> None:
-    # Reached after a commit too, when _release_committed has already taken the claims.
-    if transaction.parent is not None or _CLAIMS not in session.info:
-        return
-    for claim in session.info.pop(_CLAIMS):
-        placement.release(claim, committed=False, row_exists=_row_exists(session))
+placement.release_with_transactions(_CLAIMS, DocumentVersion.sha256)

@@ -14,23 +14,9 @@ from publisher.cli import main
 from publisher.documents import attaching, store
 from publisher.documents.sniffing import DocumentLimits, DocumentRefused
 from tests.factories import documents as docs
-from tests.factories.posts import draft_post
+from tests.publisher import test_documents_attaching as attaching_tests
 
-
-@pytest.fixture
-def root(rt):
-    return store.documents_dir(rt.settings.media_dir)
-
-
-@pytest.fixture
-def post(session, rt, office):
-    post = draft_post(session, rt, office)
-    session.commit()
-    return post
-
-
-def files_in(root):
-    return sorted(p.name for p in root.rglob("*") if p.is_file())
+root, post, files_in = attaching_tests.root, attaching_tests.post, attaching_tests.files_in  # the same fixtures
 
 
 def test_stored_files_and_their_folders_are_private(session, root, office, post):

@@ -64,11 +64,6 @@ def area(record_type: str) -> RecordArea:
         raise NotFound(f"documents are not attached to records of type {record_type!r}") from None
 
 
-def record_types() -> tuple[str, ...]:
-    area("post")  # loads the areas
-    return tuple(_AREAS)
-
-
 def limits_of(settings: Any) -> DocumentLimits:
     """The limits the settings give (publisher.core.config: PUBLISHER_DOCUMENT_MAX_*)."""
     return DocumentLimits(max_bytes=settings.max_document_bytes,

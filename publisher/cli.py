@@ -168,6 +168,23 @@ def cmd_media_check(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def cmd_documents_clean(args: argparse.Namespace) -> int:
+    """Remove document files that no version names (left by a process that died mid-upload); --dry-run lists."""
+    from publisher.documents import store as document_store  # noqa: PLC0415 (only this command needs it)
+
+    rt = _runtime()
+    _require_schema(rt)
+    root = document_store.documents_dir(rt.settings.media_dir)
+    with rt.read_sessions() as session:
+        found = list(document_store.orphans(session, root)) if args.dry_run else \
+            document_store.remove_orphans(session, root)
+    for path in found:
+        print(path.relative_to(root))
+    verb = "would remove" if args.dry_run else "removed"
+    print(f"{verb} {len(found)} document file(s) that no version names")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     rt = _runtime(credentials=True)
     _require_schema(rt)
@@ -435,6 +452,12 @@ def build_parser() -> argparse.ArgumentParser:
     media = sub.add_parser("media", help="the media library").add_subparsers(dest="media_command", required=True)
     media.add_parser("check", help="list files that still carry location or device metadata, or are missing"
                      ).set_defaults(func=cmd_media_check)
+
+    documents = sub.add_parser("documents", help="the documents store").add_subparsers(dest="documents_command",
+                                                                                        required=True)
+    clean = documents.add_parser("clean", help="remove files that no document version names")
+    clean.add_argument("--dry-run", action="store_true", help="only list them")
+    clean.set_defaults(func=cmd_documents_clean)
 
     for name, func, text in (("serve", cmd_serve, "web and API (no dispatcher inside)"),
                              ("run", cmd_run, "web and one worker in one process: the embedded default")):

@@ -17,8 +17,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from publisher.core import limits
 from web.context import READING_METHODS, is_page_request
 
-# The routes that take a file: the media library, the compose form (its "upload a new file"), the API, imports.
-UPLOAD_ENDPOINTS = frozenset({"library.upload", "compose.create", "compose.update", "api.media_upload"})
+# The routes that take a file: the media library, the compose form (its "upload a new file"), the API, imports,
+# documents.
+UPLOAD_ENDPOINTS = frozenset({"library.upload", "compose.create", "compose.update", "api.media_upload",
+                              "documents.attach", "documents.add_version"})
 # Spreadsheet imports: their file's limit (limits.IMPORT_BYTES) and room for the form's other fields.
 IMPORT_ENDPOINTS = frozenset({"people_import.upload"})
 

@@ -3,7 +3,8 @@
 The database is copied from one snapshot and the manifest's counts are read in that same snapshot, so the
 backup is consistent while the server goes on writing. Media files are copied for the media rows of that
 snapshot (a file uploaded after it belongs to no row of the backup), each checked against its name (its
-SHA-256). Thumbnails are not copied: they are made again on demand.
+SHA-256); so are the documents' files (publisher.documents, under the media folder's documents/).
+Thumbnails are not copied: they are made again on demand.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from publisher.backup import database
@@ -25,6 +26,8 @@ from publisher.core.config import Settings
 from publisher.core.db import make_engine
 from publisher.core.files import PRIVATE_FILE, private_dir, sha256_file
 from publisher.core.models import Media, storage_name
+from publisher.documents.models import DocumentVersion
+from publisher.documents.store import FOLDER as DOCUMENTS
 
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.pgdump"
@@ -94,8 +97,12 @@ def _empty_folder(folder: Path) -> Path:
 
 
 def _media_names(conn: Connection) -> dict[str, str]:
-    """storage name -> sha256 of every media row in the snapshot."""
-    return {storage_name(sha, ext): sha for sha, ext in conn.execute(select(Media.sha256, Media.extension))}
+    """Name under the media folder -> sha256 of every media row and document version in the snapshot."""
+    names = {storage_name(sha, ext): sha for sha, ext in conn.execute(select(Media.sha256, Media.extension))}
+    if inspect(conn).has_table(DocumentVersion.__tablename__):  # not in a database from before migration 0024
+        versions = select(DocumentVersion.sha256, DocumentVersion.extension).distinct()
+        names.update({f"{DOCUMENTS}/{storage_name(sha, ext)}": sha for sha, ext in conn.execute(versions)})
+    return names
 
 
 def _copy_media(media_dir: Path, dest: Path, media: dict[str, str], files: dict[str, str]) -> list[str]:

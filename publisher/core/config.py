@@ -36,6 +36,11 @@ class Settings:
     pg_bin_dir: Path | None = None  # where pg_dump and pg_restore are, when not on PATH
     max_upload_bytes: int = 520 * 1024 * 1024  # only the upload routes accept this much
     max_form_bytes: int = 512 * 1024  # every other request: sign-in, forms, JSON
+    # Documents (publisher.documents): a file's size, its parts unpacked (Office files are zip archives) and
+    # how many parts it may have.
+    max_document_bytes: int = 50 * 1024 * 1024
+    max_document_unpacked_bytes: int = 500 * 1024 * 1024
+    max_document_entries: int = 10_000
     # The worker:
     stale_after_minutes: float = 60.0
     lease_seconds: float = 300.0  # the last resort; a silent worker's claims go after the grace below
@@ -131,6 +136,9 @@ class Settings:
             cookie_secure=_flag(env, "PUBLISHER_COOKIE_SECURE", True),
             max_upload_bytes=int(_number(env, "PUBLISHER_MAX_UPLOAD_MB", 520, 1) * 1024 * 1024),
             max_form_bytes=int(_number(env, "PUBLISHER_MAX_FORM_KB", 512, 16) * 1024),
+            max_document_bytes=int(_number(env, "PUBLISHER_DOCUMENT_MAX_MB", 50, 1) * 1024 * 1024),
+            max_document_unpacked_bytes=int(_number(env, "PUBLISHER_DOCUMENT_MAX_UNPACKED_MB", 500, 1) * 1024 * 1024),
+            max_document_entries=int(_number(env, "PUBLISHER_DOCUMENT_MAX_ENTRIES", 10_000, 10)),
             api_refusals_per_minute=int(_number(env, "PUBLISHER_API_REFUSALS_PER_MINUTE", 30, 1)),
             trusted_proxy=(env.get("PUBLISHER_TRUSTED_PROXY") or "").strip() or None,
             trusted_proxy_count=int(_number(env, "PUBLISHER_TRUSTED_PROXY_COUNT", 1, 1)),

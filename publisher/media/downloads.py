@@ -24,11 +24,17 @@ _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._ ()+\-]+")
 
 def download_name(media: Media) -> str:
     """The name a download is saved under: the uploader's name without its extension, plus the detected one."""
-    stem = Path(media.original_name or "").name
+    return safe_name(media.original_name, media.extension, f"media-{media.id}")
+
+
+def safe_name(original: str | None, extension: str, fallback_stem: str) -> str:
+    """`original` without its extension and anything a file system or a header cannot take, plus `extension`
+    (found in the bytes); `fallback_stem` when nothing readable is left. Documents' downloads use it too."""
+    stem = Path(original or "").name
     if "." in stem.lstrip("."):
         stem = stem.rsplit(".", 1)[0]
     stem = " ".join(_UNSAFE.sub(" ", unicodedata.normalize("NFC", stem)).split()).strip(" .")[:MAX_STEM]
-    return f"{stem or f'media-{media.id}'}{media.extension}"
+    return f"{stem or fallback_stem}{extension}"
 
 
 def ascii_name(name: str, fallback: str) -> str:

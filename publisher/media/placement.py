@@ -26,6 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import ColumnElement, event, select
+from sqlalchemy.orm import Session, SessionTransaction
+
+from publisher.core.db import SQLITE_BEGIN
 from publisher.core.files import private_dir
 
 PENDING = ".pending"
@@ -96,3 +100,33 @@ def release(c: Claim, *, committed: bool, row_exists: Callable[[str], bool]) -> 
         if row_exists(c.sha256):
             return
         c.final.unlink(missing_ok=True)
+
+
+def committed_row(session: Session, sha256_column: ColumnElement[str]) -> Callable[[str], bool]:
+    """Whether a committed row has this SHA-256 in `sha256_column`, asked on a fresh connection that reads
+    what is committed and never waits for a writer (SQLite: DEFERRED)."""
+    bind = session.get_bind().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+
+    def exists(sha256: str) -> bool:
+        with bind.connect() as conn:
+            return conn.execute(select(sha256_column).where(sha256_column == sha256).limit(1)).first() is not None
+    return exists
+
+
+def release_with_transactions(key: str, sha256_column: ColumnElement[str]) -> None:
+    """Drop the claims a store keeps in `session.info[key]` when the session's transaction ends: kept after
+    a commit, the files removed after a rollback unless something else needs them (`release`). Each store
+    (the media library, the documents) calls this once, naming the column its rows keep the SHA-256 in."""
+
+    @event.listens_for(Session, "after_commit")
+    def _release_committed(session: Session) -> None:
+        for claim in session.info.pop(key, []):
+            release(claim, committed=True, row_exists=committed_row(session, sha256_column))
+
+    @event.listens_for(Session, "after_transaction_end")
+    def _release_rolled_back(session: Session, transaction: SessionTransaction) -> None:
+        # Reached after a commit too, when _release_committed has already taken the claims.
+        if transaction.parent is not None or key not in session.info:
+            return
+        for claim in session.info.pop(key):
+            release(claim, committed=False, row_exists=committed_row(session, sha256_column))

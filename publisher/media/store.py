@@ -12,18 +12,16 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from publisher.audit import trail
 from publisher.core import permissions, search_index
 from publisher.core.actor import Actor
-from publisher.core.db import SQLITE_BEGIN
 from publisher.core.errors import (
     Invalid,
     MediaRejected,
@@ -161,26 +159,4 @@ def media_path(media_dir: Path, media: Media) -> Path:
     return media_dir / media.storage_name
 
 
-def _row_exists(session: Session) -> Callable[[str], bool]:
-    # A fresh connection that reads what is committed and never waits for a writer (SQLite: DEFERRED).
-    bind = session.get_bind().execution_options(**{SQLITE_BEGIN: "DEFERRED"})
-
-    def exists(sha256: str) -> bool:
-        with bind.connect() as conn:
-            return conn.execute(select(Media.id).where(Media.sha256 == sha256).limit(1)).first() is not None
-    return exists
-
-
-@event.listens_for(Session, "after_commit")
-def _release_committed(session: Session) -> None:
-    for claim in session.info.pop(_CLAIMS, []):
-        placement.release(claim, committed=True, row_exists=_row_exists(session))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _release_rolled_back(session: Session, transaction: SessionTransaction) -> None:
-    # Reached after a commit too, when _release_committed has already taken the claims.
-    if transaction.parent is not None or _CLAIMS not in session.info:
-        return
-    for claim in session.info.pop(_CLAIMS):
-        placement.release(claim, committed=False, row_exists=_row_exists(session))
+placement.release_with_transactions(_CLAIMS, Media.sha256)

@@ -24,6 +24,7 @@ from publisher.core.models import Delivery, Post, PostApproval, PostChannel, Pos
 from publisher.core.runtime import Runtime
 from publisher.core.states import PostStatus
 from publisher.destinations.content import content_hash
+from publisher.posts import attachments
 from publisher.posts.workflow import _lock_post, _snapshot, get_post
 
 DELETABLE = frozenset({PostStatus.DRAFT, PostStatus.REJECTED})
@@ -51,6 +52,7 @@ def delete_post(session: Session, actor: Actor, post_id: int, *, base_hash: str 
                        details={"status": str(post.status)})
     gone = _snapshot(post)
     session.execute(delete(PostApproval).where(PostApproval.post_id == post.id))
+    attachments.forget_post(session, post.id)  # its documents stay, no longer attached to it
     session.delete(post)  # its channel, media and contributor rows go with it (delete-orphan)
     session.flush()
     trail.record(session, actor, "post.delete", post_id=post_id, before=gone)

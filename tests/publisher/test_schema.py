@@ -11,6 +11,7 @@ from publisher.approval import models as _approval  # noqa: F401 - its tables ar
 from publisher.core import schema
 from publisher.core.db import make_engine
 from publisher.core.models import Base
+from publisher.documents import models as _documents  # noqa: F401 - its tables are part of Base
 from publisher.mailbox import models as _mailbox  # noqa: F401 - its tables are part of Base
 from publisher.notifications import models as _notifications  # noqa: F401 - its tables are part of Base
 from publisher.outbox import models as _outbox  # noqa: F401 - its tables are part of Base

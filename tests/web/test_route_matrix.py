@@ -15,11 +15,14 @@ from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from publisher.core.models import Alert, UserRole
+from publisher.documents import attaching
+from publisher.documents.store import documents_dir
 from publisher.media.store import store_upload
 from publisher.notifications.models import Notification
 from publisher.people import accounts
 from publisher.posts import workflow
 from publisher.publishing import alerts
+from tests.factories.documents import pdf_bytes
 from tests.factories.media import png_bytes
 from tests.factories.posts import approve_as_read
 from tests.web.conftest import Visitor
@@ -94,6 +97,13 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("library.original", "GET"): SIGNED_IN,
     ("library.upload", "POST"): UPLOADERS,
     ("library.describe", "POST"): UPLOADERS,
+    # a record's documents: who sees the record reads them, who may edit it changes them (posts: officers)
+    ("documents.index", "GET"): HISTORY_READERS,
+    ("documents.show", "GET"): HISTORY_READERS,
+    ("documents.download", "GET"): HISTORY_READERS,
+    ("documents.attach", "POST"): OFFICER,
+    ("documents.add_version", "POST"): OFFICER,
+    ("documents.detach", "POST"): OFFICER,
     ("admin.channels", "GET"): ADMIN,
     ("admin.channel_kind", "GET"): ADMIN,
     ("admin.channel_add", "GET"): ADMIN,
@@ -166,6 +176,8 @@ def world(staff, session, rt) -> World:
     approve_as_read(session, rt, people.actor("vesna"), scheduled.id)
     media, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=people.actor("ana"),
                             filename="slika.png", alt_text="Slika")
+    document = attaching.attach_upload(session, documents_dir(rt.settings.media_dir), people.actor("ana"), "post",
+                                       scheduled.id, io.BytesIO(pdf_bytes()), filename="odluka.pdf")
     token, _ = accounts.create_token(session, people.users["bojan"], actor=people.actor("admin"), name="matrix")
     alerts.raise_alert(session, "matrix", "overdue", "A delivery is overdue.", post_id=scheduled.id)
     session.commit()
@@ -178,6 +190,7 @@ def world(staff, session, rt) -> World:
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
         "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
+        "record_type": "post", "record_id": scheduled.id, "document_id": document.id, "number": 1,
         "recipient_id": 1, "action": "resend"})  # the outbox: a recipient that need not exist (404 past the check)
 
 

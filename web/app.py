@@ -69,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.bulk import bp as bulk_bp
     from web.compose import bp as compose_bp
     from web.dashboard import bp as dashboard_bp
+    from web.documents import bp as documents_bp
     from web.feed import bp as feed_bp
     from web.history import bp as history_bp
     from web.i18n import select_locale
@@ -93,6 +94,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feed_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(history_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(admin_bp)

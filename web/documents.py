@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from publisher.core.errors import NotFound
 from publisher.media.downloads import content_disposition
-from publisher.pdf import readiness
+from publisher.pdf import fonts, readiness
 from publisher.pdf.rendering import DocumentSetup
 from publisher.posts import approval_record
 from web import dates
@@ -33,16 +33,19 @@ WEB = Path(__file__).parent
 SETUP = DocumentSetup(templates=WEB / "templates" / "pdf", catalogs=TRANSLATIONS, static=WEB / "static",
                       format_moment=lambda value, locale: dates.format_wall_time(value, "medium", locale))
 
+# Names stay as written in every script: placeholders (the Cyrillic catalog is made by transliteration).
 MISSING = {
-    readiness.LIBRARIES: _l("The libraries that turn pages into PDF files (Pango and HarfBuzz) are not "
-                            "installed on the server."),
-    readiness.FONT: _l("The font the documents are printed in (DejaVu Serif, with the Serbian Cyrillic letter "
-                       "forms) is not installed on the server."),
+    readiness.LIBRARIES: _l("The libraries that turn pages into PDF files (%(libraries)s) are not installed on "
+                            "the server."),
+    readiness.FONT: _l("The font the documents are printed in (%(font)s, with the Serbian Cyrillic letter forms) "
+                       "is not installed on the server."),
 }
+NAMES = {"libraries": "Pango, HarfBuzz", "font": fonts.FAMILY}
 
 
 def _unavailable(missing: tuple[readiness.Missing, ...]) -> tuple[str, int]:
-    return render_template("document_unavailable.html", reasons=[MISSING[m.what] for m in missing],
+    said = dict.fromkeys(m.what for m in missing)  # the font once, however many of its styles are missing
+    return render_template("document_unavailable.html", reasons=[str(MISSING[what]) % NAMES for what in said],
                            details="; ".join(m.detail for m in missing)), 503
 
 

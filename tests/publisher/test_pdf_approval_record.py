@@ -7,13 +7,17 @@ from __future__ import annotations
 import io
 
 import pytest
+from sqlalchemy import update
 
 from publisher.core.actor import Actor
 from publisher.core.errors import Forbidden, NotFound
+from publisher.core.models import PostApproval
 from publisher.media.store import store_upload
+from publisher.pdf.rendering import render_html
 from publisher.posts import workflow
 from publisher.posts.approval_record import (
     NEVER_APPROVED,
+    TEMPLATE,
     ChannelEntry,
     LanguageVersion,
     MediaEntry,
@@ -100,3 +104,24 @@ def test_the_pdf_holds_every_version_and_the_facts_in_the_readers_language(sessi
         assert words in text
     hash_text = "".join(text.split())  # the hash may wrap
     assert workflow.get_post(session, post_id).content_hash in hash_text
+
+
+def test_each_language_version_keeps_its_own_lang_in_a_document_of_the_readers(session, rt, office):
+    post_id = approved_post(session, rt, office, **FIELDS)
+    record = approval_record(session, office.actor("ana"), post_id, office_zone=ZONE)
+    html = render_html(TEMPLATE, {"record": record}, "en", setup=SETUP)
+    assert '<html lang="en">' in html
+    assert '<section lang="sr-Cyrl">' in html and '<section lang="sq">' in html and '<section lang="en">' in html
+    assert '<div class="text" lang="sr-Cyrl">Краће за архиву</div>' in html  # a channel's own text: the primary's
+
+
+def test_an_approval_from_before_frozen_versions_shows_its_snapshot(session, rt, office):
+    post_id = approved_post(session, rt, office, **FIELDS)
+    session.execute(update(PostApproval).where(PostApproval.post_id == post_id).values(frozen=None))
+    session.commit()
+    record = approval_record(session, office.actor("ana"), post_id, office_zone=ZONE)
+    assert not record.frozen
+    assert [v.language for v in record.versions] == ["sr-Cyrl"]  # the snapshot kept no translations
+    assert record.channels == [ChannelEntry("portal", None), ChannelEntry("archive", "Краће за архиву")]
+    assert "This approval was made before approvals kept every language version" in \
+        render_html(TEMPLATE, {"record": record}, "en", setup=SETUP)

@@ -127,6 +127,8 @@ PAGES = [
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
     DashboardPage("post-detail-media-jelena", "/posts/1", "jelena", prepare=library_files),  # thumbnails
     DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
+    DashboardPage("approval-pdf-never-approved-ana", "/posts/1/approval.pdf", "ana", prepare=a_written_post,
+                  status=404),  # a draft has no approval record: said in words
     DashboardPage("history-search-jelena", "/history?q=konkurs", "jelena", prepare=history_mix),  # finds Cyrillic
     DashboardPage("queue-search-nothing-ana", "/queue?from=2031-06-16&q=nema+takvog", "ana", prepare=planned_week),
     DashboardPage("users-search-too-long-admin", "/admin/users?q=" + "x" * 201, "admin", status=422),

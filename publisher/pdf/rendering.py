@@ -12,6 +12,7 @@ hands out only files under DocumentSetup.static.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from publisher.pdf import fonts
 
 LANGUAGES = ("sr-Latn", "sr-Cyrl", "sq", "en")  # as <html lang> writes them (BCP 47)
+# One document at a time in a process: WeasyPrint does not promise thread safety, and Pango and fontconfig
+# share state across threads (crashes under concurrent use are reported upstream). Waitress serves requests in
+# threads; a second request for a PDF waits for the first (bench/pdf.py: about 1.5 s for 20 pages).
+_PRINTING = threading.Lock()
 
 @dataclass(frozen=True)
 class DocumentSetup:
@@ -70,4 +75,5 @@ def render_pdf(template_name: str, context: Mapping[str, Any], language: str, *,
     html = render_html(template_name, context, language, setup=setup)
     document = weasyprint.HTML(string=html, base_url=setup.static.resolve().as_uri() + "/",
                                url_fetcher=StaticOnly(setup.static))
-    return document.write_pdf()
+    with _PRINTING:
+        return document.write_pdf()

@@ -136,3 +136,28 @@ def test_a_link_out_of_the_static_folder_is_refused(setup, remote_server, tmp_pa
     (setup.static / "sneaky.png").symlink_to(tmp_path / "outside.png")
     pdf = render_pdf("remote.html", context(remote=remote_server, local="sneaky.png"), "en", setup=setup)
     assert image_count(pdf) == 0
+
+
+def test_documents_asked_for_at_once_from_several_threads_all_come_out(setup, tmp_path):
+    """Waitress serves in threads: eight documents asked for at once (four threads, two each) are all whole and
+    each in its own language. Bounded: eight documents, and each thread is waited for at most 120 s."""
+    made: dict[tuple[int, int], bytes] = {}
+    failed: list[BaseException] = []
+
+    def make(thread: int) -> None:
+        try:
+            for turn in range(2):
+                made[thread, turn] = render_pdf("sample.html", context(), LANGUAGES[thread], setup=setup)
+        except BaseException as exc:  # noqa: BLE001 (reported below, with the thread's number)
+            failed.append(exc)
+
+    threads = [threading.Thread(target=make, args=(n,), daemon=True) for n in range(len(LANGUAGES))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads) and failed == []
+    assert len(made) == 8
+    for (thread, _turn), pdf in made.items():
+        assert string_values(pdf, "Lang") == [LANGUAGES[thread]]
+        assert WORDS[LANGUAGES[thread]][0] in pdftotext(pdf, tmp_path)

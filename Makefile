@@ -41,7 +41,9 @@ $(TEST_STAMP): pyproject.toml $(LOCKS)/build.txt $(LOCKS)/test.txt | $(BIN)/pyth
 
 venv: $(TEST_STAMP)
 
+# PDF documents need pango and a font (tests/support/install_pdf_deps.sh); without apt it warns and the rest runs.
 run: $(RUNTIME_STAMP)
+	bash tests/support/install_pdf_deps.sh
 	$(BIN)/publisher run --demo --host $(HOST) --port $(PORT)
 
 lint: $(TEST_STAMP)
@@ -51,6 +53,7 @@ system-deps: node_modules/axe-core/axe.min.js
 	bash tests/support/install_wordpress.sh
 	bash tests/support/install_browser.sh
 	bash tests/support/install_dovecot.sh
+	bash tests/support/install_pdf_deps.sh --tests
 
 # axe-core for the browser tests, pinned by package-lock.json; touched so that it is newer than the lock.
 # Without npm the browser tests say so themselves (they skip, or fail with CI=true).

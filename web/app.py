@@ -80,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.people_import import bp as people_import_bp
     from web.post_actions import bp as post_actions_bp
     from web.post_links import register as register_post_links
+    from web.printed import bp as printed_bp
     from web.queue import bp as queue_bp
 
     # Before CSRFProtect's own hook, which reads the form: nothing reads a body before these checks.
@@ -96,9 +97,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feed_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(history_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
-    app.register_blueprint(documents_bp)
+    app.register_blueprint(printed_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(people_import_bp)

@@ -92,6 +92,14 @@ def format_datetime(value: datetime | None, fmt: str = "short", locale: Locale |
     return _render(moment, PATTERNS[loc.split("_")[0]][fmt], loc)
 
 
+def format_wall_time(value: datetime, fmt: str = "short", locale: Locale | str | None = None) -> str:
+    """A moment on its own clock, never moved to the office's zone (a document that names its zone: a UTC
+    value stays UTC here, where format_datetime would show it in the office's zone)."""
+    _check(fmt, FORMATS)
+    loc = _locale_name(locale)
+    return _render(value, TIME_PATTERN if fmt == "time" else PATTERNS[loc.split("_")[0]][fmt], loc)
+
+
 def format_date(value: date | datetime | None, fmt: str = "short", locale: Locale | str | None = None) -> str:
     """A day in one of short, medium, long (a datetime: its day where the page shows it)."""
     _check(fmt, FORMATS[:3])

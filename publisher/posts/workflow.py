@@ -36,7 +36,6 @@ from publisher.destinations.content import (
     content_hash,
     file_label,
     freeze,
-    frozen_hash,
     frozen_languages,
     thaw_all,
 )

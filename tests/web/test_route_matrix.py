@@ -86,6 +86,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("history.history_csv", "GET"): HISTORY_READERS,
     ("history.history_xlsx", "GET"): HISTORY_READERS,
     ("history.post_detail", "GET"): HISTORY_READERS,
+    ("printed.approval_pdf", "GET"): HISTORY_READERS,
     ("history.decide", "POST"): DECIDERS,
     ("alerts.index", "GET"): SIGNED_IN,
     ("alerts.resolve", "POST"): DECIDERS,
@@ -184,7 +185,8 @@ def world(staff, session, rt) -> World:
     alert_id = session.scalar(select(Alert.id).where(Alert.key == "matrix"))
     notification_id = session.scalar(select(Notification.id).where(Notification.post_id == waiting.id).limit(1))
     session.commit()
-    post_for = {"approvals": waiting.id, "compose": waiting.id, "queue": scheduled.id, "history": scheduled.id}
+    post_for = {"approvals": waiting.id, "compose": waiting.id, "queue": scheduled.id, "history": scheduled.id,
+                "documents": scheduled.id}
     return World({
         "post_id": post_for, "delivery_id": scheduled.deliveries[0].id, "decision": "retry_now",
         "media_id": media.id, "channel_id": people.channels["archive"].id, "kind": "local_folder",

@@ -165,6 +165,8 @@ PAGES = [
     DashboardPage("documents-ana", "/documents/post/1", "ana", prepare=post_with_documents),
     DashboardPage("document-ana", "/documents/post/1/1", "ana", prepare=post_with_documents),  # two versions
     DashboardPage("document-jelena", "/documents/post/1/2", "jelena", prepare=post_with_documents),  # reads only
+    DashboardPage("approval-pdf-never-approved-ana", "/posts/1/approval.pdf", "ana", prepare=a_written_post,
+                  status=404),  # a draft has no approval record: said in words
     DashboardPage("history-search-jelena", "/history?q=konkurs", "jelena", prepare=history_mix),  # finds Cyrillic
     DashboardPage("queue-search-nothing-ana", "/queue?from=2031-06-16&q=nema+takvog", "ana", prepare=planned_week),
     DashboardPage("users-search-too-long-admin", "/admin/users?q=" + "x" * 201, "admin", status=422),

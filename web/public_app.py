@@ -63,7 +63,7 @@ def create_public_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(refuse_unstorable_text)
     Babel(app, locale_selector=select_locale)
     dates.init_app(app)
-    public.register(app, *extra)
+    public.register(app, *public.blueprints(), *extra)
     app.teardown_appcontext(close_session)
     app.after_request(_headers_everywhere)
     app.register_error_handler(HTTPException, _http_error)

@@ -14,12 +14,12 @@ def blueprints() -> list[Blueprint]:
     return [feed_bp, site_bp]
 
 
-def register(app: Flask, *extra: Blueprint) -> None:
-    """Register the public blueprints (and `extra` public ones), exempt from the staff app's CSRF check: public
+def register(app: Flask, *chosen: Blueprint) -> None:
+    """Register the public blueprints (or those `chosen`: a test's own form), exempt from the staff app's CSRF check: public
     forms carry no session to forge a request with; their own token (form_guard) and the same-origin check
     (web.guards) stand in."""
     csrf = app.extensions.get("csrf")
-    for bp in (*blueprints(), *extra):
+    for bp in chosen or blueprints():
         if csrf is not None:
             csrf.exempt(bp)
         app.register_blueprint(bp)

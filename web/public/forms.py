@@ -6,7 +6,7 @@ A public form's view:
     GET:  render_template(..., **form_fields(RULES))            # the token and the honeypot's name
     POST: verdict = read_submission(RULES)
           if isinstance(verdict, Response): return verdict        # refused, with its page
-          if verdict.accepted: store verdict.values; db().commit()
+          if verdict.accepted: store verdict.values; db().commit()  # the count commits with it
           show "thank you" (also when only the honeypot was filled: verdict.looks_accepted)
 """
 
@@ -51,9 +51,11 @@ def read_submission(rules: FormRules) -> Verdict | Response:
         session.commit()
         return refusal(Verdict(Outcome.TOO_LARGE), settings)
     verdict = form_guard.check(session, rules, settings, current_app.secret_key, sent, address, rt.now())
-    if verdict.looks_accepted:
-        return verdict  # the caller stores (when accepted) in this session and commits the count with it
+    if verdict.accepted:
+        return verdict  # the caller stores what was sent in this session and commits the count with it
     session.commit()
+    if verdict.looks_accepted:
+        return verdict  # the honeypot: "thank you", and nothing but the count was stored
     return refusal(verdict, settings)
 
 

@@ -29,8 +29,6 @@ POOL = {"pool_size": 8, "max_overflow": 8}
 _ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_TRANSACTION,
                               sqlite3.SQLITE_SAVEPOINT, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})
 _WRITES = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
-# The connection's own settings (publisher.core.db sets these on connect); reading any pragma is harmless.
-_PRAGMAS = frozenset({"journal_mode", "busy_timeout", "foreign_keys", "synchronous"})
 
 
 def public_runtime(settings: Settings) -> Runtime:
@@ -73,6 +71,6 @@ def _form_tables_only(action: int, first: str | None, second: str | None, _db: s
         return sqlite3.SQLITE_OK
     if action in _WRITES and first in PUBLIC_FORM_WRITES:
         return sqlite3.SQLITE_OK
-    if action == sqlite3.SQLITE_PRAGMA and first in _PRAGMAS:
-        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and second is None:
+        return sqlite3.SQLITE_OK  # reading a setting; publisher.core.db set them all before this authorizer
     return sqlite3.SQLITE_DENY

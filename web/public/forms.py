@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from publisher.public import form_guard
@@ -81,17 +81,22 @@ def _words(verdict: Verdict, settings: GuardSettings) -> tuple[str, str, int]:
                             "shorten it and send the form again.", field=verdict.field, num=verdict.limit), 422)
         case Outcome.TOO_FAST:
             return (gettext("The form was sent too quickly"),
-                    gettext("It was sent less than %(num)d seconds after the page opened, faster than a person "
-                            "fills it in.", num=max(1, round(settings.min_seconds))) + " " + again, 400)
+                    ngettext("It was sent less than %(num)d second after the page opened, faster than a person "
+                             "fills it in.",
+                             "It was sent less than %(num)d seconds after the page opened, faster than a person "
+                             "fills it in.", max(1, round(settings.min_seconds))) + " " + again, 400)
         case Outcome.EXPIRED:
             return (gettext("The form has expired"),
-                    gettext("The page was opened more than %(num)d hours ago.",
-                            num=max(1, round(settings.max_hours))) + " " + again, 400)
+                    ngettext("The page was opened more than %(num)d hour ago.",
+                             "The page was opened more than %(num)d hours ago.",
+                             max(1, round(settings.max_hours))) + " " + again, 400)
         case Outcome.LIMITED:
             minutes = max(1, -(-(verdict.retry_after or 60) // 60))
             return (gettext("Too many messages from your address"),
-                    gettext("This form was sent from your address too often in the last hour. Nothing was sent; "
-                            "try again in %(num)d minutes.", num=minutes), 429)
+                    ngettext("This form was sent from your address too often in the last hour. Nothing was sent; "
+                             "try again in %(num)d minute.",
+                             "This form was sent from your address too often in the last hour. Nothing was sent; "
+                             "try again in %(num)d minutes.", minutes), 429)
         case _:
             return (gettext("The form could not be checked"),
                     gettext("The form's security field is missing or damaged.") + " " + again, 400)

@@ -5,53 +5,22 @@ second connection that may write only the form tables."""
 from __future__ import annotations
 
 import dataclasses
-import uuid
-from datetime import UTC, datetime
 
-import psycopg
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 
 from publisher import cli
 from publisher.core.errors import Malformed
-from publisher.core.models import Delivery
-from publisher.destinations import channel_store
 from publisher.public import form_guard
 from publisher.public.database import public_runtime
 from publisher.public.role import create_public_role
 from publisher.publishing.feeds import load_feed
-from tests.factories.people import SYSTEM
-from tests.factories.posts import approved_post
+from tests.publisher.public.conftest import NOW
 
 ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def published(rt, session, office) -> int:
-    """One post approved and sent on a feed channel "vesti"; its delivery's id."""
-    channel_store.add_channel(session, rt.box, "feed", "Vesti",
-                              {"slug": "vesti", "public_url": "https://x.example"}, actor=SYSTEM)
-    session.commit()
-    post_id = approved_post(session, rt, office, channels=("Vesti",), title="Javno saopštenje")
-    delivery_id = session.scalar(select(Delivery.id).where(Delivery.post_id == post_id))
-    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(status="sent", sent_at=NOW))
-    session.commit()
-    return delivery_id
-
-
-@pytest.fixture
-def public_role(database_url):
-    """A role name of this test's own, removed afterwards (roles belong to the whole server)."""
-    name = f"publisher_public_{uuid.uuid4().hex[:8]}"
-    yield name
-    with psycopg.connect(database_url, autocommit=True) as admin:
-        if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone():
-            admin.execute(f'DROP OWNED BY "{name}"')
-            admin.execute(f'DROP ROLE "{name}"')
 
 
 def as_role(settings, database_url: str, name: str):
@@ -75,9 +44,9 @@ def refused(session, statement: str) -> bool:
 
 
 @ON_POSTGRESQL
-def test_the_public_role_reads_the_feed_and_nothing_private(rt, settings, database_url, published, public_role):
-    assert create_public_role(rt.engine, public_role, "s3cret'pass") is True
-    public = as_role(settings, database_url, public_role)
+def test_the_public_role_reads_the_feed_and_nothing_private(rt, settings, database_url, published, pg_public_role):
+    assert create_public_role(rt.engine, pg_public_role, "s3cret'pass") is True
+    public = as_role(settings, database_url, pg_public_role)
     try:
         with public.read_sessions() as session:
             feed = load_feed(session, "vesti")
@@ -103,13 +72,13 @@ def test_the_public_role_reads_the_feed_and_nothing_private(rt, settings, databa
 
 
 @ON_POSTGRESQL
-def test_running_it_again_takes_back_what_the_list_does_not_give(rt, settings, database_url, public_role):
-    create_public_role(rt.engine, public_role)
+def test_running_it_again_takes_back_what_the_list_does_not_give(rt, settings, database_url, pg_public_role):
+    create_public_role(rt.engine, pg_public_role)
     with rt.engine.begin() as conn:
-        conn.execute(text(f'GRANT SELECT ON users TO "{public_role}"'))
-        conn.execute(text(f'GRANT SELECT (credentials) ON channels TO "{public_role}"'))
-    assert create_public_role(rt.engine, public_role, "s3cret'pass") is False  # updated, not created
-    public = as_role(settings, database_url, public_role)
+        conn.execute(text(f'GRANT SELECT ON users TO "{pg_public_role}"'))
+        conn.execute(text(f'GRANT SELECT (credentials) ON channels TO "{pg_public_role}"'))
+    assert create_public_role(rt.engine, pg_public_role, "s3cret'pass") is False  # updated, not created
+    public = as_role(settings, database_url, pg_public_role)
     try:
         with public.read_sessions() as session:
             assert refused(session, "SELECT name FROM users")
@@ -120,18 +89,18 @@ def test_running_it_again_takes_back_what_the_list_does_not_give(rt, settings, d
 
 
 @ON_POSTGRESQL
-def test_the_command_creates_the_role(monkeypatch, capsys, settings, database_url, public_role):
+def test_the_command_creates_the_role(monkeypatch, capsys, settings, database_url, pg_public_role):
     monkeypatch.setenv("PUBLISHER_DATABASE_URL", database_url)
     monkeypatch.setenv("PUBLISHER_INSTANCE_DIR", str(settings.instance_dir))
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("s3cret'pass\n"))
-    assert cli.main(["public-role", "create", public_role, "--password-stdin"]) == 0
-    assert f"role {public_role} created" in capsys.readouterr().out
+    assert cli.main(["public-role", "create", pg_public_role, "--password-stdin"]) == 0
+    assert f"role {pg_public_role} created" in capsys.readouterr().out
     assert cli.main(["public-role", "create", "Robert'); DROP TABLE users;--"]) == 1
     assert "is not a role name" in capsys.readouterr().err
-    public = as_role(settings, database_url, public_role)  # the password from stdin works
+    public = as_role(settings, database_url, pg_public_role)  # the password from stdin works
     try:
         with public.read_sessions() as session:
-            assert session.scalar(text("SELECT current_user")) == public_role
+            assert session.scalar(text("SELECT current_user")) == pg_public_role
     finally:
         public.dispose()
 

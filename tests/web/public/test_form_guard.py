@@ -178,7 +178,7 @@ def test_the_rate_limit_is_shared_by_two_app_instances(settings, clock, received
     try:
         for rt in runtimes:
             rt.clock = lambda: clock[0]
-        clients = [make_app(kind, rt, received).test_client() for kind, rt in zip(("public", "full"), runtimes)]
+        clients = [make_app(kind, rt, received).test_client() for kind, rt in zip(("public", "full"), runtimes, strict=True)]
         token = shown_form(clients[0])
         clock[0] += timedelta(seconds=20)
         statuses = [send(clients[i % 2], token, path="/test-contact/?lang=en").status_code for i in range(4)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, gettext
 from sqlalchemy.exc import OperationalError
@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from publisher.core.config import Settings
 from publisher.core.db import ping
+from publisher.core.errors import PublisherError
 from publisher.core.runtime import Runtime
 from publisher.public.database import public_runtime
 from web import dates, guards, public
@@ -66,6 +67,7 @@ def create_public_app(config: dict[str, Any] | None = None) -> Flask:
     public.register(app, *public.blueprints(), *extra)
     app.teardown_appcontext(close_session)
     app.after_request(_headers_everywhere)
+    app.register_error_handler(PublisherError, _publisher_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.add_url_rule("/", "home", lambda: redirect(url_for("public.index", **request.args.to_dict())))
@@ -97,6 +99,13 @@ def _http_error(exc: HTTPException) -> tuple[str | Response, int] | Response:
     if exc.code == 405 and "Allow" in response.headers:
         return Response(body, status, {"Allow": response.headers["Allow"]}, mimetype="text/html")
     return body, status
+
+
+def _publisher_error(exc: PublisherError) -> tuple[str, int]:
+    session = g.get("db")
+    if session is not None:
+        session.rollback()
+    return _page(exc.status, exc.message)  # a check refused the request (a NUL in a field): its own words
 
 
 def _unexpected_error(exc: Exception) -> tuple[str, int]:

@@ -108,3 +108,13 @@ def test_the_public_app_answers_staff_addresses_with_its_own_404(rt, database_ur
 def test_no_public_get_sets_a_cookie_even_with_a_language_chosen(client, feeds):
     for path in ("/public/?lang=sr-Cyrl", "/public/", "/feed/vesti.rss", "/feed/nema.atom"):
         assert "Set-Cookie" not in client.get(path).headers, path
+
+
+def test_bad_requests_get_a_clear_answer_never_a_500(client):
+    assert client.get("/public/?x=%00").status_code == 400  # a NUL: refused before any view
+    assert client.get("/public/?lang=%3Cscript%3E").status_code == 200  # an unknown language: the default
+    refused = client.post("/public/", data={"a": "b"})
+    assert refused.status_code == 405 and "GET" in refused.headers["Allow"]
+    huge = client.post("/public/", data="x" * (600 * 1024), content_type="application/x-www-form-urlencoded")
+    assert huge.status_code == 413
+    assert client.get("/feed/" + "a" * 3000 + ".rss").status_code == 404

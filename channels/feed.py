@@ -1,7 +1,7 @@
 """A public Atom/RSS feed served by this publisher's own web app, at /feed/<slug>.atom and .rss.
 
 Nothing goes over the network: the web app lists what the database marks as sent on this channel
-(web/feed.py, through publisher/feeds.py), so "publishing" only names the entry the feed will show.
+(web/public/feed.py, through publisher/publishing/feeds.py), so "publishing" only names the entry the feed will show.
 Each entry's permanent id is `<public_url>/feed/<slug>#<key>`, the URL `publish` returns.
 
 The feed carries the title and the text (this channel's variant when the post has one). Media are

@@ -186,9 +186,40 @@ def cmd_documents_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.public:
+        return _serve_public(args.host, args.port)
     rt = _runtime(credentials=True)
     _require_schema(rt)
     _serve(rt, args.host, args.port)
+    return 0
+
+
+def _serve_public(host: str, port: int) -> int:
+    """The public site alone, connected as publisher/public/database.py says; it needs no credentials key
+    that opens anything (the role cannot read the channels' credentials)."""
+    from waitress import create_server
+
+    from publisher.public.database import public_runtime
+    from web.public_app import create_public_app
+
+    settings = Settings.from_env()
+    rt = public_runtime(settings)
+    _require_schema(rt)
+    server = create_server(create_public_app({"RUNTIME": rt}), host=host, port=port, **server_options(settings))
+    print(f"publisher's public site is serving on {_public_url(host, server.effective_port)}/", flush=True)
+    server.run()
+    return 0
+
+
+def cmd_public_role(args: argparse.Namespace) -> int:
+    from publisher.public.role import create_public_role
+
+    rt = _runtime()
+    _require_schema(rt)
+    password = sys.stdin.readline().rstrip("\r\n") if args.password_stdin else None
+    created = create_public_role(rt.engine, args.name, password)
+    print(f"role {args.name} {'created' if created else 'updated'}: it reads only what the public pages read "
+          f"and writes only the public form tables")
     return 0
 
 
@@ -467,7 +498,18 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "run":
             p.add_argument("--demo", action="store_true",
                            help="create demo users and a local channel; session cookies work over plain http")
+        else:
+            p.add_argument("--public", action="store_true",
+                           help="the public site alone (no sign-in, dashboard or API); with "
+                                "PUBLISHER_PUBLIC_DATABASE_URL it connects as that (read-only) role")
         p.set_defaults(func=func)
+    role = sub.add_parser("public-role", help="the public site's PostgreSQL role").add_subparsers(
+        dest="public_role_command", required=True)
+    rcreate = role.add_parser("create", help="create or update role NAME: LOGIN, SELECT on what the public pages "
+                                             "read, writes only to the public form tables")
+    rcreate.add_argument("name")
+    rcreate.add_argument("--password-stdin", action="store_true", help="set its password from one line of stdin")
+    rcreate.set_defaults(func=cmd_public_role)
     sub.add_parser("worker", help="the dispatcher").set_defaults(func=cmd_worker)
     hold = sub.add_parser("hold", help="stop (on) or resume (off) publishing, everywhere or on one channel")
     hold.add_argument("state", choices=("on", "off"))

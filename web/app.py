@@ -22,7 +22,7 @@ from publisher.core.db import ping
 from publisher.core.errors import Conflict, Malformed, PublisherError
 from publisher.core.runtime import Runtime
 from publisher.publishing import health
-from web import dates, guards
+from web import dates, guards, public
 from web.context import VERSION, close_session, is_page_request, runtime
 from web.params import IdConverter, refuse_unstorable_text
 
@@ -71,7 +71,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.compose import bp as compose_bp
     from web.dashboard import bp as dashboard_bp
     from web.documents import bp as documents_bp
-    from web.feed import bp as feed_bp
     from web.history import bp as history_bp
     from web.i18n import select_locale
     from web.library import bp as library_bp
@@ -89,12 +88,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(refuse_unstorable_text)  # NUL and lone surrogates: 400 before any view
     csrf = CSRFProtect(app)
     csrf.exempt(api_bp)  # token-authenticated, no cookies: nothing for a forged request to ride on
-    csrf.exempt(feed_bp)
     Babel(app, locale_selector=select_locale)
     dates.init_app(app)  # after Babel: its date filters give way to web/dates.py's fixed formats
     auth.init_app(app)
     app.register_blueprint(api_bp)
-    app.register_blueprint(feed_bp)
+    public.register(app)  # the public site's pages, at the same paths as `serve --public` gives them
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(documents_bp)

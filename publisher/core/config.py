@@ -81,6 +81,15 @@ class Settings:
     trusted_proxy_headers: tuple[str, ...] = ("x-forwarded-for", "x-forwarded-host", "x-forwarded-proto",
                                               "x-forwarded-port")
     mailbox: MailboxSettings | None = None  # the mailbox reader (publisher.mailbox); None: off
+    # The public site (web/public, `publisher serve --public`) and its forms (publisher/public/form_guard.py):
+    office_name: str = ""  # shown on the public pages; empty: a translated "Communication office"
+    public_database_url: str | None = None  # the public app's connection, e.g. a role made by `public-role create`
+    public_max_age: int = 300  # seconds a browser or proxy may keep a public page
+    public_form_max_bytes: int = 64 * 1024  # the largest public form submission
+    public_form_min_seconds: float = 3.0  # a form sent sooner after it was shown is refused (a person reads first)
+    public_form_max_hours: float = 6.0  # a form shown longer ago than this is refused (reload it)
+    public_form_per_address_hour: int = 10  # submissions of one form from one address in an hour
+    public_form_per_form_hour: int = 300  # submissions of one form from everyone in an hour (a spread-out flood)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -144,6 +153,14 @@ class Settings:
             trusted_proxy_count=int(_number(env, "PUBLISHER_TRUSTED_PROXY_COUNT", 1, 1)),
             trusted_proxy_headers=_proxy_headers(env),
             mailbox=MailboxSettings.from_env(env),
+            office_name=(env.get("PUBLISHER_OFFICE_NAME") or "").strip(),
+            public_database_url=(env.get("PUBLISHER_PUBLIC_DATABASE_URL") or "").strip() or None,
+            public_max_age=int(_number(env, "PUBLISHER_PUBLIC_MAX_AGE", 300, 0)),
+            public_form_max_bytes=int(_number(env, "PUBLISHER_PUBLIC_FORM_MAX_KB", 64, 1) * 1024),
+            public_form_min_seconds=_number(env, "PUBLISHER_PUBLIC_FORM_MIN_SECONDS", 3.0, 0),
+            public_form_max_hours=_number(env, "PUBLISHER_PUBLIC_FORM_MAX_HOURS", 6.0, 0.1),
+            public_form_per_address_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_ADDRESS_HOUR", 10, 1)),
+            public_form_per_form_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_FORM_HOUR", 300, 1)),
         )
 
 

@@ -455,3 +455,19 @@ class RequestCounter(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)  # the client address
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class PublicFormCounter(Base):
+    """How many submissions of one public form came from one address in one minute, by outcome.
+
+    Apart from request_counters on purpose: the public site's database role may write this table and no
+    other counter (publisher/public/reads.py), so a public host cannot touch the API's rate limits.
+    """
+
+    __tablename__ = "public_form_counters"
+
+    form: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)  # the client address (IPv6 fits)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)  # publisher.public.form_guard.Outcome
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True, index=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -4,6 +4,7 @@ from alembic import context
 
 from publisher.approval import models as _approval  # noqa: F401 - its tables join Base
 from publisher.core.models import Base
+from publisher.documents import models as _documents  # noqa: F401 - its tables join Base
 from publisher.mailbox import models as _mailbox  # noqa: F401 - its tables join Base
 from publisher.notifications import models as _notifications  # noqa: F401 - its tables join Base
 from publisher.outbox import models as _outbox  # noqa: F401 - its tables join Base

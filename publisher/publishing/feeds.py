@@ -1,4 +1,4 @@
-"""The public feeds: what a feed channel has published, read from the database for web/feed.py.
+"""The public feeds: what a feed channel has published, read from the database for web/public/feed.py.
 
 A feed channel (kind "feed") publishes nothing over the network; its feed is the list of its deliveries
 marked sent, newest first. See channels/feed.py for the settings and the entry ids.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from channels.feed import SLUG, entry_url, feed_url
@@ -55,15 +55,31 @@ class Feed:
         return languages.pop() if len(languages) == 1 else None
 
 
-def find_feed_channel(session: Session, slug: str) -> Channel | None:
-    """The feed channel with this slug (the oldest, should two claim it); None when there is none."""
+def find_feed_channel(session: Session, slug: str) -> Row | None:
+    """The feed channel with this slug (the oldest, should two claim it); None when there is none.
+
+    Column by column, never the whole Channel: the public site's database role may not read its credentials
+    (publisher/public/reads.py lists what the feeds read)."""
     if not SLUG.fullmatch(slug):
         return None
     # Few channels exist, and JSON paths differ between SQLite and PostgreSQL: filter here.
-    for channel in session.scalars(select(Channel).where(Channel.kind == FEED_KIND).order_by(Channel.id)):
+    for channel in session.execute(select(Channel.id, Channel.name, Channel.config, Channel.created_at,
+                                          Channel.updated_at)
+                                   .where(Channel.kind == FEED_KIND).order_by(Channel.id)):
         if (channel.config or {}).get("slug") == slug:
             return channel
     return None
+
+
+def feed_slugs(session: Session) -> list[tuple[str, str]]:
+    """(slug, title) of every feed channel with a slug, by title: what the public landing page lists."""
+    found: dict[str, str] = {}
+    for channel in session.execute(select(Channel.name, Channel.config).where(Channel.kind == FEED_KIND)
+                                   .order_by(Channel.id)):
+        slug = str((channel.config or {}).get("slug") or "")
+        if SLUG.fullmatch(slug) and slug not in found:
+            found[slug] = str((channel.config or {}).get("title") or channel.name)
+    return sorted(found.items(), key=lambda item: (item[1].casefold(), item[0]))
 
 
 def load_feed(session: Session, slug: str, *, limit: int = FEED_LENGTH) -> Feed | None:
@@ -75,28 +91,29 @@ def load_feed(session: Session, slug: str, *, limit: int = FEED_LENGTH) -> Feed 
     public_url = str(config.get("public_url") or "").rstrip("/")
     went_out = func.coalesce(Delivery.sent_at, Delivery.updated_at)
     rows = session.execute(
-        select(Delivery, Post)
+        select(Delivery.id, Delivery.url, Delivery.idempotency_key, Delivery.sent_at, Delivery.updated_at,
+               Post.updated_at.label("post_updated_at"))
         .join(Post, Post.id == Delivery.post_id)
         .where(Delivery.channel_id == channel.id, Delivery.status == DeliveryStatus.SENT)
         .order_by(went_out.desc(), Delivery.id.desc())
         .limit(limit)
     ).all()
     entries = []
-    contents = load_contents(session, [(delivery.id, channel.id) for delivery, _ in rows], Path())
-    for delivery, post in rows:
-        content = contents.get(delivery.id)  # the approved version the adapter was given
+    contents = load_contents(session, [(row.id, channel.id) for row in rows], Path())
+    for row in rows:
+        content = contents.get(row.id)  # the approved version the adapter was given
         if content is None:
             continue
-        published = delivery.sent_at or delivery.updated_at
+        published = row.sent_at or row.updated_at
         entries.append(FeedEntry(
             # The URL stored at publishing stays the id even if public_url changes later: a reader
             # would otherwise show every entry again.
-            id=delivery.url or entry_url(public_url, slug, delivery.idempotency_key),
+            id=row.url or entry_url(public_url, slug, row.idempotency_key),
             title=content.title,
             text=content.text,
             language=content.language,
             published=published,
-            updated=max(published, post.updated_at) if post.updated_at else published,
+            updated=max(published, row.post_updated_at) if row.post_updated_at else published,
         ))
     updated = max((e.updated for e in entries), default=channel.updated_at or channel.created_at)
     return Feed(

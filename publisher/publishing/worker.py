@@ -57,6 +57,7 @@ from publisher.outbox import sending as outbox
 from publisher.outbox.sending import OutboxPolicy
 from publisher.outbox.throttle import Limits
 from publisher.people import request_limits, signin
+from publisher.public import form_guard
 from publisher.publishing import alerts, channel_admin, credential_checks, dispatch
 from publisher.publishing.credential_checks import CheckPolicy
 from publisher.publishing.dispatch import Claim, DispatchPolicy
@@ -543,12 +544,12 @@ class Worker:
         with self.rt.sessions() as session:
             removed = (*signin.prune(session, self.rt.clock(),
                                      idle=timedelta(minutes=self.rt.settings.session_idle_minutes)),
-                       request_limits.prune(session, self.rt.clock()))
+                       request_limits.prune(session, self.rt.clock()) + form_guard.prune(session, self.rt.clock()))
             session.commit()
         staging.sweep(staging.folder(self.rt.settings.instance_dir))
         if any(removed):
             log.info("housekeeping removed %d old browser session(s), %d old sign-in failure(s) and %d old "
-                     "request counter(s)", *removed)
+                     "request counter(s) (API and public forms)", *removed)
 
     def audit_check(self) -> None:
         """Seal new audit rows, then verify the chain from the head verified last time (the whole chain once

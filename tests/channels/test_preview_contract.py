@@ -322,7 +322,7 @@ def test_every_kind_is_read_back_from_its_wire():
 
 
 def test_the_feed_shows_the_title_and_text_and_carries_no_files(tmp_path):
-    """The feed sends nothing: the site serves the entry from the database (web/feed.py) with the post's
+    """The feed sends nothing: the site serves the entry from the database (web/public/feed.py) with the post's
     title and text, which is what its preview shows; its files are accepted but not carried."""
     cls = registry.adapter_class("feed")
     adapter = cls(*cls.split_settings(cls.example_settings), name="kanal")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from publisher.core.models import RequestCounter, SignInFailure, WebSession
 from publisher.imports import staging
 from publisher.people import request_limits, signin
+from publisher.public import form_guard
 from publisher.publishing.worker import Worker
 from tests.factories.office import make_office
 
@@ -52,6 +53,8 @@ def test_the_worker_runs_it(session, rt):
     ana = make_office(session, rt).users["ana"].id
     browser_session(session, ana, "ended-long-ago", seen=NOW - timedelta(days=40), ended=NOW - timedelta(days=31))
     request_limits.count(session, request_limits.API_REFUSED, "203.0.113.9", NOW - timedelta(days=2))
+    form_guard.count(session, "contact", "203.0.113.9", form_guard.Outcome.ACCEPTED, NOW - timedelta(days=3))
+    form_guard.count(session, "contact", "203.0.113.9", form_guard.Outcome.ACCEPTED, NOW)
     session.commit()
     uploads = staging.folder(rt.settings.instance_dir)
     forgotten, fresh = staging.keep(uploads, b"a,b\r\n1,2\r\n", kind="people"), staging.keep(uploads, b"c\r\n",
@@ -66,5 +69,6 @@ def test_the_worker_runs_it(session, rt):
         worker.close()
     assert session.scalar(select(func.count()).select_from(WebSession)) == 0
     assert session.scalar(select(func.count()).select_from(RequestCounter)) == 0
+    assert form_guard.counts(session, "contact") == {"accepted": 1}  # the public forms' old counts go too
     assert [p.name for p in uploads.iterdir()] == [f"people-{fresh}"]  # an upload forgotten for an hour goes
     session.commit()

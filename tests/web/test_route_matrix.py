@@ -42,6 +42,7 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("auth.login", "GET"): PUBLIC,
     ("auth.login", "POST"): PUBLIC,
     ("healthz", "GET"): PUBLIC,
+    ("public.index", "GET"): PUBLIC,  # the public site's landing page (web/public)
     ("static", "GET"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("dashboard.home", "GET"): SIGNED_IN,

@@ -1,7 +1,7 @@
 """documents: office documents and scans, their versions, and their attachments to any record
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0023
 Create Date: 2026-12-04 13:00:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

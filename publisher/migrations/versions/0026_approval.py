@@ -2,7 +2,7 @@
 frozen versions approved) and approval_send_backs (publisher.approval)
 
 Revision ID: 0026
-Revises: 0020
+Revises: 0025
 Create Date: 2026-12-04 13:30:00.000000
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0020"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -84,6 +84,17 @@ def on_hold(session: Session, office: Office) -> None:
     holds.hold(session, office.actor("admin"), "novi token", office.channels["portal"])
 
 
+def public_feeds(session: Session, office: Office) -> None:
+    from publisher.destinations import channel_store  # noqa: PLC0415
+    from tests.factories.people import SYSTEM  # noqa: PLC0415
+
+    for name, slug, title in (("Vesti", "vesti", "Vesti ministarstva — saopštenja za javnost i najave događaja"),
+                              ("Вести", "vesti-cyrl", "Вести")):
+        channel_store.add_channel(session, office.runtime.box, "feed", name,
+                                  {"slug": slug, "title": title, "public_url": "https://ministarstvo.example"},
+                                  actor=SYSTEM)
+
+
 @dataclass(frozen=True)
 class DashboardPage:
     name: str  # the test's id and the screenshot's file name
@@ -95,6 +106,7 @@ class DashboardPage:
 
 PAGES = [
     DashboardPage("login", "/login", None),  # its language switch sets the language of nobody's pages
+    DashboardPage("public-landing", "/public/", None, prepare=public_feeds),  # the public site (web/public)
     DashboardPage("home-ana", "/", "ana"),  # officer
     DashboardPage("home-marko", "/", "marko"),  # approver
     DashboardPage("home-jelena", "/", "jelena"),  # manager

@@ -13,18 +13,18 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Response, abort, redirect, request, url_for
 
 from publisher.publishing.feeds import Feed, load_feed
-from web.context import db
+from web.context import db, runtime
+from web.public.headers import public_blueprint
 
-bp = Blueprint("feed", __name__)
+bp = public_blueprint("feed", __name__)
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "publisher"
-MAX_AGE = 300  # seconds a reader or proxy may keep a copy
 
 # Prefixes for the RSS document's atom:link and dc:language.
 ET.register_namespace("atom", ATOM_NS)
@@ -59,7 +59,7 @@ def _feed(slug: str) -> Feed:
 
 def _respond(document: bytes, media_type: str) -> Response:
     response = Response(document, content_type=f"{media_type}; charset=utf-8")
-    response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response.headers["Cache-Control"] = f"public, max-age={runtime().settings.public_max_age}"
     response.add_etag()
     return response.make_conditional(request)
 

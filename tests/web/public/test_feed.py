@@ -12,7 +12,6 @@ import channels.feed  # noqa: F401 - registers the "feed" kind until the registr
 from publisher.core.models import Delivery, Post
 from publisher.destinations import channel_store
 from tests.factories.people import SYSTEM
-from web.feed import bp as feed_bp
 
 A = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -21,13 +20,6 @@ PUBLIC = "https://press.ministarstvo.gov.rs"
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 NASTY_TITLE = 'Мере <script>alert("x")</script> & „порез“'
 NASTY_BODY = "Први пасус: a < b & c > d.\n\n<script>alert(1)</script>\nред два & ']]>'"
-
-
-@pytest.fixture
-def app(app):
-    if "feed" not in app.blueprints:  # until web/app.py registers it
-        app.register_blueprint(feed_bp)
-    return app
 
 
 @pytest.fixture

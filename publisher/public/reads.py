@@ -1,0 +1,23 @@
+"""Everything the public site may read or write in the database, in one place.
+
+`publisher public-role create` grants exactly this to the public site's PostgreSQL role, column by column, and
+nothing else; so a public page that reads a new table or column adds it here, or fails with "permission
+denied" on a public host (tests/publisher/public/test_role.py runs the feed through the role).
+"""
+
+from __future__ import annotations
+
+# table -> the columns the public pages select. The feeds (publisher.publishing.feeds.load_feed) read these.
+PUBLIC_READS: dict[str, tuple[str, ...]] = {
+    "alembic_version": ("version_num",),  # `serve --public` checks the schema is current
+    "channels": ("id", "kind", "name", "config", "created_at", "updated_at"),  # never `credentials`
+    "deliveries": ("id", "post_id", "channel_id", "approval_id", "status", "url", "idempotency_key", "sent_at",
+                   "updated_at"),
+    "posts": ("id", "updated_at"),
+    "post_approvals": ("id", "frozen"),
+}
+
+# table -> what public forms may do there besides reading. INSERT ... ON CONFLICT DO UPDATE needs UPDATE.
+PUBLIC_FORM_WRITES: dict[str, tuple[str, ...]] = {
+    "public_form_counters": ("SELECT", "INSERT", "UPDATE"),
+}

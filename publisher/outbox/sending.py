@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 
 from publisher.core import clock
 from publisher.core.mail import MAIL_ERRORS, MailSettings
+from publisher.mailbox import addresses
 from publisher.outbox import throttle
 from publisher.outbox.models import (
+    BOUNCED,
     CONNECT,
     ENVELOPE,
     FAILED,
@@ -94,6 +96,7 @@ def claim(session: Session, server: str, token: str, policy: OutboxPolicy) -> li
            (OutboxRecipient.next_attempt_at.is_(None)) | (OutboxRecipient.next_attempt_at <= now))
     if session.scalar(select(OutboxRecipient.id).where(*due).limit(1)) is None:
         return []  # nothing to send: no lock taken
+    skip_undeliverable(session, due, policy.batch)
     throttle.lock_server(session, server, now)
     room = min(throttle.room(session, server, now, policy.limits), policy.batch)
     if room <= 0:
@@ -103,6 +106,18 @@ def claim(session: Session, server: str, token: str, policy: OutboxPolicy) -> li
     return sorted(session.scalars(update(OutboxRecipient).where(OutboxRecipient.id.in_(ids), *due).values(
         state=SENDING, lease_token=token, lease_until=now + policy.lease, step=CONNECT, server=server,
         attempt_at=now).returning(OutboxRecipient.id)))
+
+
+def skip_undeliverable(session: Session, due: tuple, batch: int) -> None:
+    """Recipients whose address is known to bounce (publisher.mailbox.addresses, from bounce reports) are not
+    sent to: marked bounced, with the reason, until an administrator clears the address."""
+    rows = session.execute(select(OutboxRecipient.id, OutboxRecipient.address).where(*due)
+                           .order_by(OutboxRecipient.id).limit(batch)).all()
+    marked = addresses.undeliverable(session, [row.address for row in rows])
+    ids = [row.id for row in rows if row.address in marked]
+    if ids:
+        session.execute(update(OutboxRecipient).where(OutboxRecipient.id.in_(ids), *due).values(
+            state=BOUNCED, last_error="not sent: mail to this address bounced before (see the person's page)"))
 
 
 def recover(session: Session, policy: OutboxPolicy) -> None:

@@ -13,6 +13,7 @@ from publisher.core.errors import Conflict, Invalid
 from publisher.core.mail import MailSettings
 from publisher.outbox import sending, status
 from publisher.outbox.models import (
+    BOUNCED,
     ENVELOPE,
     FAILED,
     MESSAGE,
@@ -60,6 +61,22 @@ def recipient(session, address: str) -> OutboxRecipient:
 def later(rt, **delta) -> None:
     start = rt.clock()
     rt.clock = lambda: start + timedelta(**delta)
+
+
+def test_an_address_known_to_bounce_is_not_sent_to(session):
+    """A bounce report marked the address (publisher.mailbox): the outbox skips it, says why, sends the rest."""
+    from publisher.core import clock
+    from publisher.mailbox.addresses import BouncePolicy, normalise, record_bounce
+
+    record_bounce(session, report="<dsn.1@mx.example>", address=normalise("Marko@Ministarstvo.example"), permanent=True,
+                  status="5.1.1", diagnostic="550 5.1.1 no such user", original_message_id=None,
+                  at=clock.now(session), policy=BouncePolicy())
+    queued(session)
+    with SmtpServer() as smtp:
+        assert sending.send_due(session, mail_to(smtp), POLICY) == 2
+    assert [r.rcpt_tos for r in smtp.received] == [[PEOPLE[0]], [PEOPLE[2]]]
+    assert states(session)[PEOPLE[1]] == BOUNCED
+    assert "bounced before" in recipient(session, PEOPLE[1]).last_error
 
 
 def test_each_recipient_gets_its_own_transaction_of_the_same_message(session):

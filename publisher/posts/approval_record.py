@@ -20,9 +20,9 @@ from publisher.core import permissions
 from publisher.core.actor import Actor
 from publisher.core.errors import NotFound
 from publisher.core.models import Post, User
+from publisher.core.multilingual import LANGUAGES
 from publisher.pdf.rendering import DocumentSetup, render_pdf
 from publisher.posts.approvals import last_approval
-from publisher.text.multilingual import LANGUAGES
 
 TEMPLATE = "approval_record.html"
 NEVER_APPROVED = "never_approved"  # NotFound's code for a post that exists but has no approval

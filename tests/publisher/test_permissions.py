@@ -67,7 +67,7 @@ MAY = {
     "info_officer": READING,
     "admin": READING | {"posts.cancel", "deliveries.decide", "alerts.resolve", "publishing.hold",
                         "channels.manage", "channels.add", "media.upload", "media.describe", "audit.read",
-                        "people.manage", "administration.enter"},
+                        "people.manage", "administration.enter", "outbox.manage"},
 }
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 PUBLIC_READS: dict[str, tuple[str, ...]] = {
     "alembic_version": ("version_num",),  # `serve --public` checks the schema is current
     "channels": ("id", "kind", "name", "config", "created_at", "updated_at"),  # never `credentials`
-    "deliveries": ("id", "post_id", "channel_id", "approval_id", "status", "url", "idempotency_key", "sent_at",
-                   "updated_at"),
+    "deliveries": ("id", "post_id", "channel_id", "approval_id", "language", "status", "url", "idempotency_key",
+                   "sent_at", "updated_at"),  # language: which version a delivery published
     "posts": ("id", "updated_at"),
     "post_approvals": ("id", "frozen"),
 }

@@ -67,5 +67,9 @@ def test_the_images_fit_a_phone_and_open_full_size(live_server, page, people, se
     assert thumbs.count() == 3
     assert [thumbs.nth(i).get_attribute("alt") for i in range(3)] == [
         "Ministarka govori na konferenciji za medije", "Grb Republike Srbije", ""]
+    for i in range(3):  # lazy thumbnails load when they come into view (the versions stand above them now)
+        thumbs.nth(i).scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('a.post-medium-view img')].every(i => i.complete)",
+                           timeout=10_000)
     assert all(thumbs.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(3))
     check_page(page, f"approval-media-390-{backend(database_url)}")

@@ -94,6 +94,8 @@ def approve(session: Session, actor: Actor, subject: Subject, seen_hash: str, *,
     session.add(version)
     request.state, request.updated_at = ApprovalState.APPROVED, now
     session.flush()
+    if kind.approved is not None:
+        kind.approved(session, record, frozen)
     _audit(session, actor, "approval.approve", subject, ApprovalState.WAITING, request.state, current,
            {"version_id": version.id})
     notify.subject_approved(session, actor, subject.label, kind.title(record), _writers(kind, record, request), now)
@@ -141,6 +143,16 @@ def approved_version(session: Session, subject: Subject) -> dict[str, Any] | Non
     if request is None or request.state != ApprovalState.APPROVED:
         return None
     return _last_version(session, request).frozen
+
+
+def last_approved(session: Session, subject: Subject) -> ApprovalVersion | None:
+    """The version approved last, whatever the state now: while an edit waits for approval, the public keeps
+    reading this one (an area whose public pages show the last approved version, such as the agenda)."""
+    request = _request(session, subject)
+    if request is None:
+        return None
+    return session.scalars(select(ApprovalVersion).where(ApprovalVersion.request_id == request.id)
+                           .order_by(ApprovalVersion.id.desc()).limit(1)).first()
 
 
 def needs_approval_again(session: Session, actor: Actor, subject: Subject, *,

@@ -31,6 +31,9 @@ class SubjectType:
     problems: Callable[[Any, dict[str, Any]], list[Problem]] = lambda record, frozen: []
     # How a message names it: "the release", "the activity" (English, for the API and the logs).
     noun: str = "the record"
+    # Called in the approving transaction once a version is approved (session, record, the frozen version):
+    # an area that keeps a public copy of what was approved (the agenda) writes it here.
+    approved: Callable[[Session, Any, dict[str, Any]], None] | None = None
 
 
 @dataclass(frozen=True)

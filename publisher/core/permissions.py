@@ -66,6 +66,18 @@ RULES: dict[tuple[str, str], Rule] = {
     # A hold stops every channel: part of running the channels, as the pages always said. An approver stops
     # one post by cancelling it.
     ("publishing", "hold"): _rule("admin", "holding or releasing publishing", system=True),
+    # activities: the calendar of the minister's and the ministry's events. Its planning is not for everyone
+    # (a trip is announced only once it starts), so reading it is a row of its own.
+    ("activities", "read"): _rule("officer approver manager head_of_office cabinet", "reading the events"),
+    ("activities", "write"): _rule("officer cabinet", "planning an event"),
+    ("activities", "edit"): _rule("officer cabinet", "editing an event"),
+    ("activities", "submit"): _rule("officer cabinet", "submitting an event's public fields for approval"),
+    ("activities", "approve"): _rule("approver head_of_office", "approving an event's public fields"),
+    ("activities", "status"): _rule("officer cabinet head_of_office", "cancelling, postponing or confirming an event"),
+    ("activities", "officials"): _rule("cabinet head_of_office admin", "keeping the list of officials",
+                                        system=True),  # the demo and the command line fill it
+    ("activities", "weekly_plan"): _rule("officer cabinet head_of_office", "sending the weekly plan",
+                                         system=True),
     # channels
     ("channels", "manage"): _rule("admin", "managing channels"),
     ("channels", "add"): _rule("admin", "adding a channel"),

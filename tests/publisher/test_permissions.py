@@ -56,18 +56,23 @@ def test_may(roles, area, action, allowed):
 READING = {"posts.plan", "posts.history", "alerts.read"}  # every signed-in person
 WRITING = {"posts.write", "posts.edit", "posts.submit", "posts.move", "posts.withdraw", "posts.delete",
            "posts.duplicate"}
+EVENTS = {"activities.read", "activities.write", "activities.edit", "activities.submit", "activities.status",
+          "activities.weekly_plan"}  # planning events: officers and the cabinet
 # What each role alone may do today, row by row (docs/roles.md gives the reasons).
 MAY = {
-    "officer": READING | WRITING | {"posts.cancel", "deliveries.decide", "alerts.resolve", "media.upload",
-                                    "media.describe"},
-    "approver": READING | {"posts.approve", "posts.reject", "posts.cancel", "deliveries.decide", "alerts.resolve"},
-    "manager": READING | {"audit.read"},
-    "head_of_office": READING | {"audit.read", "posts.approve", "posts.reject", "posts.cancel"},
-    "cabinet": READING,
+    "officer": READING | WRITING | EVENTS | {"posts.cancel", "deliveries.decide", "alerts.resolve", "media.upload",
+                                             "media.describe"},
+    "approver": READING | {"posts.approve", "posts.reject", "posts.cancel", "deliveries.decide", "alerts.resolve",
+                           "activities.read", "activities.approve"},
+    "manager": READING | {"audit.read", "activities.read"},
+    "head_of_office": READING | {"audit.read", "posts.approve", "posts.reject", "posts.cancel", "activities.read",
+                                 "activities.approve", "activities.status", "activities.officials",
+                                 "activities.weekly_plan"},
+    "cabinet": READING | EVENTS | {"activities.officials"},
     "info_officer": READING,
     "admin": READING | {"posts.cancel", "deliveries.decide", "alerts.resolve", "publishing.hold",
                         "channels.manage", "channels.add", "media.upload", "media.describe", "audit.read",
-                        "people.manage", "administration.enter", "outbox.manage"},
+                        "people.manage", "administration.enter", "outbox.manage", "activities.officials"},
 }
 
 

@@ -15,16 +15,16 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from publisher.activities import approval as event_approval
 from publisher.activities import calendar, events, officials
+from publisher.activities import search as event_search
 from publisher.activities.input import read_event
 from publisher.activities.kinds import Kind, Status, Visibility
 from publisher.activities.models import Event
 from publisher.activities.timing import EventTime
-from publisher.core import parse, search_index
+from publisher.core import parse
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.multilingual import LANGUAGES
 from web import approval_panel, params
@@ -60,8 +60,8 @@ def index() -> tuple[str, int]:
     found = calendar.occurrences(session, after, before, filters)
     everyone = found if filters == calendar.Filters() else calendar.occurrences(session, after, before)
     clashes = calendar.conflicts(everyone)  # a clash with an event the filters hide still counts
-    if text:
-        matching = set(session.scalars(select(Event.id).where(search_index.matches(Event.search_text, text))))
+    matching = event_search.matching_ids(session, text)
+    if matching is not None:
         found = [o for o in found if o.event.id in matching]
     names = {o.id: o.name for o in officials.listed(session, active_only=False)}
     return render_template(

@@ -193,13 +193,11 @@ PAGES = [
     DashboardPage("notifications-ana", "/notifications", "ana", prepare=notifications_of_every_kind),
     DashboardPage("notifications-marko", "/notifications", "marko", prepare=notifications_of_every_kind),
     DashboardPage("events-ana", "/events?from=2030-03-02", "ana", prepare=planned_events),  # a clash, a trip
-    DashboardPage("events-nothing-jelena", "/events?from=2030-03-02&q=nema+takvog", "jelena", prepare=planned_events),
     DashboardPage("event-new-ana", "/events/new", "ana", prepare=planned_events),  # the officials to choose
     DashboardPage("event-public-ana", "/events/1", "ana", prepare=planned_events),  # the approval panel
     DashboardPage("event-weekly-ana", "/events/2", "ana", prepare=planned_events),  # occurrences, one cancelled
     DashboardPage("event-edit-ana", "/events/3/edit", "ana", prepare=planned_events),  # another zone
     DashboardPage("officials-admin", "/events/officials", "admin", prepare=planned_events),
-    DashboardPage("official-edit-admin", "/events/officials/2", "admin", prepare=planned_events),
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

@@ -9,12 +9,21 @@ versions one by one (Serbian in both scripts, Albanian, English), and a demo dra
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from publisher.activities import approval as event_approval
+from publisher.activities import events, officials
+from publisher.activities.input import read_event
+from publisher.activities.models import Official
+from publisher.approval import service as approval_service
 from publisher.core.actor import Actor
 from publisher.core.models import Channel, Post, User
+from publisher.core.multilingual import MultilingualText
 from publisher.core.runtime import Runtime
 from publisher.destinations import channel_store
 from publisher.people import accounts
@@ -48,6 +57,13 @@ DEMO_POST = {
     },
 }
 LOGINS_FILE = "demo-logins.txt"
+# The officials the demo's events are planned for (name, role, position), in the office's order.
+DEMO_OFFICIALS = (
+    ("Jovana Petrović", "minister", {"sr-Latn": "Ministarka", "sq": "Ministre", "en": "Minister"}),
+    ("Nikola Simić", "state_secretary", {"sr-Latn": "Državni sekretar", "en": "State Secretary"}),
+    ("Vesna Lukić", "state_secretary", {"sr-Latn": "Državna sekretarka", "en": "State Secretary"}),
+    ("Ivan Đorđević", "spokesperson", {"sr-Latn": "Portparol", "en": "Spokesperson"}),
+)
 
 
 def seed(rt: Runtime, public_url: str) -> str:
@@ -79,6 +95,8 @@ def seed(rt: Runtime, public_url: str) -> str:
             officer = session.scalar(select(User).where(User.name == DEMO_USERS[0][0]))
             workflow.create_post(session, rt, Actor(user=officer, via="demo"),
                                  {**DEMO_POST, "channels": [DEMO_CHANNEL, DEMO_FEED]})
+        if session.scalar(select(Official.id).limit(1)) is None:
+            _seed_events(session, rt, actor)
         session.commit()
     feed = f"{public_url.rstrip('/')}/feed/{DEMO_FEED_SLUG}.atom"
     return "\n".join([
@@ -88,6 +106,38 @@ def seed(rt: Runtime, public_url: str) -> str:
         f"               {DEMO_FEED!r} (feed, read it at {feed}; one entry per language version)",
         f"Demo draft in three languages: {DEMO_POST['title']!r} (written by {DEMO_USERS[0][0]})",
     ]) + "\n"
+
+
+def _seed_events(session: Session, rt: Runtime, actor: Actor) -> None:
+    """The officials and a few events this week and next: a weekly meeting, a public press conference
+    (approved, on the public agenda) and an internal trip abroad."""
+    people = [officials.save(session, actor, name=name, role=role, position=MultilingualText(position), sort=i)
+              for i, (name, role, position) in enumerate(DEMO_OFFICIALS)]
+    minister, secretary, _, spokesperson = people
+    officer = Actor(user=session.scalar(select(User).where(User.name == "ana")), via="demo")
+    approver = Actor(user=session.scalar(select(User).where(User.name == "marko")), via="demo")
+    today = rt.clock().astimezone(ZoneInfo(rt.settings.timezone)).date()
+    monday = today - timedelta(days=today.weekday())
+    zone = rt.settings.timezone
+    events.create(session, officer, read_event({
+        "kind": "working_meeting", "title": {"sr-Latn": "Kolegijum ministarke"}, "zone": zone,
+        "start": f"{monday}T09:00", "end": f"{monday}T10:00", "rule": "FREQ=WEEKLY;COUNT=8",
+        "place": "Kabinet ministarke", "officials": [minister.id, secretary.id], "status": "confirmed"}))
+    wednesday = monday + timedelta(days=2)
+    conference = events.create(session, officer, read_event({
+        "kind": "press_conference", "title": {"sr-Latn": "Konferencija za medije o podsticajima",
+                                              "sq": "Konferencë për media për nxitjet", "en": "Press conference on incentives"},
+        "zone": zone, "start": f"{wednesday}T11:00", "end": f"{wednesday}T12:00", "place": "Sala 1",
+        "city": "Beograd", "country": "RS", "officials": [minister.id, spokesperson.id], "status": "confirmed",
+        "visibility": "public"}))
+    subject = event_approval.subject(conference)
+    approval_service.submit(session, officer, subject)
+    approval_service.approve(session, approver, subject, approval_service.current_hash(session, subject)[1])
+    trip = monday + timedelta(days=8)
+    events.create(session, officer, read_event({
+        "kind": "visit", "title": {"sr-Latn": "Poseta Briselu"}, "all_day": True, "zone": "Europe/Brussels",
+        "start": f"{trip}", "end": f"{trip + timedelta(days=1)}", "city": "Bruxelles", "country": "BE",
+        "officials": [secretary.id], "status": "tentative", "internal_notes": "Let u 06:40; smeštaj potvrđen."}))
 
 
 def save_logins(rt: Runtime, text: str) -> Path:

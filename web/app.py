@@ -60,7 +60,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
+    from publisher.activities import approval as _event_approval  # noqa: F401 - the approval subject "event"
     from web import auth
+    from web.activities import officials_pages as _officials_pages  # noqa: F401 - its routes, on the blueprint
+    from web.activities import pages as _event_pages  # noqa: F401 - its routes, on the blueprint
+    from web.activities.blueprint import bp as activities_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -110,6 +114,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(activities_bp)
     register_post_links(app)
     app.before_request(_page_request_user)
     app.teardown_appcontext(close_session)

@@ -41,6 +41,7 @@ NAV = (
     NavItem("compose.new", _l("New post"), ("posts", "write")),
     NavItem("approvals.index", _l("Approvals"), ("posts", "approve")),
     NavItem("queue.calendar_week", _l("Calendar"), ("posts", "plan")),
+    NavItem("activities.index", _l("Events"), ("activities", "read")),
     NavItem("queue.index", _l("Queue"), ("posts", "plan")),
     NavItem("library.index", _l("Media library")),
     NavItem("history.history_page", _l("History"), ("posts", "history")),

@@ -31,6 +31,7 @@ from tests.support.browser import (
     sign_in,
 )
 from tests.web.browser.documents_data import post_with_documents
+from tests.web.browser.events_data import planned_events
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.mail_bounce_data import bounced_addresses
@@ -191,6 +192,12 @@ PAGES = [
     DashboardPage("home-credentials-admin", "/", "admin", prepare=channel_states),  # expiring: needs attention
     DashboardPage("notifications-ana", "/notifications", "ana", prepare=notifications_of_every_kind),
     DashboardPage("notifications-marko", "/notifications", "marko", prepare=notifications_of_every_kind),
+    DashboardPage("events-ana", "/events?from=2030-03-02", "ana", prepare=planned_events),  # a clash, a trip
+    DashboardPage("event-new-ana", "/events/new", "ana", prepare=planned_events),  # the officials to choose
+    DashboardPage("event-public-ana", "/events/1", "ana", prepare=planned_events),  # the approval panel
+    DashboardPage("event-weekly-ana", "/events/2", "ana", prepare=planned_events),  # occurrences, one cancelled
+    DashboardPage("event-edit-ana", "/events/3/edit", "ana", prepare=planned_events),  # another zone
+    DashboardPage("officials-admin", "/events/officials", "admin", prepare=planned_events),
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

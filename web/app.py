@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
     from web import auth
+    from web.activities.preparation import bp as event_preparation_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -96,6 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(event_preparation_bp)
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(printed_bp)

@@ -13,7 +13,7 @@ from publisher.activities.events import get as get_event
 from publisher.activities.events import subject_label
 from publisher.activities.models import Event
 from publisher.audit import trail
-from publisher.core import permissions
+from publisher.core import permissions, search_index
 from publisher.core.actor import Actor
 from publisher.core.clock import column_default, system_now
 from publisher.core.errors import Conflict, Invalid, NotFound
@@ -56,6 +56,15 @@ def posts_of(session: Session, event_id: int) -> list[EventPost]:
     links = session.scalars(select(EventPost).where(EventPost.event_id == event_id)
                             .order_by(EventPost.linked_at.desc(), EventPost.post_id.desc()))
     return sorted(links, key=lambda link: order.get(link.role, len(ROLES)))
+
+
+def find_posts(session: Session, typed: str, limit: int = 10) -> list[Post]:
+    """The posts whose title or text holds what was typed (any script, case, accents), newest first: to pick
+    the one to link."""
+    found = search_index.matches(Post.search_text, typed)
+    if found is None:
+        return []
+    return list(session.scalars(select(Post).where(found).order_by(Post.id.desc()).limit(limit)))
 
 
 def events_of_post(session: Session, post_id: int) -> list[EventPost]:

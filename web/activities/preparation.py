@@ -12,15 +12,13 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from publisher.activities import checklist, followup, links
 from publisher.activities.event_documents import BRIEFING, FOLLOWUP
 from publisher.activities.models import Event
-from publisher.core import search_index
 from publisher.core.errors import Conflict, Invalid
-from publisher.core.models import Media, Post
+from publisher.core.models import Media
 from publisher.core.parse import record_id
 from publisher.posts.compose import recent_media
 from web import labels
@@ -155,9 +153,7 @@ def _post_typed(typed: str) -> int:
     number = record_id(typed.strip().removeprefix("#"))
     if number is not None:
         return number
-    found = search_index.matches(Post.search_text, typed)
-    posts = [] if found is None else list(db().scalars(select(Post).where(found).order_by(Post.id.desc())
-                                                       .limit(POST_CHOICES)))
+    posts = links.find_posts(db(), typed, POST_CHOICES)
     if not posts:
         abort(422, gettext("No post matches “%(typed)s”. Type the post's number or words of its title.",
                            typed=typed[:100]))

@@ -177,3 +177,9 @@ def test_a_briefing_document_is_attached_and_listed_in_the_preparation(signed_in
     jelena.get(f"/documents/event/{event.id}")
     assert jelena.post(f"/documents/event/{event.id}", {"file": (io.BytesIO(pdf_bytes()), "x.pdf")},
                        content_type="multipart/form-data").status_code == 403
+
+
+def test_every_default_checklist_item_has_words_on_the_page():
+    from publisher.activities.checklist import KEYS
+    from web.activities.preparation_words import CHECKLIST_ITEMS
+    assert sorted(KEYS - set(CHECKLIST_ITEMS)) == []

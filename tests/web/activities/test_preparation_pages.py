@@ -172,8 +172,8 @@ def test_a_briefing_document_is_attached_and_listed_in_the_preparation(signed_in
     assert response.status_code == 302 and response.location.endswith(f"/events/{event.id}#preparation")
     page = sections_of(ana, event)
     assert page.count(">brifing<") == 1  # in the briefing documents, not after the event
-    assert signed_in("jelena").get(f"/documents/event_followup/{event.id}").status_code == 200
     jelena = signed_in("jelena")
+    assert jelena.get(f"/documents/event_followup/{event.id}").status_code == 200
     jelena.get(f"/documents/event/{event.id}")
     assert jelena.post(f"/documents/event/{event.id}", {"file": (io.BytesIO(pdf_bytes()), "x.pdf")},
                        content_type="multipart/form-data").status_code == 403

@@ -17,8 +17,10 @@ from publisher.activities import events
 from publisher.activities.checklist import EventChecklistItem
 from publisher.activities.links import EventPost
 from publisher.core.models import AuditEvent
+from publisher.media.store import store_upload
 from tests.factories.documents import pdf_bytes
 from tests.factories.events import make_event
+from tests.factories.media import png_bytes
 from tests.factories.posts import draft_post
 
 SECTIONS = """{% for s, c in sections %}{% with section=c %}{% include s.template %}{% endwith %}{% endfor %}
@@ -183,3 +185,22 @@ def test_every_default_checklist_item_has_words_on_the_page():
     from publisher.activities.checklist import KEYS
     from web.activities.preparation_words import CHECKLIST_ITEMS
     assert sorted(KEYS - set(CHECKLIST_ITEMS)) == []
+
+
+def test_a_photo_of_the_library_is_linked_shown_and_unlinked(signed_in, session, rt, people, event):
+    photo, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes()), actor=people.actor("ana"),
+                            filename="konferencija.png", alt_text="Ministarka na konferenciji")
+    session.commit()
+    photo_id = photo.id
+    session.commit()
+    ana = signed_in("ana")
+    page = sections_of(ana, event)
+    assert f'name="media" value="{photo_id}"' in page and "Nijedna fotografija nije povezana" in page
+    response = ana.post(f"/events/{event.id}/media", {"media": str(photo_id)})
+    assert response.status_code == 302 and response.location.endswith(f"/events/{event.id}#links")
+    assert ana.post(f"/events/{event.id}/media", {"media": "abc"}).status_code == 422
+    page = sections_of(ana, event)
+    assert f'src="/media/{photo_id}/preview"' in page and 'alt="Ministarka na konferenciji"' in page
+    assert f'name="media" value="{photo_id}"' not in page  # no longer offered
+    assert ana.post(f"/events/{event.id}/media/{photo_id}/unlink").status_code == 302
+    assert f'src="/media/{photo_id}/preview"' in sections_of(ana, event)  # offered again, in the picker

@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.activities import officials_pages as _officials_pages  # noqa: F401 - its routes, on the blueprint
     from web.activities import pages as _event_pages  # noqa: F401 - its routes, on the blueprint
     from web.activities.blueprint import bp as activities_bp
+    from web.activities.preparation import bp as event_preparation_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -100,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(event_preparation_bp)
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(printed_bp)

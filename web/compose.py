@@ -34,6 +34,8 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import DateInput, TimeInput
 
 from channels.base import Problem
+from publisher.activities import links as event_links
+from publisher.activities.models import Event
 from publisher.core import limits, parse
 from publisher.core.errors import Conflict, Invalid, PublisherError, TooLarge, Unpublishable, UnsupportedMedia
 from publisher.core.models import Channel, Media, Post
@@ -56,6 +58,7 @@ from publisher.posts.schedule_time import ScheduleTimeError, parse_schedule, to_
 from publisher.publishing import channel_health
 from publisher.text import translit
 from web import labels, multilingual_field, previews
+from web.activities import post_prefill
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.multilingual_field import MultilingualField
@@ -163,7 +166,30 @@ def new() -> tuple[str, int]:
                                "2026-12-07T10:00."))
         page.form.when.data, page.form.date.data, page.form.time.data = WHEN_AT, at.date().isoformat(), \
             at.strftime("%H:%M")
+    if page.event_link:
+        event, role = page.event_link
+        language = page.form.language.data or ""
+        page.form.title.data = post_prefill.title(event, language)
+        if role == "announcement":
+            page.form.body.data = post_prefill.when_and_where(event, language) + "\n\n"
     return _page(None, page)
+
+
+def _event_link(values: Any) -> tuple[Event, str] | None:
+    """The event (and the role) a new post is written for, from `?event=ID&role=...` or the form's copy of
+    them; None when none is named. A post is linked only by who may edit events: for others the page is the
+    plain compose page."""
+    raw = values.get("event", "")
+    if not raw or not current_user.may("activities", "edit"):
+        return None
+    event_id = record_id(raw)
+    event = db().get(Event, event_id) if event_id is not None and event_id < 2**31 else None
+    if event is None:
+        abort(404)
+    role = values.get("event_role") or values.get("role") or "announcement"
+    if role not in event_links.ROLES:
+        abort(400, gettext("The post's role for the event must be announcement, report or other."))
+    return event, role
 
 
 @bp.get("/posts/<int:post_id>/edit")
@@ -210,6 +236,9 @@ class Page:
         self.form_errors: list[str] = []
         self.zone = post.timezone if post else runtime().settings.timezone
         self.version_titles, self.version_bodies = _version_fields(self.form, post)
+        # "Compose a post for this event" (web.activities): the new post is linked to it once saved.
+        self.event_link = _event_link(request.form if request.method == "POST" else request.args) \
+            if post is None else None
 
     def variant_field(self, channel: Channel) -> Any:
         return self.form[f"variant_{channel.id}"]
@@ -364,6 +393,8 @@ def _save(post: Post | None) -> Response | tuple[str, int]:
         actor = current_user.actor()
         if post is None:
             post = workflow.create_post(session, rt, actor, page.fields(extra))
+            if page.event_link:
+                event_links.link_post(session, actor, page.event_link[0].id, post.id, page.event_link[1])
         else:
             # The version this form started from is compared under the post's lock: of two saves of one
             # version exactly one wins.

@@ -28,6 +28,8 @@ from publisher.documents import attaching, store
 from publisher.documents.models import KINDS, NOTE, TITLE, Attachment
 from publisher.documents.sniffing import ACCEPTED, FORMATS
 from publisher.media.downloads import content_disposition, safe_name
+from web.activities.preparation import event_page
+from web.activities.preparation_words import event_title
 from web.context import db, runtime
 from web.files import sandboxed
 from web.library import file_size
@@ -52,6 +54,13 @@ RECORD_PAGES: dict[str, RecordPage] = {
         url=lambda post_id: url_for("history.post_detail", post_id=post_id, _anchor="documents"),
         title=lambda post: gettext("Documents of the post “%(title)s”", title=post.title) if post.title
         else gettext("Documents of post %(id)d", id=post.id)),
+    # An event's briefing documents, and the signed minutes or report after it (publisher.activities).
+    "event": RecordPage(
+        url=lambda event_id: event_page(event_id, "preparation"),
+        title=lambda event: gettext("Briefing documents of the event “%(title)s”", title=event_title(event))),
+    "event_followup": RecordPage(
+        url=lambda event_id: event_page(event_id, "followup"),
+        title=lambda event: gettext("Documents after the event “%(title)s”", title=event_title(event))),
 }
 
 

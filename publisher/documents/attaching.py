@@ -33,7 +33,7 @@ from publisher.documents.models import KINDS, NOTE, TITLE, Attachment, Document,
 from publisher.documents.sniffing import DEFAULT_LIMITS, DocumentLimits, DocumentRefused
 
 # The modules that register their areas when imported; a new area adds its own here.
-AREA_MODULES = ("publisher.posts.attachments",)
+AREA_MODULES = ("publisher.posts.attachments", "publisher.activities.event_documents")
 SEARCH_LIMIT = 50
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
+from publisher.activities import checklist
 from publisher.core.models import Alert, UserRole
 from publisher.documents import attaching
 from publisher.documents.store import documents_dir
@@ -23,6 +24,7 @@ from publisher.people import accounts
 from publisher.posts import workflow
 from publisher.publishing import alerts
 from tests.factories.documents import pdf_bytes
+from tests.factories.events import make_event
 from tests.factories.media import png_bytes
 from tests.factories.posts import approve_as_read
 from tests.web.conftest import Visitor
@@ -40,6 +42,7 @@ EVENT_READERS = ("officer", "approver", "manager", "head_of_office", "cabinet") 
 EVENT_WRITERS = ("officer", "cabinet")  # activities.write and .edit
 EVENT_STATUS = ("officer", "cabinet", "head_of_office")  # activities.status
 OFFICIALS_KEEPERS = ("cabinet", "head_of_office", "admin")  # activities.officials
+EVENT_EDITORS = ("officer", "cabinet")  # permissions: activities.edit
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -149,6 +152,15 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("activities.official_add", "POST"): OFFICIALS_KEEPERS,
     ("activities.official_edit", "GET"): OFFICIALS_KEEPERS,
     ("activities.official_save", "POST"): OFFICIALS_KEEPERS,
+    # an event's preparation, follow-up and links (web/activities/preparation.py): who may edit events
+    ("event_preparation.checklist_add", "POST"): EVENT_EDITORS,
+    ("event_preparation.checklist_tick", "POST"): EVENT_EDITORS,
+    ("event_preparation.checklist_remove", "POST"): EVENT_EDITORS,
+    ("event_preparation.followup_save", "POST"): EVENT_EDITORS,
+    ("event_preparation.post_link", "POST"): EVENT_EDITORS,
+    ("event_preparation.post_unlink", "POST"): EVENT_EDITORS,
+    ("event_preparation.media_link", "POST"): EVENT_EDITORS,
+    ("event_preparation.media_unlink", "POST"): EVENT_EDITORS,
 }
 # One person per role; each holds only that role.
 PEOPLE = {"officer": "ana", "approver": "marko", "manager": "jelena", "head_of_office": "dragan",
@@ -196,11 +208,14 @@ def world(staff, session, rt) -> World:
                             filename="slika.png", alt_text="Slika")
     document = attaching.attach_upload(session, documents_dir(rt.settings.media_dir), people.actor("ana"), "post",
                                        scheduled.id, io.BytesIO(pdf_bytes()), filename="odluka.pdf")
+    event = make_event(session, people.actor("ana"))
+    item = checklist.ensure_checklist(session, people.actor("ana"), event)[0]
     token, _ = accounts.create_token(session, people.users["bojan"], actor=people.actor("admin"), name="matrix")
     alerts.raise_alert(session, "matrix", "overdue", "A delivery is overdue.", post_id=scheduled.id)
     session.commit()
     alert_id = session.scalar(select(Alert.id).where(Alert.key == "matrix"))
     notification_id = session.scalar(select(Notification.id).where(Notification.post_id == waiting.id).limit(1))
+    event_id, item_id = event.id, item.id
     session.commit()
     post_for = {"approvals": waiting.id, "compose": waiting.id, "queue": scheduled.id, "history": scheduled.id,
                 "documents": scheduled.id}
@@ -210,8 +225,8 @@ def world(staff, session, rt) -> World:
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
         "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
         "record_type": "post", "record_id": scheduled.id, "document_id": document.id, "number": 1,
-        "recipient_id": 1, "action": "resend",
-        "event_id": 1, "official_id": 1})  # the outbox: a recipient that need not exist (404 past the check)
+        "recipient_id": 1, "action": "resend",  # the outbox: a recipient that need not exist (404 past the check)
+        "event_id": event_id, "item_id": item_id, "official_id": 1})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

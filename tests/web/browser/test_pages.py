@@ -32,6 +32,7 @@ from tests.support.browser import (
 )
 from tests.web.browser.documents_data import post_with_documents
 from tests.web.browser.events_data import planned_events
+from tests.web.browser.event_preparation_data import event_with_briefing
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.mail_bounce_data import bounced_addresses
@@ -174,6 +175,7 @@ PAGES = [
     DashboardPage("post-detail-ana", "/posts/3", "ana", prepare=history_mix),  # sent + unknown: decisions
     DashboardPage("post-detail-media-jelena", "/posts/1", "jelena", prepare=library_files),  # thumbnails
     DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
+    DashboardPage("event-documents-ana", "/documents/event/1", "ana", prepare=event_with_briefing),  # briefing
     DashboardPage("post-detail-documents-ana", "/posts/1", "ana", prepare=post_with_documents),  # attach form
     DashboardPage("documents-ana", "/documents/post/1", "ana", prepare=post_with_documents),
     DashboardPage("document-ana", "/documents/post/1/1", "ana", prepare=post_with_documents),  # two versions

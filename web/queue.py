@@ -5,7 +5,7 @@ the move page prefilled with the new time, which is the confirmation)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -26,7 +26,8 @@ from publisher.core.states import PostStatus
 from publisher.destinations.channel_store import list_channels
 from publisher.posts import calendar, workflow
 from publisher.posts.schedule_time import DST_CHOICES, resolve_zone, to_local
-from web import dates, params
+from web import calendar_events, dates, params
+from web.calendar_events import EventFilters
 from web.context import db, runtime
 from web.labels import POST_STATES
 from web.roles import permission_required
@@ -40,11 +41,13 @@ class Filters:
     channel_id: int | None
     text: str = ""  # the search box (core.search_index)
     problems: dict[str, str] = field(default_factory=dict)  # the search box's, in the reader's language
+    events: EventFilters | None = None  # the calendar's, for a person who may read events
 
     def args(self) -> dict[str, Any]:
         """For url_for: only what is set, so addresses stay short and bookmarkable."""
-        return {k: v for k, v in (("status", self.status), ("channel", self.channel_id), ("q", self.text or None))
-                if v is not None}
+        found = {k: v for k, v in (("status", self.status), ("channel", self.channel_id), ("q", self.text or None))
+                 if v is not None}
+        return found | (self.events.args() if self.events else {})
 
     @property
     def http_status(self) -> int:
@@ -110,12 +113,22 @@ def calendar_week() -> tuple[str, int]:
     filters = _filters()
     view = _calendar_view()
     day = _day_arg("day" if "day" in request.args else "week")
+    officials = calendar_events.officials_for_filter() if calendar_events.may_read() else None
+    if officials is not None:
+        filters = replace(filters, events=calendar_events.read_filters(officials))
     rt = runtime()
     zone = rt.settings.timezone
     now = rt.clock().astimezone(resolve_zone(zone))
     shown = (calendar.month if view == "month" else calendar.week)(
         db(), day, zone, status=filters.status, channel_id=filters.channel_id, text=filters.text)
     waiting = calendar.waiting(db(), zone, status=filters.status, channel_id=filters.channel_id, text=filters.text)
+    events = None
+    if filters.events is not None:
+        if not filters.events.posts:
+            shown, waiting = _without_posts(shown), []
+        if filters.events.events:
+            first, count = _span(shown)
+            events = calendar_events.event_days(first, count, zone, filters.events)
     may_write = current_user.may("posts", "write")
     compose = url_for("compose.new")  # once: a week has up to 168 empty slots
 
@@ -131,7 +144,25 @@ def calendar_week() -> tuple[str, int]:
                  period_nav=_period_nav(shown), compose_at=compose_at, now=now,
                  waiting=waiting,
                  waiting_limit=calendar.WAITING_LIMIT, month_shown=calendar.MONTH_SHOWN,
-                 nothing_found=bool(filters.text) and not waiting and not _any_entry(shown)), filters.http_status
+                 nothing_found=bool(filters.text) and not waiting and not _any_entry(shown),
+                 events=events, officials=officials, event_kinds=calendar_events.KINDS,
+                 event_statuses=calendar_events.STATUSES, event_url=calendar_events.event_url,
+                 event_title=calendar_events.event_title, official_name=calendar_events.official_name,
+                 day_items=calendar_events.day_items), filters.http_status
+
+
+def _span(shown: calendar.Month | calendar.Week) -> tuple[date, int]:
+    """The first day the view shows and how many days it shows."""
+    if isinstance(shown, calendar.Month):
+        return shown.weeks[0][0].date, sum(len(week) for week in shown.weeks)
+    return shown.days[0].date, len(shown.days)
+
+
+def _without_posts(shown: calendar.Month | calendar.Week) -> calendar.Month | calendar.Week:
+    """The same days without their posts: the calendar of events only (?show=events)."""
+    if isinstance(shown, calendar.Month):
+        return replace(shown, weeks=[[calendar.Day(d.date, []) for d in week] for week in shown.weeks])
+    return replace(shown, days=[calendar.Day(d.date, []) for d in shown.days], more=False)
 
 
 def _any_entry(shown: calendar.Month | calendar.Week) -> bool:

@@ -38,6 +38,7 @@ def test_a_post_dragged_to_another_day_goes_back_for_approval(live_server, page,
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_server("/calendar?view=month&day=2031-06-16"))
     entry = page.locator(f'li.cal-movable[data-move^="/queue/{post.id}/move"]')
+    entry.scroll_into_view_if_needed()  # the filters for events above the grid push its week below the fold
     with page.expect_navigation():
         drag(page, entry, page.locator('li[data-drop-day="2031-06-19"]'))
     address = urlsplit(page.url)

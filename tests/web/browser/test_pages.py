@@ -30,6 +30,7 @@ from tests.support.browser import (
     screenshot,
     sign_in,
 )
+from tests.web.browser.calendar_events_data import planned_week_with_events
 from tests.web.browser.documents_data import post_with_documents
 from tests.web.browser.events_data import planned_events
 from tests.web.browser.event_preparation_data import event_with_briefing
@@ -129,9 +130,11 @@ PAGES = [
     DashboardPage("compose-versions-ana", "/posts/1/edit", "ana", prepare=post_with_versions),
     DashboardPage("approval-versions-vesna", "/approvals/1", "vesna", prepare=post_with_versions),  # diff per version
     DashboardPage("post-versions-ana", "/posts/1", "ana", prepare=post_with_versions),
-    DashboardPage("calendar-month-ana", "/calendar?view=month&day=2031-06-16", "ana", prepare=planned_week),
-    DashboardPage("calendar-week-ana", "/calendar?view=week&day=2031-06-16", "ana", prepare=planned_week),
-    DashboardPage("calendar-list-ana", "/calendar?view=list&day=2031-06-16", "ana", prepare=planned_week),
+    # with events beside the posts: all-day, abroad, cancelled, tentative, two in conflict (calendar_events_data)
+    DashboardPage("calendar-month-ana", "/calendar?view=month&day=2031-06-16", "ana",
+                  prepare=planned_week_with_events),
+    DashboardPage("calendar-week-ana", "/calendar?view=week&day=2031-06-16", "ana", prepare=planned_week_with_events),
+    DashboardPage("calendar-list-ana", "/calendar?view=list&day=2031-06-16", "ana", prepare=planned_week_with_events),
     DashboardPage("calendar-today-marko", "/calendar", "marko", prepare=planned_week),  # the post without a time
     DashboardPage("calendar-week-today-ana", "/calendar?view=week", "ana", prepare=planned_week),
     DashboardPage("calendar-filtered-marko", "/calendar?week=2031-06-16&status=scheduled", "marko",

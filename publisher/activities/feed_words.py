@@ -11,6 +11,8 @@ from publisher.activities.kinds import Kind
 from publisher.text.translit import CYRILLIC, LATIN, derive
 
 _CYRILLIC: dict[str, str] = {
+    "agenda": "Јавни календар активности",
+    "my_calendar": "Мој календар",
     "busy": "Заузето",
     "cancelled": "Отказано",
     "postponed": "Одложено",
@@ -34,6 +36,8 @@ WORDS: dict[str, dict[str, str]] = {
     CYRILLIC: _CYRILLIC,
     LATIN: {key: derive(text, LATIN) for key, text in _CYRILLIC.items()},
     "sq": {
+        "agenda": "Kalendari publik i aktiviteteve",
+        "my_calendar": "Kalendari im",
         "busy": "I zënë",
         "cancelled": "Anuluar",
         "postponed": "Shtyrë",
@@ -53,6 +57,8 @@ WORDS: dict[str, dict[str, str]] = {
         Kind.OTHER: "Tjetër",
     },
     "en": {
+        "agenda": "Public agenda",
+        "my_calendar": "My calendar",
         "busy": "Busy",
         "cancelled": "Cancelled",
         "postponed": "Postponed",

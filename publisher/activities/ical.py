@@ -14,7 +14,10 @@ Choices a subscriber sees:
   with "cancelled" too: several calendar programs show STATUS:CANCELLED no differently);
 - BUSY detail: a neutral summary ("busy"), no description, place or category, CLASS:CONFIDENTIAL;
   PUBLIC: CLASS:PUBLIC; FULL: guests and internal notes in DESCRIPTION, CLASS:CONFIDENTIAL;
-- a cancelled event is TRANSP:TRANSPARENT (it no longer takes the time), every other OPAQUE.
+- a cancelled event is TRANSP:TRANSPARENT (it no longer takes the time), every other OPAQUE;
+- DTSTAMP: in a feed (no METHOD) RFC 5545 (3.8.7.2) makes it the time the event was last revised, so it is
+  LAST-MODIFIED and the same bytes come back until something changes (an ETag can answer 304); in a calendar
+  sent with a METHOD it is `now`, when the message was made.
 """
 
 from __future__ import annotations
@@ -67,9 +70,9 @@ def calendar(items: Iterable[FeedItem], *, language: str, name: str, now: dateti
         cal.add("x-published-ttl", vDuration(REFRESH))
     years: dict[str, tuple[int, int]] = {}  # zone -> the first and last year its VTIMEZONE must cover
     events: list[VEvent] = []
-    stamp = now.astimezone(UTC)
     for item in items:
         series = item.time.series()
+        stamp = (now if method is not None else item.updated_at).astimezone(UTC)
         events.extend(_vevents(item, series, language, stamp))
         first, last = _years(item, series)
         low, high = years.get(item.time.zone, (first, last))

@@ -26,7 +26,7 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 def feed() -> Response:
     language = request.args.get("lang", DEFAULT_LANGUAGE)
     if language not in LANGUAGES:
-        abort(400, description=f"lang={language[:20]!r} is not one of {', '.join(LANGUAGES)}")
+        abort(400, description=f"lang={language[:20]} is not one of {', '.join(LANGUAGES)}")
     settings = runtime().settings
     agenda = public_agenda(db(), runtime().clock(), language=language, office_name=settings.office_name,
                            days_back=settings.agenda_feed_days_back, days_ahead=settings.agenda_feed_days_ahead)

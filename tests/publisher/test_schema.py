@@ -7,6 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from publisher.activities import feed_tokens as _feed_tokens  # noqa: F401 - its table is part of Base
 from publisher.activities import models as _activities  # noqa: F401 - its tables are part of Base
 from publisher.approval import models as _approval  # noqa: F401 - its tables are part of Base
 from publisher.core import schema

@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
     from web import auth
+    from web.activities.calendar_feed_pages import bp as calendar_feed_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -109,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bulk_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(calendar_feed_bp)
     app.register_blueprint(notifications_bp)
     register_post_links(app)
     app.before_request(_page_request_user)

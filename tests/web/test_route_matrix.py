@@ -36,6 +36,7 @@ DECIDERS = ("officer", "approver", "admin")
 CANCELLERS = ("officer", "approver", "head_of_office", "admin")
 UPLOADERS = ("officer", "admin")
 AUDIT_READERS = ("manager", "head_of_office", "admin")
+ACTIVITY_READERS = ("officer", "approver", "manager", "head_of_office", "cabinet")  # activities.read
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -43,6 +44,11 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("auth.login", "POST"): PUBLIC,
     ("healthz", "GET"): PUBLIC,
     ("public.index", "GET"): PUBLIC,  # the public site's landing page (web/public)
+    ("agenda_ics.feed", "GET"): PUBLIC,  # the public agenda as iCalendar
+    ("calendar_feed.feed", "GET"): PUBLIC,  # a person's feed: its secret address is the credential (404 here)
+    ("calendar_feed.page", "GET"): ACTIVITY_READERS,
+    ("calendar_feed.create", "POST"): ACTIVITY_READERS,
+    ("calendar_feed.revoke", "POST"): ACTIVITY_READERS,  # one's own: another person's is "not found"
     ("static", "GET"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("dashboard.home", "GET"): SIGNED_IN,
@@ -194,7 +200,7 @@ def world(staff, session, rt) -> World:
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
         "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
         "record_type": "post", "record_id": scheduled.id, "document_id": document.id, "number": 1,
-        "recipient_id": 1, "action": "resend"})  # the outbox: a recipient that need not exist (404 past the check)
+        "recipient_id": 1, "action": "resend", "token": "unknown"})  # the outbox: a recipient that need not exist (404 past the check)
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

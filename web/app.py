@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from web import auth
     from web.activities.calendar_feed_pages import bp as calendar_feed_bp
+    from web.activities.ical_import_pages import bp as ical_import_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -111,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(calendar_feed_bp)
+    app.register_blueprint(ical_import_bp)
     app.register_blueprint(notifications_bp)
     register_post_links(app)
     app.before_request(_page_request_user)

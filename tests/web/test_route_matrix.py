@@ -37,6 +37,7 @@ CANCELLERS = ("officer", "approver", "head_of_office", "admin")
 UPLOADERS = ("officer", "admin")
 AUDIT_READERS = ("manager", "head_of_office", "admin")
 ACTIVITY_READERS = ("officer", "approver", "manager", "head_of_office", "cabinet")  # activities.read
+EVENT_WRITERS = ("officer", "cabinet")  # activities.write
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -49,6 +50,10 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("calendar_feed.page", "GET"): ACTIVITY_READERS,
     ("calendar_feed.create", "POST"): ACTIVITY_READERS,
     ("calendar_feed.revoke", "POST"): ACTIVITY_READERS,  # one's own: another person's is "not found"
+    ("ical_import.start", "GET"): EVENT_WRITERS,
+    ("ical_import.upload", "POST"): EVENT_WRITERS,
+    ("ical_import.preview", "GET"): EVENT_WRITERS,
+    ("ical_import.confirm", "POST"): EVENT_WRITERS,
     ("static", "GET"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("dashboard.home", "GET"): SIGNED_IN,

@@ -31,6 +31,7 @@ from tests.support.browser import (
     sign_in,
 )
 from tests.web.browser.documents_data import post_with_documents
+from tests.web.browser.feeds_data import ICS_PREVIEW, calendar_feeds, ics_file_kept
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.mail_bounce_data import bounced_addresses
@@ -191,6 +192,9 @@ PAGES = [
     DashboardPage("home-credentials-admin", "/", "admin", prepare=channel_states),  # expiring: needs attention
     DashboardPage("notifications-ana", "/notifications", "ana", prepare=notifications_of_every_kind),
     DashboardPage("notifications-marko", "/notifications", "marko", prepare=notifications_of_every_kind),
+    DashboardPage("calendar-feed-ana", "/account/calendar-feed", "ana", prepare=calendar_feeds),  # two, revoke
+    DashboardPage("ical-import-ana", "/events/import", "ana"),
+    DashboardPage("ical-import-preview-ana", ICS_PREVIEW, "ana", prepare=ics_file_kept, status=422),  # one refused
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

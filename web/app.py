@@ -66,6 +66,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.activities import pages as _event_pages  # noqa: F401 - its routes, on the blueprint
     from web.activities.blueprint import bp as activities_bp
     from web.activities.preparation import bp as event_preparation_bp
+    from web.activities.calendar_feed_pages import bp as calendar_feed_bp
+    from web.activities.ical_import_pages import bp as ical_import_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -115,6 +117,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bulk_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(calendar_feed_bp)
+    app.register_blueprint(ical_import_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(activities_bp)
     register_post_links(app)

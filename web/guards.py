@@ -22,7 +22,7 @@ from web.context import READING_METHODS, is_page_request
 UPLOAD_ENDPOINTS = frozenset({"library.upload", "compose.create", "compose.update", "api.media_upload",
                               "documents.attach", "documents.add_version"})
 # Spreadsheet imports: their file's limit (limits.IMPORT_BYTES) and room for the form's other fields.
-IMPORT_ENDPOINTS = frozenset({"people_import.upload"})
+IMPORT_ENDPOINTS = frozenset({"people_import.upload", "ical_import.upload"})
 
 
 def body_limit() -> int:

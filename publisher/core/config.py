@@ -90,6 +90,11 @@ class Settings:
     public_form_max_hours: float = 6.0  # a form shown longer ago than this is refused (reload it)
     public_form_per_address_hour: int = 10  # submissions of one form from one address in an hour
     public_form_per_form_hour: int = 300  # submissions of one form from everyone in an hour (a spread-out flood)
+    # The activities' calendar feeds (publisher.activities.feeds) and .ics import (publisher.activities.ical_import):
+    agenda_feed_days_back: int = 30  # /agenda.ics and the personal feeds carry events from this many days ago
+    agenda_feed_days_ahead: int = 365  # to this many days ahead
+    ical_import_max_bytes: int = 1024 * 1024  # the largest .ics file an import reads
+    ical_import_max_events: int = 200  # the most events one import creates
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -161,6 +166,10 @@ class Settings:
             public_form_max_hours=_number(env, "PUBLISHER_PUBLIC_FORM_MAX_HOURS", 6.0, 0.1),
             public_form_per_address_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_ADDRESS_HOUR", 10, 1)),
             public_form_per_form_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_FORM_HOUR", 300, 1)),
+            agenda_feed_days_back=int(_number(env, "PUBLISHER_AGENDA_FEED_DAYS_BACK", 30, 0)),
+            agenda_feed_days_ahead=int(_number(env, "PUBLISHER_AGENDA_FEED_DAYS_AHEAD", 365, 1)),
+            ical_import_max_bytes=int(_number(env, "PUBLISHER_ICAL_IMPORT_MAX_KB", 1024, 1) * 1024),
+            ical_import_max_events=int(_number(env, "PUBLISHER_ICAL_IMPORT_MAX_EVENTS", 200, 1)),
         )
 
 

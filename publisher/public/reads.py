@@ -15,7 +15,14 @@ PUBLIC_READS: dict[str, tuple[str, ...]] = {
                    "sent_at", "updated_at"),  # language: which version a delivery published
     "posts": ("id", "updated_at"),
     "post_approvals": ("id", "frozen"),
+    # The public agenda (/agenda.ics, /agenda): the approved public copies of events, never `events` itself.
+    # A row policy (role.py) also hides the rows whose "public from" has not passed.
+    "agenda_entries": ("event_id", "uid", "sequence", "status", "kind", "public_from", "starts_at", "last_ends_at",
+                       "frozen", "approved_at", "updated_at"),
 }
+
+# Tables whose rows the public role sees only once their "public from" has passed (NULL: at once).
+PUBLIC_FROM_ROWS: tuple[str, ...] = ("agenda_entries",)
 
 # table -> what public forms may do there besides reading. INSERT ... ON CONFLICT DO UPDATE needs UPDATE.
 PUBLIC_FORM_WRITES: dict[str, tuple[str, ...]] = {

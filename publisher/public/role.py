@@ -12,7 +12,7 @@ import re
 from sqlalchemy import Connection, Engine, text
 
 from publisher.core.errors import Malformed
-from publisher.public.reads import PUBLIC_FORM_WRITES, PUBLIC_READS
+from publisher.public.reads import PUBLIC_FORM_WRITES, PUBLIC_FROM_ROWS, PUBLIC_READS
 
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -40,7 +40,26 @@ def create_public_role(engine: Engine, name: str, password: str | None = None) -
             conn.execute(text(f"GRANT SELECT ({listed}) ON {_table(conn, table)} TO {role}"))
         for table, rights in PUBLIC_FORM_WRITES.items():
             conn.execute(text(f"GRANT {', '.join(rights)} ON {_table(conn, table)} TO {role}"))
+        for table in PUBLIC_FROM_ROWS:
+            _only_public_rows(conn, table, name)
     return created
+
+
+def _only_public_rows(conn: Connection, table: str, name: str) -> None:
+    """Row-level security: the public role sees a row only once its public_from has passed, even if a public
+    page's query forgot to ask. The app's own role (the one running this command, normally the tables' owner,
+    which PostgreSQL exempts anyway) keeps every row through a policy of its own, in case it is not the owner."""
+    quote = conn.dialect.identifier_preparer.quote
+    target = _table(conn, table)
+    app_role = conn.scalar(text("SELECT current_user"))
+    conn.execute(text(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY"))
+    for policy, clause in (
+        (f"{table}_app", f"FOR ALL TO {quote(app_role)} USING (true) WITH CHECK (true)"),
+        (f"{table}_public_{name}"[:63],
+         f"FOR SELECT TO {quote(name)} USING (public_from IS NULL OR public_from <= now())"),
+    ):
+        conn.execute(text(f"DROP POLICY IF EXISTS {quote(policy)} ON {target}"))
+        conn.execute(text(f"CREATE POLICY {quote(policy)} ON {target} {clause}"))
 
 
 def _revoke_everything(conn: Connection, name: str, role: str) -> None:

@@ -43,6 +43,7 @@ EVENT_WRITERS = ("officer", "cabinet")  # activities.write and .edit
 EVENT_STATUS = ("officer", "cabinet", "head_of_office")  # activities.status
 OFFICIALS_KEEPERS = ("cabinet", "head_of_office", "admin")  # activities.officials
 EVENT_EDITORS = ("officer", "cabinet")  # permissions: activities.edit
+ACTIVITY_READERS = ("officer", "approver", "manager", "head_of_office", "cabinet")  # activities.read
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -50,6 +51,15 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("auth.login", "POST"): PUBLIC,
     ("healthz", "GET"): PUBLIC,
     ("public.index", "GET"): PUBLIC,  # the public site's landing page (web/public)
+    ("agenda_ics.feed", "GET"): PUBLIC,  # the public agenda as iCalendar
+    ("calendar_feed.feed", "GET"): PUBLIC,  # a person's feed: its secret address is the credential (404 here)
+    ("calendar_feed.page", "GET"): ACTIVITY_READERS,
+    ("calendar_feed.create", "POST"): ACTIVITY_READERS,
+    ("calendar_feed.revoke", "POST"): ACTIVITY_READERS,  # one's own: another person's is "not found"
+    ("ical_import.start", "GET"): EVENT_WRITERS,
+    ("ical_import.upload", "POST"): EVENT_WRITERS,
+    ("ical_import.preview", "GET"): EVENT_WRITERS,
+    ("ical_import.confirm", "POST"): EVENT_WRITERS,
     ("static", "GET"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("dashboard.home", "GET"): SIGNED_IN,
@@ -226,7 +236,7 @@ def world(staff, session, rt) -> World:
         "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
         "record_type": "post", "record_id": scheduled.id, "document_id": document.id, "number": 1,
         "recipient_id": 1, "action": "resend",  # the outbox: a recipient that need not exist (404 past the check)
-        "event_id": event_id, "item_id": item_id, "official_id": 1})
+        "event_id": event_id, "item_id": item_id, "official_id": 1, "token": "unknown"})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

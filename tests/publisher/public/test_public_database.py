@@ -5,6 +5,7 @@ second connection that may write only the form tables."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
@@ -12,11 +13,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 
 from publisher import cli
+from publisher.activities import approval as event_approval
+from publisher.activities.agenda_feed import public_agenda
+from publisher.approval import service as approval
 from publisher.core.errors import Malformed
 from publisher.public import form_guard
 from publisher.public.database import public_runtime
 from publisher.public.role import create_public_role
 from publisher.publishing.feeds import load_feed
+from tests.factories.events import make_event
 from tests.publisher.public.conftest import NOW
 
 ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -133,3 +138,29 @@ def test_the_sqlite_public_app_reads_but_cannot_write(settings, published):
             assert form_guard.counts(session, "contact") == {"honeypot": 1}
     finally:
         public.dispose()
+
+
+@ON_POSTGRESQL
+def test_the_public_role_reads_the_agenda_and_no_row_before_its_public_from(rt, settings, database_url, session,
+                                                                            office, pg_public_role):
+    shown = make_event(session, office.actor("ana"))
+    later = make_event(session, office.actor("ana"), title={"sr-Cyrl": "Пут"}, public_from="2999-01-01T00:00")
+    for event in (shown, later):
+        subject = event_approval.subject(event)
+        approval.submit(session, office.actor("ana"), subject)
+        approval.approve(session, office.actor("marko"), subject, approval.current_hash(session, subject)[1])
+    session.commit()
+    create_public_role(rt.engine, pg_public_role, "s3cret'pass")
+    public = as_role(settings, database_url, pg_public_role)
+    try:
+        with public.read_sessions() as read:
+            # The row policy, not the query: even asking for every row shows only what is public now.
+            assert read.scalars(text("SELECT uid FROM agenda_entries")).all() == [shown.uid]
+            feed = public_agenda(read, datetime(2026, 12, 4, tzinfo=UTC), language="en", office_name="",
+                                 days_back=30, days_ahead=365)
+            assert shown.uid.encode() in feed.body and later.uid.encode() not in feed.body
+            assert refused(read, "SELECT internal_notes FROM events")
+    finally:
+        public.dispose()
+    with rt.engine.connect() as conn:  # the app's own role still sees every row
+        assert conn.scalar(text("SELECT count(*) FROM agenda_entries")) == 2

@@ -34,6 +34,7 @@ from tests.web.browser.calendar_events_data import planned_week_with_events
 from tests.web.browser.documents_data import post_with_documents
 from tests.web.browser.events_data import planned_events
 from tests.web.browser.event_preparation_data import event_with_briefing
+from tests.web.browser.feeds_data import ICS_PREVIEW, calendar_feeds, ics_file_kept
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people
 from tests.web.browser.mail_bounce_data import bounced_addresses
@@ -203,6 +204,9 @@ PAGES = [
     DashboardPage("event-weekly-ana", "/events/2", "ana", prepare=planned_events),  # occurrences, one cancelled
     DashboardPage("event-edit-ana", "/events/3/edit", "ana", prepare=planned_events),  # another zone
     DashboardPage("officials-admin", "/events/officials", "admin", prepare=planned_events),
+    DashboardPage("calendar-feed-ana", "/account/calendar-feed", "ana", prepare=calendar_feeds),  # two, revoke
+    DashboardPage("ical-import-ana", "/events/import", "ana"),
+    DashboardPage("ical-import-preview-ana", ICS_PREVIEW, "ana", prepare=ics_file_kept, status=422),  # one refused
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

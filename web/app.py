@@ -60,7 +60,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
-    from web import auth
+    from web import (
+        api_events,  # noqa: F401 - adds the events' routes to the API blueprint before it is registered
+        auth,
+    )
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp

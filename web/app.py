@@ -61,13 +61,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
     from publisher.activities import approval as _event_approval  # noqa: F401 - the approval subject "event"
-    from web import auth
+    from web import (
+        api_events,  # noqa: F401 - adds the events' routes to the API blueprint before it is registered
+        auth,
+    )
     from web.activities import officials_pages as _officials_pages  # noqa: F401 - its routes, on the blueprint
     from web.activities import pages as _event_pages  # noqa: F401 - its routes, on the blueprint
     from web.activities.blueprint import bp as activities_bp
-    from web.activities.preparation import bp as event_preparation_bp
     from web.activities.calendar_feed_pages import bp as calendar_feed_bp
     from web.activities.ical_import_pages import bp as ical_import_bp
+    from web.activities.preparation import bp as event_preparation_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp

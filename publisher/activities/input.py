@@ -19,6 +19,7 @@ from publisher.activities.timing import EventTime
 from publisher.core.errors import Invalid
 from publisher.core.limits import check_length
 from publisher.core.multilingual import MultilingualText
+from publisher.core.parse import MAX_YEAR, MIN_YEAR
 from publisher.recurrence.limits import MAX_RULE_TEXT
 from publisher.recurrence.wall_time import to_utc
 
@@ -126,13 +127,19 @@ def _text(value: Any, name: str, limit: int) -> MultilingualText:
 
 def _wall(value: Any, name: str, all_day: bool) -> datetime | date:
     text = value.strip() if isinstance(value, str) else ""
+    found: datetime | date | None = None
     try:
         if all_day and _DATE.fullmatch(text):
-            return date.fromisoformat(text)
-        if not all_day and _WALL.fullmatch(text):
-            return datetime.fromisoformat(text.replace(" ", "T"))
+            found = date.fromisoformat(text)
+        elif not all_day and _WALL.fullmatch(text):
+            found = datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
         pass
+    if found is not None:
+        if not MIN_YEAR <= found.year <= MAX_YEAR:  # near year 1 or 9999 the UTC offset overflows
+            raise Invalid(f"{name}: a date between the years {MIN_YEAR} and {MAX_YEAR} is expected",
+                          code="bad_time", details={"field": name})
+        return found
     want = "a date such as 2026-03-02" if all_day else "a local date and time such as 2026-03-02T10:00"
     shown = text[:40] if text else "nothing"
     raise Invalid(f"{name}: {shown!r} is not {want}", code="bad_time", details={"field": name})

@@ -2,7 +2,7 @@
 .feed_tokens)
 
 Revision ID: 0029
-Revises: 0028 (to be 0028 once the event preparation's migration is merged; see the report of issue 13)
+Revises: 0028
 Create Date: 2026-12-04 16:50:00.000000
 """
 

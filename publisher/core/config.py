@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 from publisher.core.files import private_dir
 
 DEFAULT_TIMEZONE = "Europe/Belgrade"
+MAX_AGENDA_WEEKS_AHEAD = 12  # one page of the public agenda stays a page (and one expansion window)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ class Settings:
     public_form_max_hours: float = 6.0  # a form shown longer ago than this is refused (reload it)
     public_form_per_address_hour: int = 10  # submissions of one form from one address in an hour
     public_form_per_form_hour: int = 300  # submissions of one form from everyone in an hour (a spread-out flood)
+    # The public agenda (web/public/agenda.py; docs/activities/public.md):
+    agenda_weeks_ahead: int = 2  # /agenda shows the chosen week and this many after it
+    agenda_meetings_delay_days: int = 7  # a meeting enters the public log of meetings this many days after it
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -108,6 +112,9 @@ class Settings:
             # publisher.publishing.worker): two missed beats must not be enough to get there.
             raise ConfigError(f"PUBLISHER_HEARTBEAT_SECONDS={heartbeat:g} must be at most a quarter of "
                               f"PUBLISHER_DEAD_WORKER_GRACE_SECONDS={grace:g}")
+        weeks_ahead = int(_number(env, "PUBLISHER_AGENDA_WEEKS_AHEAD", 2, 0))
+        if weeks_ahead > MAX_AGENDA_WEEKS_AHEAD:
+            raise ConfigError(f"PUBLISHER_AGENDA_WEEKS_AHEAD={weeks_ahead} must be at most {MAX_AGENDA_WEEKS_AHEAD}")
         return cls(
             database_url=paths.database_url,
             media_dir=paths.media_dir,
@@ -161,6 +168,8 @@ class Settings:
             public_form_max_hours=_number(env, "PUBLISHER_PUBLIC_FORM_MAX_HOURS", 6.0, 0.1),
             public_form_per_address_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_ADDRESS_HOUR", 10, 1)),
             public_form_per_form_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_FORM_HOUR", 300, 1)),
+            agenda_weeks_ahead=weeks_ahead,
+            agenda_meetings_delay_days=int(_number(env, "PUBLISHER_AGENDA_MEETINGS_DELAY_DAYS", 7, 0)),
         )
 
 

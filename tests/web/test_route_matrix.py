@@ -43,6 +43,10 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("auth.login", "POST"): PUBLIC,
     ("healthz", "GET"): PUBLIC,
     ("public.index", "GET"): PUBLIC,  # the public site's landing page (web/public)
+    ("agenda.index", "GET"): PUBLIC,  # the public agenda (web/public/agenda.py)
+    ("agenda.event", "GET"): PUBLIC,
+    ("agenda.meetings_log", "GET"): PUBLIC,
+    ("agenda.meetings_csv", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("dashboard.home", "GET"): SIGNED_IN,
@@ -194,7 +198,8 @@ def world(staff, session, rt) -> World:
         "user_id": people.users["bojan"].id, "token_id": token.id, "filename": "app.css", "alert_id": alert_id,
         "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
         "record_type": "post", "record_id": scheduled.id, "document_id": document.id, "number": 1,
-        "recipient_id": 1, "action": "resend"})  # the outbox: a recipient that need not exist (404 past the check)
+        "recipient_id": 1, "action": "resend",  # the outbox: a recipient that need not exist (404 past the check)
+        "event_id": 1})  # an event that need not exist: a 404 is past the role check
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

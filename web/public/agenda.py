@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from publisher.activities.kinds import Kind, Status
 from publisher.activities.public_view import PublicEvent, meetings, public_event, public_events
 from publisher.core.parse import MAX_YEAR, MIN_YEAR
 from publisher.recurrence.limits import MAX_SPAN
-from web.app import ERROR_HINTS, ERROR_TITLES
 from web.context import db, runtime
 from web.i18n import interface_language
 from web.public.agenda_items import Item, Reading, items, listed_days
@@ -43,6 +43,11 @@ DEFAULT_LOG_MONTHS = 6  # the meetings log shows this many months unless a perio
 MAX_LOG_MONTHS = 12  # one page or file of the log covers at most a year (one expansion window, MAX_SPAN)
 UPCOMING = 10  # occurrences of a series listed on its page
 NOT_HAPPENED = frozenset({Status.CANCELLED, Status.POSTPONED})  # not in the log of meetings that took place
+
+
+# The dashboard's words for these (web.app, which this module may not import: it registers the public site).
+ERROR_TITLES = {400: _l("The request could not be understood"), 404: _l("There is no such page")}
+ERROR_HINTS = {404: _l("Check the address, or start again from the overview.")}
 
 
 @bp.errorhandler(400)

@@ -19,6 +19,7 @@ from cryptography.fernet import Fernet
 from publisher.core.files import private_dir
 
 DEFAULT_TIMEZONE = "Europe/Belgrade"
+MAX_AGENDA_WEEKS_AHEAD = 12  # one page of the public agenda stays a page (and one expansion window)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class Settings:
     agenda_feed_days_ahead: int = 365  # to this many days ahead
     ical_import_max_bytes: int = 1024 * 1024  # the largest .ics file an import reads
     ical_import_max_events: int = 200  # the most events one import creates
+    # The public agenda (web/public/agenda.py; docs/activities/public.md):
+    agenda_weeks_ahead: int = 2  # /agenda shows the chosen week and this many after it
+    agenda_meetings_delay_days: int = 7  # a meeting enters the public log of meetings this many days after it
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -113,6 +117,9 @@ class Settings:
             # publisher.publishing.worker): two missed beats must not be enough to get there.
             raise ConfigError(f"PUBLISHER_HEARTBEAT_SECONDS={heartbeat:g} must be at most a quarter of "
                               f"PUBLISHER_DEAD_WORKER_GRACE_SECONDS={grace:g}")
+        weeks_ahead = int(_number(env, "PUBLISHER_AGENDA_WEEKS_AHEAD", 2, 0))
+        if weeks_ahead > MAX_AGENDA_WEEKS_AHEAD:
+            raise ConfigError(f"PUBLISHER_AGENDA_WEEKS_AHEAD={weeks_ahead} must be at most {MAX_AGENDA_WEEKS_AHEAD}")
         return cls(
             database_url=paths.database_url,
             media_dir=paths.media_dir,
@@ -170,6 +177,8 @@ class Settings:
             agenda_feed_days_ahead=int(_number(env, "PUBLISHER_AGENDA_FEED_DAYS_AHEAD", 365, 1)),
             ical_import_max_bytes=int(_number(env, "PUBLISHER_ICAL_IMPORT_MAX_KB", 1024, 1) * 1024),
             ical_import_max_events=int(_number(env, "PUBLISHER_ICAL_IMPORT_MAX_EVENTS", 200, 1)),
+            agenda_weeks_ahead=weeks_ahead,
+            agenda_meetings_delay_days=int(_number(env, "PUBLISHER_AGENDA_MEETINGS_DELAY_DAYS", 7, 0)),
         )
 
 

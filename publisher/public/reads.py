@@ -7,7 +7,8 @@ denied" on a public host (tests/publisher/public/test_role.py runs the feed thro
 
 from __future__ import annotations
 
-# table -> the columns the public pages select. The feeds (publisher.publishing.feeds.load_feed) read these.
+# table -> the columns the public pages select. The feeds (publisher.publishing.feeds.load_feed) read these;
+# the public agenda (publisher.activities.public_view) reads agenda_entries, the public copies of events.
 PUBLIC_READS: dict[str, tuple[str, ...]] = {
     "alembic_version": ("version_num",),  # `serve --public` checks the schema is current
     "channels": ("id", "kind", "name", "config", "created_at", "updated_at"),  # never `credentials`

@@ -29,11 +29,21 @@ def test_the_heartbeat_and_the_grace_reach_the_worker(tmp_path):
     ({"PUBLISHER_CREDENTIAL_CHECK_HOURS": "nan"}, "PUBLISHER_CREDENTIAL_CHECK_HOURS='nan' is not a number"),
     ({"PUBLISHER_CREDENTIAL_WARN_DAYS": "inf"}, "PUBLISHER_CREDENTIAL_WARN_DAYS='inf' is not a number"),
     ({"PUBLISHER_CREDENTIAL_CHECK_HOURS": "0"}, "PUBLISHER_CREDENTIAL_CHECK_HOURS='0' must be at least 0.25"),
+    ({"PUBLISHER_AGENDA_WEEKS_AHEAD": "13"}, "PUBLISHER_AGENDA_WEEKS_AHEAD=13 must be at most 12"),
+    ({"PUBLISHER_AGENDA_MEETINGS_DELAY_DAYS": "-1"}, "PUBLISHER_AGENDA_MEETINGS_DELAY_DAYS='-1' must be at least 0"),
 ])
 def test_recovery_settings_that_cannot_work_are_refused_by_name(tmp_path, env, message):
     with pytest.raises(ConfigError) as refused:
         Settings.from_env(env, instance_dir=tmp_path)
     assert str(refused.value) == message
+
+
+def test_the_public_agenda_settings(tmp_path):
+    assert (Settings.from_env({}, instance_dir=tmp_path).agenda_meetings_delay_days,
+            Settings.from_env({}, instance_dir=tmp_path).agenda_weeks_ahead) == (7, 2)
+    chosen = Settings.from_env({"PUBLISHER_AGENDA_MEETINGS_DELAY_DAYS": "14", "PUBLISHER_AGENDA_WEEKS_AHEAD": "0"},
+                               instance_dir=tmp_path)
+    assert (chosen.agenda_meetings_delay_days, chosen.agenda_weeks_ahead) == (14, 0)
 
 
 def test_the_default_database_is_instance_publisher_db(tmp_path):

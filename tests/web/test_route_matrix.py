@@ -60,6 +60,10 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("ical_import.upload", "POST"): EVENT_WRITERS,
     ("ical_import.preview", "GET"): EVENT_WRITERS,
     ("ical_import.confirm", "POST"): EVENT_WRITERS,
+    ("agenda.index", "GET"): PUBLIC,  # the public agenda (web/public/agenda.py)
+    ("agenda.event", "GET"): PUBLIC,
+    ("agenda.meetings_log", "GET"): PUBLIC,
+    ("agenda.meetings_csv", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("auth.logout", "POST"): SIGNED_IN,
     ("dashboard.home", "GET"): SIGNED_IN,

@@ -8,11 +8,12 @@ from flask import Blueprint, Flask
 
 
 def blueprints() -> list[Blueprint]:
+    from web.public.agenda import bp as agenda_bp
     from web.public.agenda_ics import bp as agenda_ics_bp
     from web.public.feed import bp as feed_bp
     from web.public.site import bp as site_bp
 
-    return [feed_bp, site_bp, agenda_ics_bp]
+    return [agenda_bp, feed_bp, site_bp, agenda_ics_bp]
 
 
 def register(app: Flask, *chosen: Blueprint) -> None:

@@ -31,6 +31,21 @@ def published(rt, session, office) -> int:
 
 
 @pytest.fixture
+def public_event(session, office) -> int:
+    """An approved public press conference on 7 December 2026 (tests.factories.events); its id."""
+    from publisher.activities import approval as event_approval  # noqa: PLC0415
+    from publisher.approval import service as approval  # noqa: PLC0415
+    from tests.factories.events import make_event  # noqa: PLC0415
+
+    event = make_event(session, office.actor("ana"))
+    subject = event_approval.subject(event)
+    approval.submit(session, office.actor("ana"), subject)
+    approval.approve(session, office.actor("marko"), subject, approval.current_hash(session, subject)[1])
+    session.commit()
+    return event.id
+
+
+@pytest.fixture
 def pg_public_role(database_url):
     """A role name of this test's own, removed afterwards (roles belong to the whole server)."""
     name = f"publisher_public_{uuid.uuid4().hex[:8]}"

@@ -18,7 +18,7 @@ from tests.support.worker_process import worker_env
 START_TIMEOUT = 60.0
 
 
-def test_the_public_site_serves_alone(rt, settings, database_url, published, public_role, tmp_path):
+def test_the_public_site_serves_alone(rt, settings, database_url, published, public_event, public_role, tmp_path):
     from cryptography.fernet import Fernet
 
     env = worker_env(settings)
@@ -44,6 +44,10 @@ def test_the_public_site_serves_alone(rt, settings, database_url, published, pub
         assert "Set-Cookie" not in landing.headers
         feed = requests.get(f"{base}/feed/vesti.atom", timeout=10)
         assert feed.status_code == 200 and "Javno saopštenje" in feed.text
+        agenda = requests.get(f"{base}/agenda?lang=sr-Latn&week=2026-W50", timeout=10)  # agenda_entries, as the role
+        assert agenda.status_code == 200 and "Konferencija za medije ministra" in agenda.text, agenda.text[:500]
+        assert requests.get(f"{base}/agenda/{public_event}?lang=sr-Cyrl", timeout=10).status_code == 200
+        assert requests.get(f"{base}/agenda/meetings.csv", timeout=10).status_code == 200
         assert requests.get(f"{base}/login", timeout=10).status_code == 404
         assert requests.get(f"{base}/api/v1/posts", timeout=10).status_code == 404
         assert requests.get(f"{base}/healthz", timeout=10).json() == {"status": "ok"}

@@ -99,6 +99,39 @@ def public_feeds(session: Session, office: Office) -> None:
                                   actor=SYSTEM)
 
 
+def public_agenda(session: Session, office: Office) -> None:
+    """Event 1: an approved public press conference on the next Monday (with an official, an organisation), a
+    weekly meeting with one occurrence cancelled, a trip to New York, and a past meeting for the log."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from publisher.activities import approval as event_approval  # noqa: PLC0415
+    from publisher.activities import events  # noqa: PLC0415
+    from publisher.approval import service as approval  # noqa: PLC0415
+    from tests.factories.events import make_event, make_official  # noqa: PLC0415
+
+    today = office.runtime.now().date()
+    monday = today + timedelta(days=7 - today.weekday())
+    past = today - timedelta(days=20)
+    minister = make_official(session, position={"sr-Cyrl": "Министарка информисања", "en": "Minister of Information",
+                                                "sq": "Ministre e Informimit"})
+    made = [
+        make_event(session, office.actor("ana"), officials=[minister.id], organisations=["УНИЦЕФ"],
+                   start=f"{monday}T10:00", end=f"{monday}T11:00"),
+        make_event(session, office.actor("ana"), kind="working_meeting", title={"sr-Latn": "Kolegijum ministarke"},
+                   start=f"{monday}T09:00", end=f"{monday}T09:45", rule="FREQ=WEEKLY;COUNT=4"),
+        make_event(session, office.actor("ana"), kind="visit", zone="America/New_York", city="Њујорк", country="US",
+                   title={"en": "Visit to the United Nations", "sq": "Vizitë në Kombet e Bashkuara"},
+                   start=f"{monday + timedelta(days=2)}T10:00", end=f"{monday + timedelta(days=2)}T12:00"),
+        make_event(session, office.actor("ana"), kind="reception", organisations=["ОЕБС"], officials=[minister.id],
+                   title={"sr-Cyrl": "Пријем делегације ОЕБС"}, start=f"{past}T12:00", end=f"{past}T13:00"),
+    ]
+    for event in made:
+        subject = event_approval.subject(event)
+        approval.submit(session, office.actor("ana"), subject)
+        approval.approve(session, office.actor("marko"), subject, approval.current_hash(session, subject)[1])
+    events.cancel_occurrence(session, office.actor("bojan"), made[1].id, f"{monday + timedelta(days=7)}T09:00")
+
+
 @dataclass(frozen=True)
 class DashboardPage:
     name: str  # the test's id and the screenshot's file name
@@ -111,6 +144,9 @@ class DashboardPage:
 PAGES = [
     DashboardPage("login", "/login", None),  # its language switch sets the language of nobody's pages
     DashboardPage("public-landing", "/public/", None, prepare=public_feeds),  # the public site (web/public)
+    DashboardPage("public-agenda", "/agenda", None, prepare=public_agenda),
+    DashboardPage("public-agenda-event", "/agenda/1", None, prepare=public_agenda),
+    DashboardPage("public-agenda-meetings", "/agenda/meetings", None, prepare=public_agenda),
     DashboardPage("home-ana", "/", "ana"),  # officer
     DashboardPage("home-marko", "/", "marko"),  # approver
     DashboardPage("home-jelena", "/", "jelena"),  # manager

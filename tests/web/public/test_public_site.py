@@ -81,11 +81,12 @@ def test_the_public_app_has_no_staff_routes(rt, database_url):
     public = create_public_app({"RUNTIME": rt})
     rules = {rule.rule: rule.endpoint for rule in public.url_map.iter_rules()}
     assert not [path for path in rules if path.startswith(STAFF_PATHS)]
-    assert {endpoint.split(".")[0] for endpoint in rules.values()} <= {"public", "feed", "agenda_ics", "static",
-                                                                       "home", "healthz"}
+    assert {endpoint.split(".")[0] for endpoint in rules.values()} <= {"public", "feed", "agenda", "agenda_ics",
+                                                                       "static", "home", "healthz"}
     # The full app serves the same public pages at the same paths.
     full = {rule.rule: rule.endpoint for rule in create_app({"RUNTIME": rt}).url_map.iter_rules()}
-    public_pages = {path: endpoint for path, endpoint in rules.items() if endpoint.startswith(("public.", "feed.", "agenda_ics."))}
+    public_pages = {path: endpoint for path, endpoint in rules.items()
+                    if endpoint.startswith(("public.", "feed.", "agenda.", "agenda_ics."))}
     assert public_pages and all(full.get(path) == endpoint for path, endpoint in public_pages.items())
 
 

@@ -90,6 +90,13 @@ class Settings:
     public_form_max_hours: float = 6.0  # a form shown longer ago than this is refused (reload it)
     public_form_per_address_hour: int = 10  # submissions of one form from one address in an hour
     public_form_per_form_hour: int = 300  # submissions of one form from everyone in an hour (a spread-out flood)
+    # The weekly plan (publisher.activities.weekly_plan): next week's calendar, mailed to these addresses
+    # (the government's communication office; empty: not sent), prepared at this day and time in the office's
+    # zone ("FRI 12:00"), in this language; sent then on its own only when auto_send, else when a person says.
+    weekly_plan_to: tuple[str, ...] = ()
+    weekly_plan_at: str = "FRI 12:00"
+    weekly_plan_auto_send: bool = False
+    weekly_plan_language: str = "sr-Cyrl"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -161,6 +168,12 @@ class Settings:
             public_form_max_hours=_number(env, "PUBLISHER_PUBLIC_FORM_MAX_HOURS", 6.0, 0.1),
             public_form_per_address_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_ADDRESS_HOUR", 10, 1)),
             public_form_per_form_hour=int(_number(env, "PUBLISHER_PUBLIC_FORM_PER_FORM_HOUR", 300, 1)),
+            weekly_plan_to=tuple(a.strip() for a in (env.get("PUBLISHER_WEEKLY_PLAN_TO") or "").split(",")
+                                 if a.strip()),
+            weekly_plan_at=_weekly_time(env, "PUBLISHER_WEEKLY_PLAN_AT", "FRI 12:00"),
+            weekly_plan_auto_send=_flag(env, "PUBLISHER_WEEKLY_PLAN_AUTO_SEND", False),
+            weekly_plan_language=_choice(env, "PUBLISHER_WEEKLY_PLAN_LANGUAGE", "sr-Cyrl",
+                                         ("sr-Cyrl", "sr-Latn", "sq", "en")),
         )
 
 
@@ -283,6 +296,27 @@ def _number(env: dict[str, str], name: str, default: float, minimum: float) -> f
     if value < minimum:
         raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def _weekly_time(env: dict[str, str], name: str, default: str) -> str:
+    """A day of the week and a time, "FRI 12:00"; ConfigError for anything else."""
+    raw = " ".join((env.get(name) or "").upper().split()) or default
+    day, _, time = raw.partition(" ")
+    hours, _, minutes = time.partition(":")
+    if day not in WEEKDAYS or not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+                                   and int(hours) < 24 and int(minutes) < 60):
+        raise ConfigError(f"{name}={env.get(name)!r} must be a day and a time such as \"FRI 12:00\"")
+    return f"{day} {int(hours):02d}:{minutes}"
+
+
+def _choice(env: dict[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    raw = (env.get(name) or "").strip() or default
+    if raw not in allowed:
+        raise ConfigError(f"{name}={raw!r} must be one of {', '.join(allowed)}")
+    return raw
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:

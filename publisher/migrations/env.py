@@ -3,6 +3,7 @@
 from alembic import context
 
 from publisher.activities import models as _activities  # noqa: F401 - its tables join Base
+from publisher.activities import plan_models as _weekly_plans  # noqa: F401 - its table joins Base
 from publisher.approval import models as _approval  # noqa: F401 - its tables join Base
 from publisher.core.models import Base
 from publisher.documents import models as _documents  # noqa: F401 - its tables join Base

@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from publisher.activities import models as _activities  # noqa: F401 - its tables are part of Base
+from publisher.activities import plan_models as _weekly_plans  # noqa: F401 - its table is part of Base
 from publisher.approval import models as _approval  # noqa: F401 - its tables are part of Base
 from publisher.core import schema
 from publisher.core.db import make_engine

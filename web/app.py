@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
 
     from web import auth
+    from web.activities.weekly_plan_pages import bp as weekly_plan_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -99,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(printed_bp)
+    app.register_blueprint(weekly_plan_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(people_import_bp)

@@ -29,6 +29,7 @@ from publisher.core import clock, permissions
 from publisher.core.actor import Actor
 from publisher.core.config import Settings
 from publisher.core.errors import Invalid
+from publisher.outbox.models import OutboxRecipient
 from publisher.outbox.queueing import queue_mail
 from publisher.pdf.rendering import DocumentSetup, render_pdf
 from publisher.recurrence.wall_time import to_utc
@@ -177,18 +178,21 @@ def _names(language: str, names: tuple[str, ...] | list[str]) -> list[str]:
     return kept if language == CYRILLIC else [derive(n, LATIN) for n in kept]
 
 
-def files(plan: PlanContent, printing: PlanPrinting, now: datetime, *, name: str) -> PlanFiles:
+def files(plan: PlanContent, printing: PlanPrinting, now: datetime) -> PlanFiles:
     """The PDF and the .ics of a plan. The PDF needs WeasyPrint's libraries (publisher.pdf.readiness)."""
     pdf = render_pdf(TEMPLATE, {"plan": plan, "day_name": lambda day: printing.format_day(day, plan.language)},
                      plan.language, setup=printing.setup)
-    ics = ical.calendar(plan.items, language=plan.language, name=name, now=now, method="PUBLISH")
-    return PlanFiles(plan, pdf, ics)
+    return PlanFiles(plan, pdf, calendar_file(plan, printing, now))
+
+
+def calendar_file(plan: PlanContent, printing: PlanPrinting, now: datetime) -> bytes:
+    """The plan's .ics: its events as an e-mailed calendar (METHOD:PUBLISH), named as the mail's subject."""
+    subject, _ = printing.mail_words(plan)
+    return ical.calendar(plan.items, language=plan.language, name=subject, now=now, method="PUBLISH")
 
 
 def make(session: Session, week: date, config: PlanConfig, printing: PlanPrinting) -> PlanFiles:
-    plan = content(session, week, config)
-    subject, _ = printing.mail_words(plan)
-    return files(plan, printing, clock.now(session), name=subject)
+    return files(content(session, week, config), printing, clock.now(session))
 
 
 def get(session: Session, week: date) -> WeeklyPlan | None:
@@ -198,6 +202,14 @@ def get(session: Session, week: date) -> WeeklyPlan | None:
 def earlier(session: Session, limit: int = 52) -> list[WeeklyPlan]:
     """The latest weeks' plans, newest week first."""
     return list(session.scalars(select(WeeklyPlan).order_by(WeeklyPlan.week.desc()).limit(limit)))
+
+
+def deliveries(session: Session, row: WeeklyPlan) -> list[tuple[str, str]]:
+    """(address, outbox state) of the plan's last sending: whether it reached the office."""
+    if not row.message_ids:
+        return []
+    return [(r.address, r.state) for r in session.scalars(
+        select(OutboxRecipient).where(OutboxRecipient.message_id == row.message_ids[-1]).order_by(OutboxRecipient.id))]
 
 
 def _row(session: Session, week: date, language: str) -> WeeklyPlan:

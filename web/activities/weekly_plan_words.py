@@ -21,11 +21,6 @@ def _catalog(language: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [catalog_locale(language)])
 
 
-def _say(language: str, message: str, **values: str) -> str:
-    text = _catalog(language).gettext(message)
-    return text % values if values else text
-
-
 def format_day(day: date, language: str) -> str:
     return dates.format_date(day, "long", catalog_locale(language))
 
@@ -36,17 +31,17 @@ def weeks_days(plan: PlanContent) -> str:
     return f"{dates.format_date(plan.week, 'medium', locale)} – {dates.format_date(plan.last_day, 'medium', locale)}"
 
 
-def mail_words(plan: PlanContent, office: str | None = None) -> tuple[str, str]:
-    """(subject, body) of the plan's mail."""
-    language = plan.language
-    office = plan.office_name or _say(language, "Communication office")
-    subject = _say(language, "Weekly plan of activities, %(office)s: %(days)s", office=office, days=weeks_days(plan))
+def mail_words(plan: PlanContent) -> tuple[str, str]:
+    """(subject, body) of the plan's mail, in the plan's language."""
+    gettext = _catalog(plan.language).gettext  # named so, the words are extracted into the catalogs
+    office = plan.office_name or gettext("Communication office")
+    days = weeks_days(plan)
+    subject = gettext("Weekly plan of activities, %(office)s: %(days)s") % {"office": office, "days": days}
     body = "\n".join([
-        _say(language, "Attached is the plan of the activities of the minister and the ministry for the week "
-                       "%(days)s: as a PDF document and as a calendar file (.ics) to open in a calendar program.",
-             days=weeks_days(plan)),
+        gettext("Attached is the plan of the activities of the minister and the ministry for the week %(days)s, "
+                "as a PDF document and as a calendar file (.ics) to open in a calendar program.") % {"days": days},
         "",
-        _say(language, "Events in the plan: %(count)s.", count=str(plan.count)),
+        gettext("Events in the plan: %(count)s.") % {"count": plan.count},
         "",
         "-- ",
         office,

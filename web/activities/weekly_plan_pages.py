@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from babel.dates import get_day_names
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from flask_login import current_user
 
 from publisher.activities import weekly_plan
 from publisher.activities.weekly_plan import PlanConfig
+from publisher.core.config import WEEKDAYS
 from publisher.core.errors import Invalid
 from publisher.media.downloads import content_disposition
 from publisher.pdf import readiness
@@ -24,6 +26,7 @@ from web import dates, printed
 from web.activities.weekly_plan_words import PRINTING
 from web.confirmation import confirm_page, confirmed
 from web.context import db, runtime
+from web.i18n import select_locale
 from web.roles import permission_required
 
 bp = Blueprint("weekly_plan", __name__)
@@ -48,6 +51,12 @@ def _week(text: str | None) -> date:
         abort(400, gettext("There is no such week: %(problem)s", problem=str(exc)))
 
 
+def _when(at: str) -> dict[str, str]:
+    """ "FRI 12:00" as the page says it: {"day": "petak", "time": "12:00"}."""
+    day, _, time = at.partition(" ")
+    return {"day": get_day_names("wide", locale=select_locale())[WEEKDAYS.index(day)], "time": time}
+
+
 def _days(week: date) -> str:
     return gettext("%(first)s to %(last)s", first=dates.format_date(week, "long"),
                    last=dates.format_date(week + timedelta(days=6), "long"))
@@ -61,7 +70,7 @@ def index() -> str:
     plan = weekly_plan.content(db(), week, config)
     rows = weekly_plan.earlier(db())
     return render_template(
-        "activities/weekly_plan.html", plan=plan, config=config, days=_days(week), row=weekly_plan.get(db(), week),
+        "activities/weekly_plan.html", plan=plan, config=config, days=_days(week), when=_when(config.at), row=weekly_plan.get(db(), week),
         rows=[(r, weekly_plan.deliveries(db(), r)) for r in rows], state_words=STATE_WORDS,
         delivery_words=DELIVERY_WORDS, may_send=current_user.may("activities", "weekly_plan"),
         previous=week - timedelta(days=7), following=week + timedelta(days=7))

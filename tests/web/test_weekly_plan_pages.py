@@ -32,7 +32,9 @@ def planned(rt, session, staff):
 
 def outbox_count(session) -> int:
     session.expire_all()
-    return session.scalar(select(func.count()).select_from(OutboxMessage))
+    found = session.scalar(select(func.count()).select_from(OutboxMessage))
+    session.commit()  # SQLite: no read transaction left open under the app's writes
+    return found
 
 
 def test_a_sender_previews_asks_and_sends_and_a_second_sending_asks_again(planned, signed_in, session):
@@ -50,6 +52,7 @@ def test_a_sender_previews_asks_and_sends_and_a_second_sending_asks_again(planne
     assert done.status_code == 302 and outbox_count(session) == 1
     row = session.scalar(select(WeeklyPlan))
     assert (row.state, row.recipients, row.sent_by_id) == (SENT, [TO], planned.users["milica"].id)
+    session.commit()
 
     again = milica.post(SEND).get_data(as_text=True)
     assert "već poslat" in again and outbox_count(session) == 1  # "sent already": asked again, nothing sent yet

@@ -38,6 +38,7 @@ from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.browser.preview_data import on_every_network
 from tests.web.browser.versions_data import post_with_versions
+from tests.web.browser.weekly_plan_data import a_planned_week
 from tests.web.conftest import PASSWORD
 from tests.web.history_data import history_languages, history_mix
 
@@ -191,6 +192,8 @@ PAGES = [
     DashboardPage("home-credentials-admin", "/", "admin", prepare=channel_states),  # expiring: needs attention
     DashboardPage("notifications-ana", "/notifications", "ana", prepare=notifications_of_every_kind),
     DashboardPage("notifications-marko", "/notifications", "marko", prepare=notifications_of_every_kind),
+    DashboardPage("weekly-plan-ana", "/events/weekly-plan?week=2026-12-07", "ana", prepare=a_planned_week),  # sent once
+    DashboardPage("weekly-plan-jelena", "/events/weekly-plan?week=2026-12-07", "jelena", prepare=a_planned_week),
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

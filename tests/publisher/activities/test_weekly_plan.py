@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from publisher.activities import plan_schedule, weekly_plan
 from publisher.activities.plan_models import PREPARED, SENT, WeeklyPlan
 from publisher.activities.weekly_plan import PlanConfig
+from publisher.core.config import ConfigError, Settings
 from publisher.core.errors import Forbidden, Invalid
 from publisher.notifications.choices import WEEKLY_PLAN_WAITING
 from publisher.notifications.models import Notification
@@ -152,3 +153,17 @@ def test_with_auto_send_the_schedule_sends_it_and_tells_nobody(session, staff, w
     assert (row.state, row.sent_by_id, len(row.message_ids)) == (SENT, None, 1)
     assert session.scalar(select(func.count()).select_from(Notification)
                           .where(Notification.kind == WEEKLY_PLAN_WAITING)) == 0
+
+
+def test_the_settings_are_read_and_nonsense_is_refused_by_name(tmp_path):
+    read = Settings.from_env({"PUBLISHER_WEEKLY_PLAN_TO": "a@vlada.example, b@vlada.example",
+                              "PUBLISHER_WEEKLY_PLAN_AT": "thu 9:30", "PUBLISHER_WEEKLY_PLAN_AUTO_SEND": "yes",
+                              "PUBLISHER_WEEKLY_PLAN_LANGUAGE": "sq"}, instance_dir=tmp_path)
+    assert PlanConfig.of(read) == PlanConfig(to=("a@vlada.example", "b@vlada.example"), language="sq",
+                                             zone="Europe/Belgrade", at="THU 09:30", auto_send=True)
+    default = PlanConfig.of(Settings.from_env({}, instance_dir=tmp_path))
+    assert (default.to, default.at, default.auto_send, default.language) == ((), "FRI 12:00", False, "sr-Cyrl")
+    for name, value in (("PUBLISHER_WEEKLY_PLAN_AT", "petak 12"), ("PUBLISHER_WEEKLY_PLAN_AT", "FRI 24:00"),
+                        ("PUBLISHER_WEEKLY_PLAN_LANGUAGE", "de"), ("PUBLISHER_WEEKLY_PLAN_AUTO_SEND", "maybe")):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value}, instance_dir=tmp_path)

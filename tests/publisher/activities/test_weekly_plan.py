@@ -167,3 +167,25 @@ def test_the_settings_are_read_and_nonsense_is_refused_by_name(tmp_path):
                         ("PUBLISHER_WEEKLY_PLAN_LANGUAGE", "de"), ("PUBLISHER_WEEKLY_PLAN_AUTO_SEND", "maybe")):
         with pytest.raises(ConfigError, match=name):
             Settings.from_env({name: value}, instance_dir=tmp_path)
+
+
+def test_the_worker_makes_the_plan_with_the_dashboards_words_the_command_line_hands_it(rt, session, staff,
+                                                                                      week_events):
+    from publisher.cli import _worker_options  # noqa: PLC0415 - the command line is what hands the words in
+    from publisher.publishing.worker import Worker, options_from  # noqa: PLC0415
+
+    rt.settings = dataclasses.replace(rt.settings, weekly_plan_to=("kancelarija@vlada.example",),
+                                      weekly_plan_auto_send=True)
+    rt.clock = lambda: at("2026-12-04T11:05")
+    options = _worker_options(rt.settings, options_from)
+    assert options.weekly_plan is PRINTING
+    worker = Worker(rt, options, worker_id="w")
+    try:
+        worker.weekly_plan()
+        worker.weekly_plan()  # a minute later: nothing more
+    finally:
+        worker.close()
+    session.expire_all()
+    [row] = session.scalars(select(WeeklyPlan)).all()
+    assert (row.week, row.state, row.event_count) == (WEEK, SENT, 3)
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

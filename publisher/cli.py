@@ -264,11 +264,14 @@ def run_settings(demo: bool, env: dict[str, str] | None = None) -> Settings:
 
 
 def _worker_options(settings: Settings, options_from: Callable) -> Any:
-    """The worker's options with the words of notification mails, which live with the dashboard's catalogs."""
+    """The worker's options with the words of notification mails and the weekly plan's document and mail, which
+    live with the dashboard's catalogs and templates."""
+    from web.activities.weekly_plan_words import PRINTING
     from web.notification_words import mail_words
 
     return dataclasses.replace(options_from(settings),
-                               notification_words=functools.partial(mail_words, base_url=settings.public_url))
+                               notification_words=functools.partial(mail_words, base_url=settings.public_url),
+                               weekly_plan=PRINTING)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:

@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.activities.calendar_feed_pages import bp as calendar_feed_bp
     from web.activities.ical_import_pages import bp as ical_import_bp
     from web.activities.preparation import bp as event_preparation_bp
+    from web.activities.weekly_plan_pages import bp as weekly_plan_bp
     from web.admin import bp as admin_bp
     from web.alerts import bp as alerts_bp
     from web.api import bp as api_bp
@@ -110,6 +111,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(compose_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(printed_bp)
+    app.register_blueprint(weekly_plan_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(people_import_bp)

@@ -19,6 +19,7 @@ from web.catalogs import TRANSLATIONS
 from web.i18n import BABEL_LOCALES, DEFAULT_LANGUAGE
 
 Say = Callable[..., str]  # gettext with %(name)s keywords filled in
+WEEKLY_PLAN_PATH = "/events/weekly-plan"  # web.activities.weekly_plan_pages.index
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,13 @@ def describe(n: Notification, _: Say, alert_name: Callable[[str], str] | None = 
         headline = _("“%(title)s” was published only in part.", title=title) if data.get("partial") else \
             _("“%(title)s” could not be published.", title=title)
         return Described(headline, links=links, missed=missed)
+    if n.kind == k.WEEKLY_PLAN_WAITING:
+        week = data.get("week") or data.get("title") or ""
+        if data.get("state") == "failed":
+            return Described(_("The weekly plan for the week of %(week)s could not be made.", week=week),
+                             note=_("Open the weekly plan page to see why and to try again."))
+        return Described(_("The weekly plan for the week of %(week)s is ready and waits for your “send”.",
+                           week=week))
     if n.kind == k.ALERT:
         what = alert_name(data.get("alert_kind", "")) if alert_name else ""
         return Described(_("Alert about “%(title)s”: %(what)s", title=title, what=what) if data.get("title")
@@ -129,6 +137,8 @@ def mail_words(n: Notification, language: str, *, base_url: str | None = None) -
             f"- {m.channel}: {m.reason}" + (f" ({m.original})" if m.original else "") for m in said.missed] + [""]
     if n.post_id and base_url:
         lines += [_("Open it: %(link)s", link=base_url + _post_path(n)), ""]
+    elif n.kind == k.WEEKLY_PLAN_WAITING and base_url:
+        lines += [_("Open it: %(link)s", link=base_url + WEEKLY_PLAN_PATH), ""]
     lines += ["-- ", _("You get this e-mail because of your notification choices; change them on your account "
                        "page in Publisher.")]
     subject = _("[Publisher] %(headline)s", headline=said.headline)

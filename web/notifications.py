@@ -34,10 +34,14 @@ KIND_NAMES = {
     choices.PUBLISHED: _l("Your post was published"),
     choices.FAILED: _l("Your post did not go out on every channel"),
     choices.ALERT: _l("An alert that concerns you"),
+    choices.WEEKLY_PLAN_WAITING: _l("The weekly plan waits for your “send”"),
 }
 # Only approvers are told of posts waiting for approval: nobody else is offered the choice.
 APPROVERS_KINDS = (choices.AWAITING_APPROVAL, choices.APPROVAL_REMINDER)
 APPROVING = ("posts", "approve")
+# Only those who may send the weekly plan are told that it waits.
+SENDERS_KINDS = (choices.WEEKLY_PLAN_WAITING,)
+SENDING = ("activities", "weekly_plan")
 PAGE_SIZE = 20
 
 
@@ -69,7 +73,9 @@ def choices_form(formdata: Any = None) -> ChoicesForm:
     initial = {f"{k}_{where}": getattr(c, where) for k, c in saved.items() for where in ("dashboard", "email")}
     form = ChoicesForm(formdata=formdata, **initial)
     form.kinds = [(kind, name, form[f"{kind}_dashboard"], form[f"{kind}_email"] if f"{kind}_email" in form else None)
-                  for kind, name in KIND_NAMES.items() if kind not in APPROVERS_KINDS or current_user.may(*APPROVING)]
+                  for kind, name in KIND_NAMES.items()
+                  if (kind not in APPROVERS_KINDS or current_user.may(*APPROVING))
+                  and (kind not in SENDERS_KINDS or current_user.may(*SENDING))]
     return form
 
 

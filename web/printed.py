@@ -43,7 +43,8 @@ MISSING = {
 NAMES = {"libraries": "Pango, HarfBuzz", "font": fonts.FAMILY}
 
 
-def _unavailable(missing: tuple[readiness.Missing, ...]) -> tuple[str, int]:
+def unavailable(missing: tuple[readiness.Missing, ...]) -> tuple[str, int]:
+    """The page that says, in words, what stops this machine from making PDFs (503)."""
     said = dict.fromkeys(m.what for m in missing)  # the font once, however many of its styles are missing
     return render_template("document_unavailable.html", reasons=[str(MISSING[what]) % NAMES for what in said],
                            details="; ".join(m.detail for m in missing)), 503
@@ -55,7 +56,7 @@ def approval_pdf(post_id: int) -> Response | tuple[str, int]:
     """The version the post's last approval bound, as a PDF to keep (404: never approved)."""
     missing = readiness.missing()
     if missing:
-        return _unavailable(missing)
+        return unavailable(missing)
     try:
         pdf = approval_record.approval_record_pdf(db(), current_user.actor(), post_id, interface_language(),
                                                   setup=SETUP, office_zone=runtime().settings.timezone)

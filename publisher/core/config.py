@@ -99,6 +99,13 @@ class Settings:
     # The public agenda (web/public/agenda.py; docs/activities/public.md):
     agenda_weeks_ahead: int = 2  # /agenda shows the chosen week and this many after it
     agenda_meetings_delay_days: int = 7  # a meeting enters the public log of meetings this many days after it
+    # The weekly plan (publisher.activities.weekly_plan): next week's calendar, mailed to these addresses
+    # (the government's communication office; empty: not sent), prepared at this day and time in the office's
+    # zone ("FRI 12:00"), in this language; sent then on its own only when auto_send, else when a person says.
+    weekly_plan_to: tuple[str, ...] = ()
+    weekly_plan_at: str = "FRI 12:00"
+    weekly_plan_auto_send: bool = False
+    weekly_plan_language: str = "sr-Cyrl"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, instance_dir: Path | None = None) -> Settings:
@@ -179,6 +186,12 @@ class Settings:
             ical_import_max_events=int(_number(env, "PUBLISHER_ICAL_IMPORT_MAX_EVENTS", 200, 1)),
             agenda_weeks_ahead=weeks_ahead,
             agenda_meetings_delay_days=int(_number(env, "PUBLISHER_AGENDA_MEETINGS_DELAY_DAYS", 7, 0)),
+            weekly_plan_to=tuple(a.strip() for a in (env.get("PUBLISHER_WEEKLY_PLAN_TO") or "").split(",")
+                                 if a.strip()),
+            weekly_plan_at=_weekly_time(env, "PUBLISHER_WEEKLY_PLAN_AT", "FRI 12:00"),
+            weekly_plan_auto_send=_flag(env, "PUBLISHER_WEEKLY_PLAN_AUTO_SEND", False),
+            weekly_plan_language=_choice(env, "PUBLISHER_WEEKLY_PLAN_LANGUAGE", "sr-Cyrl",
+                                         ("sr-Cyrl", "sr-Latn", "sq", "en")),
         )
 
 
@@ -301,6 +314,27 @@ def _number(env: dict[str, str], name: str, default: float, minimum: float) -> f
     if value < minimum:
         raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
     return value
+
+
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def _weekly_time(env: dict[str, str], name: str, default: str) -> str:
+    """A day of the week and a time, "FRI 12:00"; ConfigError for anything else."""
+    raw = " ".join((env.get(name) or "").upper().split()) or default
+    day, _, time = raw.partition(" ")
+    hours, _, minutes = time.partition(":")
+    if day not in WEEKDAYS or not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+                                   and int(hours) < 24 and int(minutes) < 60):
+        raise ConfigError(f"{name}={env.get(name)!r} must be a day and a time such as \"FRI 12:00\"")
+    return f"{day} {int(hours):02d}:{minutes}"
+
+
+def _choice(env: dict[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    raw = (env.get(name) or "").strip() or default
+    if raw not in allowed:
+        raise ConfigError(f"{name}={raw!r} must be one of {', '.join(allowed)}")
+    return raw
 
 
 def _flag(env: dict[str, str], name: str, default: bool) -> bool:

@@ -24,7 +24,9 @@ SENT_BACK = "sent_back"
 PUBLISHED = "published"
 FAILED = "failed"  # some or all of its channels did not get it
 ALERT = "alert"  # an alert that concerns the person (publishing.alerts.concerned); alerts mail themselves
-KINDS = (AWAITING_APPROVAL, APPROVAL_REMINDER, APPROVED, SENT_BACK, PUBLISHED, FAILED, ALERT)
+# To those who may send it: next week's plan was prepared and waits for their "send" (or could not be made).
+WEEKLY_PLAN_WAITING = "weekly_plan_waiting"
+KINDS = (AWAITING_APPROVAL, APPROVAL_REMINDER, APPROVED, SENT_BACK, PUBLISHED, FAILED, ALERT, WEEKLY_PLAN_WAITING)
 MAILED_KINDS = tuple(k for k in KINDS if k != ALERT)  # an alert has its own mail already (alerts.queue_pending)
 
 
@@ -42,6 +44,7 @@ DEFAULTS: dict[str, Choice] = {
     PUBLISHED: Choice(True, False),
     FAILED: Choice(True, True),
     ALERT: Choice(True, False),
+    WEEKLY_PLAN_WAITING: Choice(True, True),
 }
 
 

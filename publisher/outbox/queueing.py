@@ -19,7 +19,7 @@ from publisher.outbox.models import QUEUED, OutboxMessage, OutboxRecipient
 # The right-hand side of every Message-ID we make: stable, ours, never a real mailbox.
 MESSAGE_ID_DOMAIN = "publisher.local"
 _ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
-# (file name, content, MIME type such as "application/pdf")
+# (file name, content, MIME type such as "application/pdf"); text/* content is UTF-8
 Attachment = tuple[str, bytes, str]
 
 
@@ -52,7 +52,9 @@ def queue_mail(session: Session, *, to: list[str], subject: str, body: str, kind
         msg.add_alternative(html, subtype="html")
     for name, content, mime in attachments:
         maintype, _, subtype = (mime or "application/octet-stream").partition("/")
-        msg.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
+        # A text attachment (a calendar file) says its charset: without it a mail program reads it as ASCII.
+        msg.add_attachment(content, maintype=maintype, subtype=subtype or "octet-stream", filename=name,
+                           params={"charset": "utf-8"} if maintype == "text" else None)
     if language:  # after the parts: setting the content clears every Content-* header
         msg["Content-Language"] = language
     row.raw = msg.as_bytes()  # From is added when it is sent: it is the sending server's setting

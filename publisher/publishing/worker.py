@@ -38,6 +38,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from channels.base import Channel as Adapter
 from channels.base import Published
 from channels.errors import ChannelConfigError, Rejected, Retryable
+from publisher.activities import plan_schedule
+from publisher.activities.weekly_plan import PlanConfig, PlanPrinting
 from publisher.audit import chain as audit_chain
 from publisher.audit import verify as audit_verify
 from publisher.audit.chain import Head
@@ -107,6 +109,10 @@ class WorkerOptions:
     approval_reminder: timedelta = timedelta(hours=24)  # zero: no reminders
     reminder_seconds: float = 300.0
     mailbox: MailboxSettings | None = None  # the mailbox with bounce reports (publisher.mailbox); None: not read
+    # The weekly plan's words and document (the dashboard's: publisher.cli hands them in; without them the
+    # worker makes no weekly plan) and how often it looks whether one is due.
+    weekly_plan: PlanPrinting | None = None
+    weekly_plan_seconds: float = 60.0
 
 
 def options_from(settings: Settings) -> WorkerOptions:
@@ -192,6 +198,8 @@ class Worker:
                 (self.check_credentials, o.credential_job_seconds)]
         if o.mailbox is not None:
             jobs.append((self.read_mailbox, o.mailbox.poll_minutes * 60))
+        if o.weekly_plan is not None:
+            jobs.append((self.weekly_plan, o.weekly_plan_seconds))
         for job, seconds in jobs:
             scheduler.add_job(_guarded(job), "interval", seconds=seconds, id=job.__name__.strip("_"),
                               name=job.__name__.strip("_"),
@@ -611,6 +619,14 @@ class Worker:
     def remind_approvers(self) -> None:
         with self.rt.sessions() as session:
             reminders.remind(session, self.rt.clock(), self.options.approval_reminder)
+            session.commit()
+
+    def weekly_plan(self) -> None:
+        """Prepare next week's plan once it is due (and send it, when the office chose so): once a week."""
+        if self.options.weekly_plan is None:
+            return
+        with self.rt.sessions() as session:
+            plan_schedule.run_due(session, self.rt.clock(), PlanConfig.of(self.rt.settings), self.options.weekly_plan)
             session.commit()
 
     def read_mailbox(self) -> None:

@@ -44,6 +44,7 @@ EVENT_STATUS = ("officer", "cabinet", "head_of_office")  # activities.status
 OFFICIALS_KEEPERS = ("cabinet", "head_of_office", "admin")  # activities.officials
 EVENT_EDITORS = ("officer", "cabinet")  # permissions: activities.edit
 ACTIVITY_READERS = ("officer", "approver", "manager", "head_of_office", "cabinet")  # activities.read
+PLAN_SENDERS = ("officer", "cabinet", "head_of_office")  # activities.weekly_plan
 
 # (endpoint, method) -> the roles that may use it, or PUBLIC.
 ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
@@ -109,6 +110,10 @@ ACCESS: dict[tuple[str, str], str | tuple[str, ...]] = {
     ("history.history_xlsx", "GET"): HISTORY_READERS,
     ("history.post_detail", "GET"): HISTORY_READERS,
     ("printed.approval_pdf", "GET"): HISTORY_READERS,
+    ("weekly_plan.index", "GET"): EVENT_READERS,
+    ("weekly_plan.pdf", "GET"): EVENT_READERS,
+    ("weekly_plan.ics", "GET"): EVENT_READERS,
+    ("weekly_plan.send", "POST"): PLAN_SENDERS,  # the confirmation page first (409 here: nobody to send it to)
     ("history.decide", "POST"): DECIDERS,
     ("alerts.index", "GET"): SIGNED_IN,
     ("alerts.resolve", "POST"): DECIDERS,
@@ -240,7 +245,7 @@ def world(staff, session, rt) -> World:
         "notification_id": notification_id, "sha256": "0" * 64, "subject_type": "activity", "subject_id": 1,
         "record_type": "post", "record_id": scheduled.id, "document_id": document.id, "number": 1,
         "recipient_id": 1, "action": "resend",  # the outbox: a recipient that need not exist (404 past the check)
-        "event_id": event_id, "item_id": item_id, "official_id": 1, "token": "unknown"})
+        "event_id": event_id, "item_id": item_id, "official_id": 1, "token": "unknown", "week": "2026-12-07"})
 
 
 def call(visitor: Visitor, world: World, endpoint: str, method: str, rule: Rule):

@@ -42,6 +42,7 @@ from tests.web.browser.notification_data import notifications_of_every_kind
 from tests.web.browser.posts import approval_queue, planned_week
 from tests.web.browser.preview_data import on_every_network
 from tests.web.browser.versions_data import post_with_versions
+from tests.web.browser.weekly_plan_data import a_planned_week
 from tests.web.conftest import PASSWORD
 from tests.web.history_data import history_languages, history_mix
 
@@ -243,6 +244,8 @@ PAGES = [
     DashboardPage("calendar-feed-ana", "/account/calendar-feed", "ana", prepare=calendar_feeds),  # two, revoke
     DashboardPage("ical-import-ana", "/events/import", "ana"),
     DashboardPage("ical-import-preview-ana", ICS_PREVIEW, "ana", prepare=ics_file_kept, status=422),  # one refused
+    DashboardPage("weekly-plan-ana", "/events/weekly-plan?week=2026-12-07", "ana", prepare=a_planned_week),  # sent once
+    DashboardPage("weekly-plan-jelena", "/events/weekly-plan?week=2026-12-07", "jelena", prepare=a_planned_week),
     DashboardPage("not-found", "/no-such-page", None, status=404),
     DashboardPage("not-found-ana", "/no-such-page", "ana", status=404),
 ]

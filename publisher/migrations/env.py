@@ -3,9 +3,9 @@
 from alembic import context
 
 from publisher.activities import checklist as _checklist  # noqa: F401 - its tables join Base
+from publisher.activities import feed_tokens as _feed_tokens  # noqa: F401 - its table joins Base
 from publisher.activities import followup as _followup  # noqa: F401 - its tables join Base
 from publisher.activities import links as _links  # noqa: F401 - its tables join Base
-from publisher.activities import feed_tokens as _feed_tokens  # noqa: F401 - its table joins Base
 from publisher.activities import models as _activities  # noqa: F401 - its tables join Base
 from publisher.activities import plan_models as _weekly_plans  # noqa: F401 - its table joins Base
 from publisher.approval import models as _approval  # noqa: F401 - its tables join Base

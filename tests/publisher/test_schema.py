@@ -8,9 +8,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from publisher.activities import checklist as _checklist  # noqa: F401 - its tables are part of Base
+from publisher.activities import feed_tokens as _feed_tokens  # noqa: F401 - its table is part of Base
 from publisher.activities import followup as _followup  # noqa: F401 - its tables are part of Base
 from publisher.activities import links as _links  # noqa: F401 - its tables are part of Base
-from publisher.activities import feed_tokens as _feed_tokens  # noqa: F401 - its table is part of Base
 from publisher.activities import models as _activities  # noqa: F401 - its tables are part of Base
 from publisher.activities import plan_models as _weekly_plans  # noqa: F401 - its table is part of Base
 from publisher.approval import models as _approval  # noqa: F401 - its tables are part of Base

@@ -32,8 +32,8 @@ from tests.support.browser import (
 )
 from tests.web.browser.calendar_events_data import planned_week_with_events
 from tests.web.browser.documents_data import post_with_documents
-from tests.web.browser.events_data import planned_events
 from tests.web.browser.event_preparation_data import event_with_briefing
+from tests.web.browser.events_data import planned_events
 from tests.web.browser.feeds_data import ICS_PREVIEW, calendar_feeds, ics_file_kept
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
 from tests.web.browser.library_data import approval_with_media, channel_states, library_files, more_people

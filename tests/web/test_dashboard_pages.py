@@ -116,12 +116,13 @@ def test_a_head_of_office_approves_and_the_cabinet_and_information_officer_read(
     head = signed_in("dragan").get("/").get_data(as_text=True)
     assert "Čeka vaše odobrenje" in head and "Saopštenje o konkursu" in head and "Vaši nacrti" not in head
     assert "(šef kancelarije)" in head
-    assert nav_links(head) == ["/", "/approvals", "/calendar", "/queue", "/media", "/history", "/alerts", "/audit",
-                               "/account"]
-    for name, role in (("milica", "kabinet ministra"), ("sanja", "ovlašćeno lice za pristup informacijama")):
+    assert nav_links(head) == ["/", "/approvals", "/calendar", "/events", "/queue", "/media", "/history", "/alerts",
+                               "/audit", "/account"]
+    for name, role, events in (("milica", "kabinet ministra", ["/events"]),  # the cabinet plans events
+                               ("sanja", "ovlašćeno lice za pristup informacijama", [])):
         html = signed_in(name).get("/").get_data(as_text=True)
         assert "Čeka vaše odobrenje" not in html and "Vaši nacrti" not in html and f"({role})" in html
-        assert nav_links(html) == ["/", "/calendar", "/queue", "/media", "/history", "/alerts", "/account"]
+        assert nav_links(html) == ["/", "/calendar", *events, "/queue", "/media", "/history", "/alerts", "/account"]
 
 
 def test_an_officer_sees_their_drafts_and_what_was_sent_back(api, signed_in, people):
@@ -153,8 +154,8 @@ def test_deliveries_that_need_a_person_and_the_health_of_publishing(api, signed_
 def test_the_navigation_shows_who_is_signed_in_and_only_real_pages(signed_in, people):
     html = signed_in("olga").get("/").get_data(as_text=True)
     nav = re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
-    assert re.findall(r'href="([^"]+)"', nav) == ["/", "/posts/new", "/approvals", "/calendar", "/queue", "/media",
-                                                  "/history", "/alerts", "/account"]
+    assert re.findall(r'href="([^"]+)"', nav) == ["/", "/posts/new", "/approvals", "/calendar", "/events", "/queue",
+                                                  "/media", "/history", "/alerts", "/account"]
     assert 'aria-current="page">Pregled' in nav
     assert "Prijavljeni ste kao olga" in html and "(odobravalac, službenik)" in html
     assert re.search(r'<form method="post" action="/logout".*?name="csrf_token"', html, re.S)

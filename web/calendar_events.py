@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -48,7 +48,7 @@ STATUSES = {
 }
 
 SHOW = ("posts", "events")  # ?show=; without it both
-EVENT_PAGE = "activities.event_page"  # the event's own page (web/activities), once it is registered
+EVENT_PAGE = "activities.show"  # the event's own page (web/activities)
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,7 @@ def event_days(first: date, count: int, zone: str, filters: EventFilters) -> Eve
 
 
 def event_url(event_id: int) -> str:
-    if EVENT_PAGE in current_app.view_functions:
-        return url_for(EVENT_PAGE, event_id=event_id)
-    return f"/events/{event_id}"
+    return url_for(EVENT_PAGE, event_id=event_id)
 
 
 def event_title(event: Event) -> str:

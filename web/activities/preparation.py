@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from publisher.activities import checklist, followup, links
 from publisher.activities.event_documents import BRIEFING, FOLLOWUP
@@ -34,13 +33,8 @@ PHOTO_CHOICES = 12  # recent library items offered to link
 
 
 def event_page(event_id: int, section: str) -> str:
-    """The event's page at a section; its own address while the event page is not there (tests of a branch)."""
-    for endpoint in ("activities.event_page", "activities.show"):  # the name the brief gave, the one it got
-        try:
-            return url_for(endpoint, event_id=event_id, _anchor=section)
-        except BuildError:
-            continue
-    return f"/events/{event_id}#{section}"
+    """The event's page at one of its sections."""
+    return url_for("activities.show", event_id=event_id, _anchor=section)
 
 
 # --- the sections ---------------------------------------------------------------------------------------------

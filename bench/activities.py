@@ -137,7 +137,7 @@ def run_one(backend: str, events: int, requests: int, warmup: int, postgres_url:
         data = build(rt, events, now)
         print(f"\n== {backend}: {data['events']:,} events ({data['public']:,} public) loaded in "
               f"{data['load_seconds']:.1f} s")
-        app = create_app(settings)
+        app = create_app({"RUNTIME": rt})
         public = app.test_client()
         office = app.test_client()
         sign_in(office)

@@ -32,6 +32,8 @@ class EventTime:
     end: Wall  # naive wall time, or the last day (inclusive) when all-day
     rule: str | None = None
     exceptions: dict[str, Any] = field(default_factory=dict, hash=False)
+    # The checked series, made once: building one expands its rule, and pages read it several times.
+    _series: Series | None = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if self.zone not in known_zones():
@@ -55,8 +57,8 @@ class EventTime:
         if self.length > MAX_DURATION:
             raise Invalid(f"an event lasts at most {MAX_DURATION.days} days: plan a longer trip as several events",
                           code="too_long_event", details={"field": "end"})
-        if self.rule:
-            self.series()  # refuses a rule, skip or move the series does not allow, naming it
+        if self.rule:  # refuses a rule, skip or move the series does not allow, naming it
+            object.__setattr__(self, "_series", self._make_series())
 
     @property
     def tz(self) -> ZoneInfo:
@@ -70,8 +72,9 @@ class EventTime:
         return to_utc(self.end, self.tz) - to_utc(self.start, self.tz)  # type: ignore[arg-type]
 
     def series(self) -> Series | None:
-        if not self.rule:
-            return None
+        return self._series
+
+    def _make_series(self) -> Series:
         data: dict[str, Any] = {"start": show(self.start), "zone": self.zone, "rule": self.rule,
                                 "skipped": list(self.exceptions.get("skipped", [])),
                                 "moved": list(self.exceptions.get("moved", []))}

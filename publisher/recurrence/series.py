@@ -111,12 +111,16 @@ class Series:
         if not self.rule.matches(start.date()):
             raise refuse(f"the start ({_show(self.start)}) is not one of the days the rule names: start the "
                          "series on its first occurrence", field="start")
-        found = list(self.rule.to_rrule(start, until or horizon))
-        if self.rule.count is not None:
-            if len(found) < self.rule.count:
+        if until is not None or self.rule.count is None:
+            return list(self.rule.to_rrule(start, until or horizon))
+        # A COUNT rule stops at its COUNT: expanding it up to the horizon first made every weekly series
+        # walk ten years of weeks each time an event was read.
+        found = []
+        for occurrence in self.rule.to_rrule(start, None):
+            if occurrence > horizon:
                 raise refuse(f"COUNT={self.rule.count} goes on more than {MAX_YEARS} years after the start: "
                              f"a series ends within {MAX_YEARS} years", field="rule", part="COUNT")
-            found = found[: self.rule.count]
+            found.append(occurrence)
         return found
 
     def to_json(self) -> dict[str, Any]:

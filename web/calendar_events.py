@@ -13,39 +13,22 @@ from typing import Any
 
 from flask import abort, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from publisher.activities import calendar_days, officials
 from publisher.activities.calendar import Filters as CoreFilters
 from publisher.activities.calendar_days import DayEvent, EventDays
-from publisher.activities.kinds import Kind, Status
 from publisher.activities.models import Event, Official
 from publisher.core.multilingual import MultilingualText
 from publisher.core.parse import record_id
 from publisher.text.translit import CYRILLIC, LATIN, to_latin
+from web.activities import words
 from web.context import db
 from web.i18n import interface_language
 
-KINDS = {
-    Kind.PRESS_CONFERENCE: _l("press conference"),
-    Kind.INTERVIEW: _l("interview"),
-    Kind.STATEMENT: _l("statement"),
-    Kind.RECEPTION: _l("reception"),
-    Kind.WORKING_MEETING: _l("working meeting"),
-    Kind.VISIT: _l("delegation or visit"),
-    Kind.INTERNATIONAL_MEETING: _l("international meeting"),
-    Kind.PUBLIC_CONSULTATION: _l("public consultation or meeting"),
-    Kind.CAMPAIGN_MILESTONE: _l("campaign milestone"),
-    Kind.OTHER: _l("other event"),
-}
-
-STATUSES = {
-    Status.TENTATIVE: _l("tentative"),
-    Status.CONFIRMED: _l("confirmed"),
-    Status.CANCELLED: _l("cancelled"),
-    Status.POSTPONED: _l("postponed"),
-}
+# The words are the event pages' (web.activities.words): one wording of a kind across the dashboard.
+KINDS = words.KINDS
+STATUSES = words.STATUS_MARKS
 
 SHOW = ("posts", "events")  # ?show=; without it both
 EVENT_PAGE = "activities.show"  # the event's own page (web/activities)

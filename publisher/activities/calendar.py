@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from publisher.activities.kinds import STOPPED, Status
-from publisher.activities.models import Event, EventParticipant
+from publisher.activities.models import Event, EventParticipant, Official
 from publisher.activities.timing import EventTime, Wall
 
 
@@ -35,16 +35,22 @@ class Occurrence:
     end: datetime
     status: str  # the event's, or "cancelled" for one cancelled occurrence of a series
     moved: bool = False
+    # (event id, original start as text): made once, as conflicts and the pages look it up many times
+    key: tuple[int, str] = field(init=False, compare=False)
 
-    @property
-    def key(self) -> tuple[int, str]:
-        return self.event.id, _text(self.original)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.event.id, _text(self.original)))
 
 
 def occurrences(session: Session, after: datetime, before: datetime, filters: Filters = Filters(), *,
                 with_cancelled: bool = True) -> list[Occurrence]:
     """Every occurrence overlapping [after, before), by start."""
-    query = select(Event).where(Event.starts_at < before, Event.last_ends_at > after)
+    # Only what a calendar shows: the participants and their officials, not the editors nor the officials'
+    # accounts (loading those for 5,000 events cost as much as the rest of the page).
+    query = (select(Event).where(Event.starts_at < before, Event.last_ends_at > after)
+             .options(lazyload(Event.editors), lazyload(Event.created_by), lazyload(Event.updated_by),
+                      selectinload(Event.participants).selectinload(EventParticipant.official)
+                      .lazyload(Official.user)))
     if filters.kinds:
         query = query.where(Event.kind.in_(sorted(filters.kinds)))
     if filters.statuses:

@@ -51,7 +51,7 @@ def test_an_event_and_a_post_in_the_month_the_week_and_the_list(session, office,
     entry = entry_of(month, f"/events/{conference.id}")
     assert 'class="cal-entry cal-event event-confirmed"' in entry
     assert '<span class="cal-event-tag">Event</span>' in entry and "Konferencija za medije ministra" in entry
-    assert "press conference · confirmed" in entry and '<time datetime="2026-12-07T10:00:00+01:00">10:00</time>' in entry
+    assert "Press conference · confirmed" in entry and '<time datetime="2026-12-07T10:00:00+01:00">10:00</time>' in entry
     assert month.index("Najava konferencije") < month.index(f"/events/{conference.id}")  # by time
     week = page(ana, f"/calendar?view=week&day={MONDAY}")
     slots = re.findall(r'<div class="cal-slot[^"]*"[^>]*>(.*?)</div>', week[week.index(f'id="day-{MONDAY}"'):], re.S)
@@ -79,7 +79,7 @@ def test_a_weekly_meeting_is_on_each_week_and_its_cancelled_occurrence_struck(se
     cancelled = month[month.index('event-cancelled">'):]
     cancelled = cancelled[:cancelled.index("</li>")]
     assert f'<s><a href="/events/{meeting.id}">Kolegijum</a></s>' in cancelled
-    assert "working meeting · cancelled" in cancelled
+    assert "Working meeting · cancelled" in cancelled
     for monday in ("2026-12-07", "2026-12-21"):  # and in each week's views
         week = page(signed_in("ana"), f"/calendar?view=week&day={monday}")
         assert week.count(f'href="/events/{meeting.id}"') == 1
@@ -106,7 +106,7 @@ def test_the_filters_choose_posts_events_kind_official_and_status(session, offic
                      "kind=interview&kind=press_conference&status=draft": (True, True, False)}
     html = page(ana, f"/calendar?view=month&day={MONDAY}&show=events&kind=interview&official={secretary.id}")
     assert '<option value="events" selected>Events only</option>' in html
-    assert '<option value="interview" selected>interview</option>' in html
+    assert '<option value="interview" selected>Interview</option>' in html
     assert f'<option value="{secretary.id}" selected>Marko Marković</option>' in html
     assert (f'href="/calendar?view=month&amp;day=2027-01-01&amp;show=events&amp;official={secretary.id}'
             f'&amp;kind=interview" rel="next"') in html  # the period's links keep the filters: bookmarkable

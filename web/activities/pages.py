@@ -36,6 +36,7 @@ from web.labels import language_name
 from web.roles import permission_required
 
 WINDOW_DAYS = 30  # the list's default span from its "from" day
+PAGE_SIZE = 100  # occurrences per page of the list: a busy month has thousands
 NEXT_OCCURRENCES = 10  # a recurring event's page lists this many of its coming occurrences
 MAX_REASON = 500
 
@@ -64,8 +65,13 @@ def index() -> tuple[str, int]:
     if matching is not None:
         found = [o for o in found if o.event.id in matching]
     names = {o.id: o.name for o in officials.listed(session, active_only=False)}
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(params.query_number("page", 1, 1, 100_000) or 1, pages)  # past the last: the last
+    total = len(found)
+    found = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    kept = {name: value for name, value in request.args.items() if name != "page" and value}
     return render_template(
-        "activities/index.html", found=found, clashes=clashes, official_names=names, q=text, problems=problems,
+        "activities/index.html", found=found, total=total, page=page, pages=pages, kept=kept, clashes=clashes, official_names=names, q=text, problems=problems,
         start_day=start_day, last_day=start_day + timedelta(days=WINDOW_DAYS - 1), window_days=WINDOW_DAYS,
         chosen={"kind": request.args.get("kind", ""), "official": request.args.get("official", ""),
                 "status": request.args.get("status", ""), "from": request.args.get("from", "")},

@@ -17,7 +17,7 @@ KINDS = {
     Kind.INTERNATIONAL_MEETING: _l("International meeting"),
     Kind.PUBLIC_CONSULTATION: _l("Public consultation or public meeting"),
     Kind.CAMPAIGN_MILESTONE: _l("Campaign milestone"),
-    Kind.OTHER: _l("Other"),
+    Kind.OTHER: _l("Other event"),
 }
 
 STATUSES = {
@@ -25,6 +25,14 @@ STATUSES = {
     Status.CONFIRMED: _l("Confirmed"),
     Status.CANCELLED: _l("Cancelled"),
     Status.POSTPONED: _l("Postponed"),
+}
+
+# The status as a mark inside a line ("Press conference · confirmed"): the calendar's entries and filters.
+STATUS_MARKS = {
+    Status.TENTATIVE: _l("tentative"),
+    Status.CONFIRMED: _l("confirmed"),
+    Status.CANCELLED: _l("cancelled"),
+    Status.POSTPONED: _l("postponed"),
 }
 
 VISIBILITIES = {

@@ -1,25 +1,17 @@
 """The public agenda's words for what the core stores as names: an event's kind and status, an official's role.
 
-The office's pages (web/activities) word the same names for the staff; these are the public's, kept here so the
-public site needs nothing of the dashboard's.
+The kinds and roles are worded as on the office's pages (web.activities.words); the statuses are the public's
+own: an agenda says "to be confirmed", and says nothing of a confirmed event.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-KINDS = {
-    "press_conference": _l("Press conference"),
-    "interview": _l("Interview"),
-    "statement": _l("Statement"),
-    "reception": _l("Reception"),
-    "working_meeting": _l("Working meeting"),
-    "visit": _l("Delegation or visit"),
-    "international_meeting": _l("International meeting"),
-    "public_consultation": _l("Public consultation or public meeting"),
-    "campaign_milestone": _l("Campaign milestone"),
-    "other": _l("Other event"),
-}
+from publisher.activities.kinds import Kind
+from web.activities import words
+
+KINDS = words.KINDS
 
 # Confirmed is what the public expects of an agenda: only the other statuses are said on the page.
 STATUSES = {
@@ -29,16 +21,11 @@ STATUSES = {
 }
 
 # An official's role, said when their position is not written in the reader's language.
-ROLES = {
-    "minister": _l("Minister"),
-    "state_secretary": _l("State secretary"),
-    "spokesperson": _l("Spokesperson"),
-    "official": _l("Official"),
-}
+ROLES = words.OFFICIAL_ROLES
 
 
 def kind_word(kind: str) -> str:
-    return str(KINDS.get(kind, KINDS["other"]))
+    return str(KINDS.get(kind, KINDS[Kind.OTHER]))
 
 
 def status_word(status: str) -> str | None:

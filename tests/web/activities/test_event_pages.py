@@ -10,6 +10,7 @@ from publisher.activities.models import Event, Official
 from publisher.core.models import AuditEvent
 from tests.factories.events import make_event, make_official
 from tests.web.page_helpers import at_home
+from web.activities import pages
 
 
 @pytest.fixture
@@ -144,6 +145,26 @@ def test_the_list_filters_searches_and_flags_a_conflict(signed_in, session, staf
     assert "Intervju za RTS" in interviews and "Конференција за медије министра" not in interviews
     assert "note-warning" in interviews  # the clash with the hidden conference still shows
     assert ana.get("/events?from=2030-13-01&kind=party").status_code == 422
+
+
+def test_a_long_list_is_shown_in_pages_that_keep_the_filters(signed_in, session, staff, monkeypatch):
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    for hour in (9, 10, 11):
+        make_event(session, staff.actor("ana"), kind="interview", title={"sr-Latn": f"Intervju u {hour}"},
+                   start=f"2030-03-04T{hour:02}:00", end=f"2030-03-04T{hour:02}:30")
+    make_event(session, staff.actor("ana"), title={"sr-Latn": "Jutarnji brifing"}, start="2030-03-04T08:00",
+               end="2030-03-04T08:30")
+    session.commit()
+    ana = signed_in("ana")
+    first = ana.get("/events?from=2030-03-01&kind=interview").get_data(as_text=True)
+    assert "Intervju u 9" in first and "Intervju u 10" in first and "Intervju u 11" not in first
+    assert 'href="/events?page=2&amp;from=2030-03-01&amp;kind=interview" rel="next"' in first
+    second = ana.get("/events?from=2030-03-01&kind=interview&page=2").get_data(as_text=True)
+    assert "Intervju u 11" in second and "Intervju u 9" not in second and "Jutarnji brifing" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert "Intervju u 11" in ana.get("/events?from=2030-03-01&kind=interview&page=9").get_data(as_text=True)
+    refused = ana.get("/events?page=zero")
+    assert refused.status_code == 400 and "page" in refused.get_data(as_text=True)
 
 
 def test_the_cabinet_keeps_the_list_of_officials(signed_in, session, staff):

@@ -5,6 +5,7 @@ the same way. Who may edit events links and unlinks; every change is audited on 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -75,13 +76,9 @@ def events_of_post(session: Session, post_id: int) -> list[EventPost]:
 def link_post(session: Session, actor: Actor, event_id: int, post_id: int, role: str = "announcement", *,
               now: datetime | None = None) -> EventPost:
     """Link a post to the event in `role`; linking it again changes only its role."""
-    permissions.require(actor, "activities", "edit")
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}", code="bad_choice", details={"field": "role"})
-    event = get_event(session, event_id)
-    post = session.get(Post, post_id) if 0 < post_id < 2**31 else None
-    if post is None:
-        raise NotFound(f"no post with id {post_id}", details={"field": "post"})
+    event, post = _both(session, actor, event_id, Post, post_id, "post", "post")
     link = session.get(EventPost, (event.id, post.id))
     if link is not None:
         if link.role == role:
@@ -102,16 +99,9 @@ def link_post(session: Session, actor: Actor, event_id: int, post_id: int, role:
 
 
 def unlink_post(session: Session, actor: Actor, event_id: int, post_id: int) -> None:
-    permissions.require(actor, "activities", "edit")
-    event = get_event(session, event_id)
-    link = session.get(EventPost, (event.id, post_id)) if 0 < post_id < 2**31 else None
-    if link is None:
-        raise NotFound(f"post {post_id} is not linked to event {event_id}")
-    role = link.role
-    session.delete(link)
-    session.flush()
+    event, link = _remove(session, actor, event_id, EventPost, post_id, "post")
     trail.record(session, actor, "event.post_unlink", subject=subject_label(event), post_id=post_id,
-                 before={"post": post_id, "role": role})
+                 before={"post": post_id, "role": link.role})
 
 
 # --- photos -----------------------------------------------------------------------------------------------------
@@ -124,11 +114,7 @@ def media_of(session: Session, event_id: int) -> list[EventMedia]:
 def link_media(session: Session, actor: Actor, event_id: int, media_id: int, *,
                now: datetime | None = None) -> EventMedia:
     """Link an item of the media library to the event (at the end); linking it again changes nothing."""
-    permissions.require(actor, "activities", "edit")
-    event = get_event(session, event_id)
-    media = session.get(Media, media_id) if 0 < media_id < 2**31 else None
-    if media is None:
-        raise NotFound(f"no media item with id {media_id}", details={"field": "media"})
+    event, media = _both(session, actor, event_id, Media, media_id, "media item", "media")
     link = session.get(EventMedia, (event.id, media.id))
     if link is not None:
         return link
@@ -142,14 +128,38 @@ def link_media(session: Session, actor: Actor, event_id: int, media_id: int, *,
 
 
 def unlink_media(session: Session, actor: Actor, event_id: int, media_id: int) -> None:
+    event, _link = _remove(session, actor, event_id, EventMedia, media_id, "media item")
+    trail.record(session, actor, "event.media_unlink", subject=subject_label(event), before={"media": media_id})
+
+
+# --- what linking and unlinking share --------------------------------------------------------------------------
+
+def _both(session: Session, actor: Actor, event_id: int, model: type[Post] | type[Media], target_id: int,
+          noun: str, field: str) -> tuple[Event, Any]:
+    """The event and the thing to link to it, once the actor may edit events; NotFound naming the missing one."""
     permissions.require(actor, "activities", "edit")
     event = get_event(session, event_id)
-    link = session.get(EventMedia, (event.id, media_id)) if 0 < media_id < 2**31 else None
+    target = session.get(model, target_id) if _storable(target_id) else None
+    if target is None:
+        raise NotFound(f"no {noun} with id {target_id}", details={"field": field})
+    return event, target
+
+
+def _remove(session: Session, actor: Actor, event_id: int, table: type[EventPost] | type[EventMedia],
+            target_id: int, noun: str) -> tuple[Event, Any]:
+    """Delete the link of `target_id` to the event (its row is returned, to say what it was)."""
+    permissions.require(actor, "activities", "edit")
+    event = get_event(session, event_id)
+    link = session.get(table, (event.id, target_id)) if _storable(target_id) else None
     if link is None:
-        raise NotFound(f"media item {media_id} is not linked to event {event_id}")
+        raise NotFound(f"{noun} {target_id} is not linked to event {event_id}")
     session.delete(link)
     session.flush()
-    trail.record(session, actor, "event.media_unlink", subject=subject_label(event), before={"media": media_id})
+    return event, link
+
+
+def _storable(record_id: int) -> bool:
+    return 0 < record_id < 2**31
 
 
 def _check_room(session: Session, table: type[EventPost] | type[EventMedia], event_id: int) -> int:

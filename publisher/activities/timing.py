@@ -19,7 +19,7 @@ from publisher.core.zones import known_zones
 from publisher.recurrence.expansion import Occurrence, occurrences
 from publisher.recurrence.limits import MAX_DURATION
 from publisher.recurrence.series import Series
-from publisher.recurrence.wall_time import to_utc
+from publisher.recurrence.wall_time import gap_around, to_utc
 
 Wall = datetime | date
 
@@ -139,7 +139,9 @@ def _midnight(day: Wall) -> datetime:
 
 def _refuse_gap(local: datetime, zone: ZoneInfo, name: str) -> None:
     """A wall time that never happens (the hour clocks skip in spring) is refused: the writer must choose."""
-    there = local.replace(tzinfo=zone)
-    if there.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != local:
-        raise Invalid(f"{show(local)} does not exist in {zone.key}: the clocks skip that hour; choose another time",
-                      code="time_in_gap", details={"field": name})
+    gap = gap_around(local, zone)
+    if gap is not None:
+        raise Invalid(f"{show(local)} does not exist in {zone.key}: the clocks jump from {gap[0]:%H:%M} to "
+                      f"{gap[1]:%H:%M}; choose another time", code="time_in_gap",
+                      details={"field": name, "value": show(local), "zone": zone.key, "gap_start": show(gap[0]),
+                               "gap_end": show(gap[1])})

@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publisher.core.zones import known_zones
+from publisher.recurrence.wall_time import first_change, gap_around
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -301,10 +302,7 @@ def _resolve_local(
 
     if not candidates:
         # Spring-forward gap: the two fold interpretations straddle the transition.
-        a, b = sorted(local.replace(tzinfo=zone, fold=fold).astimezone(_UTC) for fold in (0, 1))
-        transition = _find_transition(zone, a, b)
-        gap_start = _wall(transition - _ONE_SECOND, zone) + _ONE_SECOND
-        gap_end = _wall(transition, zone)
+        gap_start, gap_end = gap_around(local, zone)  # type: ignore[misc]
         start_s, end_s = _describe_pair(gap_start, gap_end, local)
         when = " that night" if gap_start.date() == gap_end.date() else ""
         raise ScheduleTimeError(
@@ -325,7 +323,7 @@ def _resolve_local(
     if dst_choice == "later":
         return later
 
-    transition = _find_transition(zone, earlier, later)
+    transition = first_change(zone, earlier, later)
     back_from = _wall(transition - _ONE_SECOND, zone) + _ONE_SECOND
     back_to = _wall(transition, zone)
     from_s, to_s = _describe_pair(back_from, back_to, local)
@@ -354,23 +352,6 @@ def _resolve_local(
         f"Say which: dst_choice {described[0]} or {described[1]}.",
         {"value": text, "timezone": zone_name, "choices": choices},
     )
-
-
-def _find_transition(zone: ZoneInfo, a: datetime, b: datetime) -> datetime:
-    """First UTC instant in (a, b] whose offset differs from the offset at ``a``.
-
-    Requires the offsets at ``a`` and ``b`` to differ; transitions in tz data fall
-    on whole seconds, so a binary search on seconds finds it exactly.
-    """
-    start_offset = a.astimezone(zone).utcoffset()
-    lo, hi = a, b
-    while hi - lo > _ONE_SECOND:
-        mid = lo + timedelta(seconds=(hi - lo) // _ONE_SECOND // 2)
-        if mid.astimezone(zone).utcoffset() == start_offset:
-            lo = mid
-        else:
-            hi = mid
-    return hi
 
 
 # --------------------------------------------------------------------------- display

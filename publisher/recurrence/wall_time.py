@@ -11,7 +11,7 @@ Every other occurrence keeps its wall time: a 10:00 meeting is at 10:00 in summe
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -23,3 +23,30 @@ def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 def to_wall(instant: datetime, zone: ZoneInfo) -> datetime:
     """The naive wall time in `zone` of an aware instant."""
     return instant.astimezone(zone).replace(tzinfo=None, fold=0)
+
+
+_SECOND = timedelta(seconds=1)
+
+
+def first_change(zone: ZoneInfo, a: datetime, b: datetime) -> datetime:
+    """The first UTC instant in (a, b] whose offset in `zone` differs from the offset at `a` (the offsets at a and b
+    must differ). Transitions fall on whole seconds, so a binary search on seconds finds it exactly."""
+    start_offset = a.astimezone(zone).utcoffset()
+    low, high = a, b
+    while high - low > _SECOND:
+        middle = low + timedelta(seconds=(high - low) // _SECOND // 2)
+        if middle.astimezone(zone).utcoffset() == start_offset:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def gap_around(local: datetime, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """When naive wall time `local` never happens in `zone` (the hour clocks skip in spring): the gap as wall times,
+    its first skipped moment and the time the clocks jump to (02:00 and 03:00). None when `local` happens."""
+    a, b = sorted(local.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1))
+    if local in (to_wall(a, zone), to_wall(b, zone)):
+        return None
+    transition = first_change(zone, a, b)
+    return to_wall(transition - _SECOND, zone) + _SECOND, to_wall(transition, zone)

@@ -4,12 +4,14 @@ and windows that are refused."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from publisher.core.errors import Invalid
 from publisher.recurrence.expansion import occurrences
 from publisher.recurrence.series import Series
+from publisher.recurrence.wall_time import gap_around
 
 
 def make(start: str, rule: str, zone: str = "Europe/Belgrade", **more: object) -> Series:
@@ -126,3 +128,14 @@ def test_a_bad_window_is_refused(after: datetime, before: datetime, words: str) 
 def test_a_window_long_after_the_end_is_empty_and_quick() -> None:
     sparse = make("2016-02-29T10:00", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;UNTIL=20260101")
     assert starts(sparse, utc(2030, 1, 1), utc(2030, 12, 31)) == []
+
+
+@pytest.mark.parametrize("zone, local, gap", [
+    ("Europe/Belgrade", "2026-03-29T02:30", ("2026-03-29T02:00", "2026-03-29T03:00")),
+    ("Australia/Lord_Howe", "2026-10-04T02:15", ("2026-10-04T02:00", "2026-10-04T02:30")),  # a half-hour jump
+    ("Europe/Belgrade", "2026-10-25T02:30", None),  # happens twice, but happens
+    ("Europe/Belgrade", "2026-03-29T03:00", None),
+])
+def test_the_gap_around_a_time_that_never_happens_is_named_by_its_wall_times(zone, local, gap):
+    found = gap_around(datetime.fromisoformat(local), ZoneInfo(zone))
+    assert (found and tuple(t.isoformat(timespec="minutes") for t in found)) == gap

@@ -29,7 +29,7 @@ from publisher.core.errors import Conflict, Invalid
 from publisher.core.multilingual import LANGUAGES
 from web import approval_panel, params
 from web.activities import form as event_form
-from web.activities import sections, words
+from web.activities import refusals, sections, words
 from web.activities.blueprint import bp
 from web.context import db, runtime
 from web.labels import language_name
@@ -129,15 +129,6 @@ def when(start: datetime, end: datetime, zone_name: str, all_day: bool) -> str:
 
 # --- the form ------------------------------------------------------------------------------------------
 
-ERROR_WORDS = {
-    "required": {"title": lambda: gettext("Write the title in at least one language."),
-                 "zone": lambda: gettext("Choose the time zone.")},
-    "ends_before_start": {"end": lambda: gettext("The event ends before it starts, or when it starts.")},
-    "bad_country": {"country": lambda: gettext("Write the country as its two-letter code, such as RS or XK.")},
-    "inactive_official": {"officials": lambda: gettext("One of the people chosen is no longer on the list.")},
-}
-
-
 @bp.get("/new")
 @permission_required("activities", "write")
 def new() -> tuple[str, int]:
@@ -214,9 +205,8 @@ def _save(event: Event | None) -> Response | tuple[str, int]:
                                   expected_version=event_form.version(page.form), now=runtime().clock())
     except Invalid as exc:
         session.rollback()
-        field = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
-        worded = ERROR_WORDS.get(exc.code, {}).get(field or "")
-        page.error(event_form.FIELD_OF.get(field or "", field), worded() if worded else exc.message)
+        field, message = refusals.worded(exc, rule_by_hand=bool((page.form.rule.data or "").strip()))
+        page.error(event_form.FIELD_OF.get(field or "", field), message)
         return _form_page(_reloaded(event), page, 422)
     except Conflict as exc:
         session.rollback()

@@ -43,9 +43,11 @@ def test_an_all_day_event_ends_on_its_last_day_inclusive():
 
 
 def test_a_time_the_clocks_skip_is_refused_by_name():
-    with pytest.raises(Invalid, match="does not exist in Europe/Belgrade") as error:
+    with pytest.raises(Invalid, match="does not exist in Europe/Belgrade: the clocks jump from 02:00 to 03:00") \
+            as error:
         read_event(event_fields(start="2026-03-29T02:30", end="2026-03-29T04:00"))
-    assert error.value.details == {"field": "start"}
+    assert error.value.details == {"field": "start", "value": "2026-03-29T02:30", "zone": "Europe/Belgrade",
+                                   "gap_start": "2026-03-29T02:00", "gap_end": "2026-03-29T03:00"}
 
 
 @pytest.mark.parametrize("overrides, field, words", [

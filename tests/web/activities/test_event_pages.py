@@ -67,6 +67,26 @@ def test_bad_input_is_refused_next_to_its_field_and_nothing_is_saved(signed_in, 
     assert events_count(session) == 0
 
 
+def test_the_cores_refusals_are_said_in_the_readers_language_next_to_their_field(signed_in, session):
+    ana = signed_in("ana")  # reads the pages in Serbian, Latin script
+    cases = (
+        # 31 March 2030: the clocks in Belgrade jump from 02:00 to 03:00
+        (form(start_date="2030-03-31", start_time="02:30", end_time="04:00"), "start_time",
+         "02:30 ne postoji 2030-03-31 u zoni Europe/Belgrade: satovi se pomeraju sa 02:00 na 03:00"),
+        (form(end_date="2030-03-20"), "end_date", "Događaj traje najviše 14 dana"),
+        (form(repeat="WEEKLY", count="900"), "count", "niz se završava u roku od 10 godina"),
+        (form(repeat="WEEKLY", until="2030-03-01"), "until", "Poslednji dan mora biti posle početka"),
+        (form(rule="FREQ=WEEKLY;COUNT=900"), "rule", "niz se završava u roku od 10 godina"),
+        (form(rule="FREQ=WEEKLY;BYDAY=FR;COUNT=3"), "start_date", "Prvi dan mora biti jedan od dana"),
+    )
+    for sent, field_id, said in cases:
+        response = ana.post("/events/new", sent)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, (sent, html[:300])
+        assert f'id="{field_id}-error"' in html and said in html, (field_id, said)
+    assert events_count(session) == 0
+
+
 def test_an_edit_saves_and_a_stale_edit_is_refused(signed_in, session, staff):
     event = make_event(session, staff.actor("ana"), start="2030-03-04T10:00", end="2030-03-04T11:00")
     session.commit()

@@ -38,6 +38,17 @@ from publisher.text.translit import CYRILLIC, detect_script
 UID_LENGTH = 255
 
 
+# What happened to a row that is skipped or read with a remark, by key ({zone}: the zone it was read in).
+NOTES = {
+    "override": "a change to one occurrence of a series is not imported: change that occurrence in the event after "
+                "the import",
+    "taken": "already imported (an event has this UID): skipped",
+    "cancelled": "cancelled in the file: skipped",
+    "utc": "a UTC time, read in {zone}",
+    "floating": "no time zone in the file: read in {zone}",
+}
+
+
 @dataclass(frozen=True)
 class Row:
     """One VEVENT of the file: what will be made of it, or why not."""
@@ -49,9 +60,15 @@ class Row:
     zone: str = ""
     rule: str = ""
     problem: str = ""  # refused: nothing is imported while any row has one
-    note: str = ""  # skipped, or imported with a remark
+    note_key: str = ""  # skipped, or imported with a remark: a key of NOTES
     data: EventInput | None = field(default=None, compare=False, repr=False)
     keep_uid: bool = False
+    refusal: Invalid | None = field(default=None, compare=False, repr=False)  # the error `problem` says
+
+    @property
+    def note(self) -> str:
+        """The remark in English (the API, the log); the preview words NOTES' keys in the reader's language."""
+        return NOTES[self.note_key].format(zone=self.zone) if self.note_key else ""
 
     @property
     def imported(self) -> bool:
@@ -80,7 +97,8 @@ def check(session: Session, data: bytes, *, zone: str, language: str, max_bytes:
         raise Invalid(f"language must be one of {', '.join(LANGUAGES)}", code="bad_language",
                       details={"field": "language"})
     if len(data) > max_bytes:
-        raise Invalid(f"the file is larger than {max_bytes // 1024} KB", code="too_large", details={"field": "file"})
+        raise Invalid(f"the file is larger than {max_bytes // 1024} KB", code="too_large",
+                      details={"field": "file", "limit_kb": max_bytes // 1024})
     try:
         calendar = Calendar.from_ical(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError, IndexError, KeyError, TypeError) as error:
@@ -94,7 +112,7 @@ def check(session: Session, data: bytes, *, zone: str, language: str, max_bytes:
         raise Invalid("the file has no event (VEVENT) in it", code="no_events", details={"field": "file"})
     if len(found) > max_events:
         raise Invalid(f"the file has {len(found)} events; at most {max_events} are imported at once: split it",
-                      code="too_many", details={"field": "file"})
+                      code="too_many", details={"field": "file", "count": len(found), "limit": max_events})
     taken = set(session.scalars(select(Event.uid).where(Event.uid.in_(
         [str(c.get("UID", ""))[:UID_LENGTH] for c in found if c.get("UID")]))))
     seen: set[str] = set()
@@ -129,12 +147,11 @@ def _row(number: int, component: Any, *, zone: str, language: str, taken: set[st
     title = str(component.get("SUMMARY", "")).strip()
     shown = Row(number=number, uid=uid, title=title)
     if component.get("RECURRENCE-ID") is not None:
-        return dataclasses.replace(shown, note="a change to one occurrence of a series is not imported: change "
-                                               "that occurrence in the event after the import")
+        return dataclasses.replace(shown, note_key="override")
     if uid and uid[:UID_LENGTH] in taken:
-        return dataclasses.replace(shown, note="already imported (an event has this UID): skipped")
+        return dataclasses.replace(shown, note_key="taken")
     if str(component.get("STATUS", "")).upper() == "CANCELLED":
-        return dataclasses.replace(shown, note="cancelled in the file: skipped")
+        return dataclasses.replace(shown, note_key="cancelled")
     try:
         fields, event_zone, note = _fields(component, zone, language)
         checked = read_event(fields)
@@ -143,14 +160,14 @@ def _row(number: int, component: Any, *, zone: str, language: str, taken: set[st
             checked = dataclasses.replace(checked, time=dataclasses.replace(checked.time,
                                                                             exceptions={"skipped": skipped}))
     except Invalid as error:
-        return dataclasses.replace(shown, problem=error.message)
+        return dataclasses.replace(shown, problem=error.message, refusal=error)
     keep = bool(uid) and len(uid) <= UID_LENGTH and uid not in seen
     return dataclasses.replace(shown, start=show(checked.time.start), zone=checked.time.zone,
-                               rule=checked.time.rule or "", note=note, data=checked, keep_uid=keep)
+                               rule=checked.time.rule or "", note_key=note, data=checked, keep_uid=keep)
 
 
 def _fields(component: Any, default_zone: str, language: str) -> tuple[dict[str, Any], str, str]:
-    """The event's fields as the form sends them, its zone, and a remark for the preview."""
+    """The event's fields as the form sends them, its zone, and a remark for the preview (a key of NOTES)."""
     if component.get("DTSTART") is None:
         raise Invalid("it has no start (DTSTART)", code="required")
     start, zone, note = _when(component, "DTSTART", default_zone)
@@ -185,7 +202,8 @@ def _fields(component: Any, default_zone: str, language: str) -> tuple[dict[str,
 
 
 def _when(component: Any, name: str, default_zone: str) -> tuple[datetime | date, str, str]:
-    """A DTSTART or DTEND as wall time (or a date) and its zone; a remark when the zone was not the file's."""
+    """A DTSTART or DTEND as wall time (or a date) and its zone; a remark (a key of NOTES) when the zone was not
+    the file's."""
     value = component[name]
     moment = value.dt
     if not isinstance(moment, datetime):
@@ -198,8 +216,8 @@ def _when(component: Any, name: str, default_zone: str) -> tuple[datetime | date
         return moment.replace(tzinfo=None, fold=0), str(tzid), ""
     if moment.tzinfo is not None:  # UTC ("Z"): the same instant on the chosen zone's clock
         wall = moment.astimezone(UTC).astimezone(ZoneInfo(default_zone)).replace(tzinfo=None, fold=0)
-        return wall, default_zone, f"a UTC time, read in {default_zone}"
-    return moment, default_zone, f"no time zone in the file: read in {default_zone}"
+        return wall, default_zone, "utc"
+    return moment, default_zone, "floating"
 
 
 def _exdates(component: Any, time: EventTime, zone: str) -> list[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -22,12 +22,44 @@ from publisher.core.errors import Invalid
 from publisher.core.multilingual import LANGUAGES
 from publisher.imports import staging
 from publisher.imports.table import Unreadable
+from web.activities import refusals
 from web.context import db, runtime
 from web.i18n import LANGUAGE_NAMES
 from web.roles import permission_required
 
 bp = Blueprint("ical_import", __name__, url_prefix="/events/import")
 KIND = "ical_events"
+
+
+# publisher.activities.ical_import.NOTES in the reader's language
+NOTE_WORDS = {
+    "override": _l("A change to one occurrence of a series is not imported: change that occurrence in the event "
+                   "after the import."),
+    "taken": _l("Already imported (an event has this UID)."),
+    "cancelled": _l("Cancelled in the file."),
+    "utc": _l("A UTC time, read in %(zone)s."),
+    "floating": _l("No time zone in the file: read in %(zone)s."),
+}
+
+
+# A file that cannot be imported at all, by the refusal's code (the core's English otherwise)
+FILE_WORDS = {
+    "bad_zone": lambda d: gettext("Give a time zone, such as Europe/Belgrade."),
+    "too_large": lambda d: gettext("The file is larger than %(limit)s KB.", limit=d.get("limit_kb", "")),
+    "not_icalendar": lambda d: gettext("The file is not a calendar file (iCalendar, .ics)."),
+    "no_events": lambda d: gettext("The file has no event in it."),
+    "too_many": lambda d: gettext("The file has %(count)s events; at most %(limit)s are imported at once: split it.",
+                                  count=d.get("count", ""), limit=d.get("limit", "")),
+}
+
+
+def note_words(row: ical_import.Row) -> str:
+    words = NOTE_WORDS.get(row.note_key)
+    return str(words) % {"zone": row.zone} if words is not None else row.note
+
+
+def problem_words(row: ical_import.Row) -> str:
+    return refusals.worded(row.refusal)[1] if row.refusal is not None else row.problem
 
 
 class ImportForm(FlaskForm):
@@ -69,7 +101,8 @@ def upload() -> Response | tuple[str, int]:
         ical_import.check(db(), data, **_options(zone, language))
     except Invalid as error:  # a file that cannot be imported at all is never kept
         field = form.zone if error.details.get("field") == "zone" else form.file
-        field.errors = [*field.errors, error.message]
+        words = FILE_WORDS.get(error.code)
+        field.errors = [*field.errors, words(error.details or {}) if words else error.message]
         return _form_page(form, 422)
     sha256 = staging.keep(staging.folder(runtime().settings.instance_dir), data, kind=KIND)
     return redirect(url_for("ical_import.preview", sha256=sha256, zone=zone, lang=language))
@@ -93,7 +126,8 @@ def _preview_page(sha256: str, zone: str, language: str) -> tuple[str, int]:
     token = staging.seal(runtime().box, kind=KIND, sha256=sha256, user=current_user.user.id,
                          sheet=f"{zone} {language}", now=runtime().clock())
     return render_template("activities/ical_import_preview.html", checked=checked, token=token, zone=zone,
-                           language=language), 422 if checked.problems else 200
+                           language=language, note_words=note_words, problem_words=problem_words), \
+        422 if checked.problems else 200
 
 
 @bp.post("/confirm")

@@ -19,8 +19,9 @@ from publisher.activities.models import Event
 from publisher.core.errors import Conflict, Invalid
 from publisher.core.models import Media
 from publisher.core.parse import record_id
+from publisher.media import library
 from publisher.posts.compose import recent_media
-from web import labels
+from web import labels, params
 from web.activities import sections
 from web.activities.preparation_words import POST_ROLES, RECORDS, event_title, item_label
 from web.context import db
@@ -29,7 +30,8 @@ from web.roles import permission_required
 bp = Blueprint("event_preparation", __name__)
 
 POST_CHOICES = 10  # posts named when what was typed matches several
-PHOTO_CHOICES = 12  # recent library items offered to link
+PHOTO_CHOICES = 12  # library items offered to link: the newest, or the first found
+PHOTO_SEARCH = "photo_q"  # the event page's ?photo_q=: what the picker searches the library for
 
 
 def event_page(event_id: int, section: str) -> str:
@@ -63,9 +65,19 @@ def _links(event: Event) -> dict[str, Any] | None:
     can_edit = current_user.may("activities", "edit")
     photos = links.media_of(db(), event.id)
     linked = [p.media_id for p in photos]
+    typed, problem = params.search_arg(PHOTO_SEARCH)
     return {"posts": links.posts_of(db(), event.id), "photos": photos, "can_edit": can_edit,
             "may_compose": current_user.may("posts", "write"), "roles": POST_ROLES, "states": labels.POST_STATES,
-            "library": recent_media(db(), exclude=linked, limit=PHOTO_CHOICES) if can_edit else []}
+            "library": _library_choices(typed, linked) if can_edit else [], "photo_q": typed,
+            "photo_problem": problem, "photo_search": PHOTO_SEARCH}
+
+
+def _library_choices(typed: str, linked: list[int]) -> list[Media]:
+    """What the picker offers: the newest items of the library, or those matching what was typed."""
+    if not typed:
+        return recent_media(db(), exclude=linked, limit=PHOTO_CHOICES)
+    found = library.search(db(), typed, 1, PHOTO_CHOICES + len(linked)).items  # the linked ones are left out
+    return [item for item in found if item.id not in set(linked)][:PHOTO_CHOICES]
 
 
 sections.register(sections.Section("preparation", 20, "activities/_section_preparation.html", _preparation))

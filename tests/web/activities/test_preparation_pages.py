@@ -204,3 +204,24 @@ def test_a_photo_of_the_library_is_linked_shown_and_unlinked(signed_in, session,
     assert f'name="media" value="{photo_id}"' not in page  # no longer offered
     assert ana.post(f"/events/{event.id}/media/{photo_id}/unlink").status_code == 302
     assert f'src="/media/{photo_id}/preview"' in sections_of(ana, event)  # offered again, in the picker
+
+
+def test_the_photo_picker_searches_the_whole_library(signed_in, session, rt, people, event):
+    def upload(name: str, alt: str, shade: int) -> int:  # each its own bytes: the same ones are one item
+        item, _ = store_upload(session, rt.settings.media_dir, io.BytesIO(png_bytes(color=(shade, 30, 30))),
+                               actor=people.actor("ana"), filename=name, alt_text=alt)
+        return item.id
+
+    wanted = upload("konferencija.png", "Ministarka na konferenciji", 0)
+    newer = [upload(f"sednica-{n}.png", f"Sednica vlade {n}", n + 1) for n in range(12)]
+    session.commit()
+    ana = signed_in("ana")
+    offered = ana.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f'name="media" value="{wanted}"' not in offered and f'name="media" value="{newer[0]}"' in offered
+    found = ana.get(f"/events/{event.id}?photo_q=конференцији").get_data(as_text=True)  # the other script finds it
+    assert f'name="media" value="{wanted}"' in found and f'name="media" value="{newer[0]}"' not in found
+    assert '<details id="photo-picker" open>' in found
+    nothing = ana.get(f"/events/{event.id}?photo_q=budzet").get_data(as_text=True)
+    assert "budzet" in nothing and 'name="media"' not in nothing
+    refused = ana.get(f"/events/{event.id}?photo_q=tab%09here")
+    assert refused.status_code == 200 and 'id="photo-search-error"' in refused.get_data(as_text=True)

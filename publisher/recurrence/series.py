@@ -77,6 +77,9 @@ class Series:
             if original in self.skipped:
                 raise refuse(f"{_show(original)} is both skipped and moved", field="moved", value=_show(original))
             self._wall(moved.start, "moved")
+            if not _FIRST_YEAR <= moved.start.year <= _LAST_YEAR:
+                raise refuse(f"a moved occurrence must start in the years {_FIRST_YEAR} to {_LAST_YEAR}",
+                             field="moved", value=_show(moved.start))
             if moved.duration is not None:
                 _check_duration(moved.duration, self.all_day, "moved")
 

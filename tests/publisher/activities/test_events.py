@@ -75,6 +75,10 @@ def test_one_occurrence_of_a_weekly_meeting_is_cancelled_or_moved_and_an_edit_ke
         events.cancel_occurrence(session, office.actor("ana"), event.id, "2026-12-15T09:00")
     events.restore_occurrence(session, office.actor("ana"), event.id, "2026-12-14T09:00")
     assert event.exceptions["skipped"] == []
+    for far in ("0001-01-01T00:30", "9999-12-31T23:30"):  # the core refuses them, not only the API
+        with pytest.raises(Invalid, match="must start in the years 1900 to 2999"):
+            events.move_occurrence(session, office.actor("ana"), event.id, "2026-12-28T09:00", far)
+    assert event.exceptions["moved"] == [{"original": "2026-12-21T09:00", "start": "2026-12-22T12:00"}]
 
 
 def test_a_single_event_has_no_occurrences_to_cancel(session, office):

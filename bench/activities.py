@@ -16,12 +16,14 @@ whole request including the body; a few warm-up requests, then N measured ones; 
 - `/calendar?view=month` (signed in as a manager: the month's posts and every event occurrence, with
   conflicts);
 - `/events` (the office's list of the coming 30 days).
+The collector is tuned as the server tunes it (publisher.core.heap) unless --default-gc.
 Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import sys
 import time
@@ -43,7 +45,7 @@ from publisher.activities.models import AgendaEntry, Event, EventParticipant, Of
 from publisher.activities.timing import EventTime  # noqa: E402
 from publisher.approval.models import ApprovalRequest, ApprovalVersion  # noqa: E402
 from publisher.approval.rules import frozen_hash  # noqa: E402
-from publisher.core import schema, search_index  # noqa: E402
+from publisher.core import heap, schema, search_index  # noqa: E402
 from publisher.core.actor import Actor  # noqa: E402
 from publisher.core.multilingual import MultilingualText  # noqa: E402
 from publisher.core.runtime import Runtime  # noqa: E402
@@ -55,6 +57,7 @@ SYSTEM = Actor.system("bench")
 KINDS = ("press_conference", "interview", "statement", "reception", "working_meeting", "visit",
          "international_meeting", "public_consultation", "campaign_milestone", "other")
 ZONE = "Europe/Belgrade"
+DEFAULT_GC = gc.get_threshold()
 
 
 def build(rt: Runtime, events: int, now: datetime, seed: int = 13) -> dict[str, Any]:
@@ -127,7 +130,8 @@ def sign_in(client: Any) -> None:
         raise SystemExit(f"signing in failed: HTTP {response.status_code}")
 
 
-def run_one(backend: str, events: int, requests: int, warmup: int, postgres_url: str) -> list[dict[str, Any]]:
+def run_one(backend: str, events: int, requests: int, warmup: int, postgres_url: str,
+            tuned_gc: bool = True) -> list[dict[str, Any]]:
     db = Database(backend, postgres_url)
     try:
         settings = settings_for(db)
@@ -141,6 +145,8 @@ def run_one(backend: str, events: int, requests: int, warmup: int, postgres_url:
         public = app.test_client()
         office = app.test_client()
         sign_in(office)
+        if tuned_gc:
+            heap.settle_after_start()  # as `publisher serve` and `make run` do once the app is built
         month = now.astimezone(ZoneInfo(ZONE)).date().isoformat()
         measured = [("/agenda.ics (sr-Cyrl)", full_request(public, "/agenda.ics?lang=sr-Cyrl")),
                     ("/calendar month view", full_request(office, f"/calendar?view=month&day={month}")),
@@ -158,6 +164,8 @@ def run_one(backend: str, events: int, requests: int, warmup: int, postgres_url:
             print(f"   {r['page']:32} {r['n']:>4} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f}")
         return results
     finally:
+        gc.unfreeze()
+        gc.set_threshold(*DEFAULT_GC)
         db.drop()
 
 
@@ -168,9 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--default-gc", action="store_true",
+                        help="leave CPython's collector as it starts (to compare with publisher.core.heap)")
     args = parser.parse_args(argv)
     for backend in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
-        run_one(backend, args.events, args.requests, args.warmup, args.postgres_url)
+        run_one(backend, args.events, args.requests, args.warmup, args.postgres_url, tuned_gc=not args.default_gc)
     return 0
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
-from publisher.core import permissions, schema
+from publisher.core import heap, permissions, schema
 from publisher.core.actor import Actor
 from publisher.core.config import ConfigError, InstancePaths, Settings
 from publisher.core.credential_check import require_readable_credentials
@@ -206,6 +206,7 @@ def _serve_public(host: str, port: int) -> int:
     rt = public_runtime(settings)
     _require_schema(rt)
     server = create_server(create_public_app({"RUNTIME": rt}), host=host, port=port, **server_options(settings))
+    heap.settle_after_start()
     print(f"publisher's public site is serving on {_public_url(host, server.effective_port)}/", flush=True)
     server.run()
     return 0
@@ -435,6 +436,7 @@ def _serve(rt: Runtime, host: str, port: int, after_start: Callable[[], None] | 
 
     app = create_app({"RUNTIME": rt})
     server = create_server(app, host=host, port=port, **server_options(rt.settings))
+    heap.settle_after_start()
     url = _public_url(host, server.effective_port)
     print(f"publisher is serving on {url}/  (API: {url}/api/v1/openapi.json)", flush=True)
     if after_start is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm import Session, defer, lazyload, selectinload
 
 from publisher.activities.kinds import STOPPED, Status
 from publisher.activities.models import Event, EventParticipant, Official
@@ -43,14 +43,18 @@ class Occurrence:
 
 
 def occurrences(session: Session, after: datetime, before: datetime, filters: Filters = Filters(), *,
-                with_cancelled: bool = True) -> list[Occurrence]:
-    """Every occurrence overlapping [after, before), by start."""
+                with_cancelled: bool = True, briefly: bool = False) -> list[Occurrence]:
+    """Every occurrence overlapping [after, before), by start. `briefly`: for a calendar or a list, which
+    show neither the description nor the notes, guests and organisations (those are read if touched)."""
     # Only what a calendar shows: the participants and their officials, not the editors nor the officials'
     # accounts (loading those for 5,000 events cost as much as the rest of the page).
     query = (select(Event).where(Event.starts_at < before, Event.last_ends_at > after)
              .options(lazyload(Event.editors), lazyload(Event.created_by), lazyload(Event.updated_by),
                       selectinload(Event.participants).selectinload(EventParticipant.official)
                       .lazyload(Official.user)))
+    if briefly:
+        query = query.options(defer(Event.description), defer(Event.internal_notes), defer(Event.guests),
+                              defer(Event.organisations), defer(Event.search_text))
     if filters.kinds:
         query = query.where(Event.kind.in_(sorted(filters.kinds)))
     if filters.statuses:

@@ -105,7 +105,7 @@ def days(session: Session, actor: Actor, first: date, count: int, zone: str, fil
     after = datetime.combine(first, time(0), tzinfo=tz).astimezone(ZoneInfo("UTC"))
     before = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz).astimezone(ZoneInfo("UTC"))
     filters = filters or Filters()
-    found = occurrences(session, after, before)
+    found = occurrences(session, after, before, briefly=True)
     clashes = _clashes(found, conflicts(found))
     by_day: dict[date, list[DayEvent]] = defaultdict(list)
     for occurrence in found:

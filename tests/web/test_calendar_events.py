@@ -179,7 +179,9 @@ def test_nobody_without_activities_read_sees_events_or_their_filters(session, of
     assert f"/events/{conference.id}" in manager and 'name="official"' in manager
 
 
-def test_the_month_reads_few_or_many_events_with_the_same_queries(session, office, minister, signed_in, rt):
+@pytest.mark.parametrize("path", [f"/calendar?view=month&day={MONDAY}", "/events?from=2026-12-01"],
+                         ids=["month", "events-list"])
+def test_the_month_reads_few_or_many_events_with_the_same_queries(session, office, minister, signed_in, rt, path):
     ana = signed_in("ana")
     counted: list[str] = []
 
@@ -191,7 +193,7 @@ def test_the_month_reads_few_or_many_events_with_the_same_queries(session, offic
         counted.clear()
         sql_event.listen(rt.engine, "before_cursor_execute", seen)
         try:
-            page(ana, f"/calendar?view=month&day={MONDAY}")
+            page(ana, path)
         finally:
             sql_event.remove(rt.engine, "before_cursor_execute", seen)
         return len(counted)

@@ -58,8 +58,8 @@ def index() -> tuple[str, int]:
     filters = _filters(problems)
     after = datetime.combine(start_day, time(), zone).astimezone(UTC)
     before = datetime.combine(start_day + timedelta(days=WINDOW_DAYS), time(), zone).astimezone(UTC)
-    found = calendar.occurrences(session, after, before, filters)
-    everyone = found if filters == calendar.Filters() else calendar.occurrences(session, after, before)
+    found = calendar.occurrences(session, after, before, filters, briefly=True)
+    everyone = found if filters == calendar.Filters() else calendar.occurrences(session, after, before, briefly=True)
     clashes = calendar.conflicts(everyone)  # a clash with an event the filters hide still counts
     matching = event_search.matching_ids(session, text)
     if matching is not None:

@@ -55,6 +55,7 @@ from publisher.imports import staging
 from publisher.mailbox import reading as mailbox_reading
 from publisher.notifications import mailing, reminders
 from publisher.notifications.mailing import MailWords
+from publisher.outbox import bounced as outbox_bounced
 from publisher.outbox import sending as outbox
 from publisher.outbox.sending import OutboxPolicy
 from publisher.outbox.throttle import Limits
@@ -641,6 +642,10 @@ class Worker:
             return
         if outcome.kinds:
             log.info("mailbox: %s", outcome)
+        if outcome.bounces:
+            with self.rt.sessions() as session:  # what was sent and came back is not shown as sent
+                outbox_bounced.settle(session)
+                session.commit()
 
     # -- for tests and benchmarks -----------------------------------------------------------------
 

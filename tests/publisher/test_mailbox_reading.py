@@ -13,6 +13,8 @@ from publisher.core.config import MailboxSettings
 from publisher.mailbox import addresses, reading
 from publisher.mailbox.models import MailAddress, MailBounce, MailboxFolder, MailboxMessage
 from publisher.mailbox.reading import Kind, MailboxError, read_once
+from publisher.outbox.models import BOUNCED, SENT
+from publisher.outbox.queueing import queue_mail
 from publisher.publishing.worker import Worker, WorkerOptions, options_from
 from tests.conftest import require_service
 from tests.publisher import bounce_samples as samples
@@ -187,6 +189,13 @@ def test_a_server_that_is_not_there_is_a_clear_error(rt, mailbox):
 
 def test_the_worker_reads_the_mailbox_when_one_is_configured(rt, session, imap, mailbox):
     imap.append("INBOX", samples.GMAIL)
+    # the message that bounced, as the outbox sent it (the sample names its Message-ID)
+    sent = queue_mail(session, to=["nepostoji.novinar@gmail.com", "urednik@rts.example"], subject="Vesti",
+                      body="…", kind="newsletter")
+    sent.message_id = "<newsletter-9.1733303000@publisher.local>"
+    for recipient in sent.recipients:
+        recipient.state = SENT
+    session.commit()
     worker = Worker(rt, dataclasses.replace(options_from(dataclasses.replace(rt.settings, mailbox=mailbox)),
                                             threads=2), worker_id="mail-reader")
     try:
@@ -197,6 +206,9 @@ def test_the_worker_reads_the_mailbox_when_one_is_configured(rt, session, imap, 
     finally:
         worker.close()
     assert addresses.undeliverable(session, ["nepostoji.novinar@gmail.com"]) == {"nepostoji.novinar@gmail.com"}
+    session.expire_all()
+    assert {r.address: r.state for r in sent.recipients} == {"nepostoji.novinar@gmail.com": BOUNCED,
+                                                             "urednik@rts.example": SENT}
 
 
 def test_without_a_mailbox_the_worker_has_no_mailbox_job(rt):

@@ -17,7 +17,9 @@ from wtforms.validators import DataRequired, Length
 from publisher.core import limits, search_index
 from publisher.core.errors import Conflict, NotFound
 from publisher.core.models import Alert
+from publisher.outbox import status as outbox_status
 from publisher.publishing import alerts, credential_checks
+from web import outbox as outbox_words
 from web import params
 from web.context import db
 from web.roles import permission_required
@@ -58,7 +60,10 @@ def _page(forms: dict[int, ResolveForm] | None = None, status: int = 200) -> tup
     for alert in open_:
         forms.setdefault(alert.id, ResolveForm(prefix=f"alert-{alert.id}", formdata=None))
     told = {alert.id: alerts.concerned(session, alert) for alert in open_}
+    mailed = outbox_status.recipients_of(session, [f"alert:{alert.id}" for alert in open_])
     return render_template("alerts.html", open_alerts=open_, forms=forms, told=told, kind_name=kind_name,
+                           mailed={alert.id: mailed[f"alert:{alert.id}"] for alert in open_},
+                           mail_states=outbox_words.STATE_NAMES,
                            resolved=alerts.recently_resolved(session, text=text, kinds=kinds), q=text,
                            problems={"q": problem} if problem else {},
                            channel_kinds=alerts.channel_kinds(session), explained=EXPLAINED,

@@ -24,6 +24,20 @@ class Listing:
     counts: dict[str, int]  # recipients per state, over the whole outbox
 
 
+def recipients_of(session: Session, records: list[str]) -> dict[str, list[OutboxRecipient]]:
+    """Each record's recipients ("alert:12" -> whom its mail went to, and how it fared), by address; for the
+    page of what the mail was about."""
+    found: dict[str, list[OutboxRecipient]] = {record: [] for record in records}
+    if not records:
+        return found
+    rows = session.execute(select(OutboxMessage.record, OutboxRecipient).join(OutboxRecipient)
+                           .where(OutboxMessage.record.in_(records))
+                           .order_by(OutboxRecipient.address, OutboxRecipient.id))
+    for record, recipient in rows:
+        found[record].append(recipient)
+    return found
+
+
 def listing(session: Session, *, state: str = "", text: str = "", limit: int = 100) -> Listing:
     """The newest messages with a recipient in `state` (any, if empty) whose subject, address, kind or record
     holds `text` (case aside)."""

@@ -31,11 +31,31 @@ def test_everyone_signed_in_reads_the_open_alerts_in_words_with_who_is_told(sign
     html = signed_in("jelena").get("/alerts").get_data(as_text=True)
     assert "A channel refused our credentials" in html and "A post is overdue" in html
     assert "X refused the credentials: 401 Unauthorized" in html  # the original, for experts
-    told = html.split("people concerned:")[1].split("</p>")[0]
+    told = html.split("People concerned:")[1].split("</p>")[0]
     assert "marko" in told and "ana" not in told  # approvers (and admins for a channel), not the author
     assert "no e-mail address" in html  # vesna has none: the page says she is not told by mail
     assert 'name="alert-' not in html  # a manager reads but does not resolve
     assert 'href="/alerts"' in html  # in the navigation
+
+
+def test_the_page_says_how_the_mail_about_an_alert_fared_per_recipient(signed_in, raised, session):
+    from publisher.outbox.models import OutboxRecipient  # noqa: PLC0415
+
+    assert "No mail about it yet" in signed_in("jelena").get("/alerts").get_data(as_text=True)
+    session.execute(update(User).where(User.name == "vesna").values(email="vesna@ministarstvo.example"))
+    alerts.queue_pending(session)
+    session.execute(update(OutboxRecipient).where(OutboxRecipient.address == "marko@ministarstvo.example")
+                    .values(state="sent"))
+    session.commit()
+    html = signed_in("jelena").get("/alerts").get_data(as_text=True)
+    mailed = html.split("Mail about it, handed to the outbox on")[1].split("</p>")[0]
+    assert mailed.count("(Sent)") == 1 and mailed.count("(Waiting)") == 1
+    assert '<span class="url">marko@ministarstvo.example</span> (Sent)' in mailed
+    session.execute(update(Alert).where(Alert.id == raised["overdue:7"]).values(
+        notify_error="not mailed: a mail needs a subject"))
+    session.commit()
+    html = signed_in("jelena").get("/alerts").get_data(as_text=True)
+    assert "No mail was sent about this alert." in html and "a mail needs a subject" in html
 
 
 def test_resolving_needs_a_comment_and_keeps_it(signed_in, raised, session):

@@ -9,6 +9,7 @@ import getpass
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -207,6 +208,7 @@ def _serve_public(host: str, port: int) -> int:
     _require_schema(rt)
     server = create_server(create_public_app({"RUNTIME": rt}), host=host, port=port, **server_options(settings))
     heap.settle_after_start()
+    _stop_on_signals()
     print(f"publisher's public site is serving on {_public_url(host, server.effective_port)}/", flush=True)
     server.run()
     return 0
@@ -429,6 +431,19 @@ def server_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C and a service manager's SIGTERM end the server the same way: waitress stops on KeyboardInterrupt,
+    then the caller's `finally` stops the worker. Set here, not left to Python: a process started where SIGINT
+    is ignored (in the background of a script, under some supervisors) inherits that, and SIGTERM's default
+    ends the process at once, without the worker marking itself stopped."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, interrupt)
+
+
 def _serve(rt: Runtime, host: str, port: int, after_start: Callable[[], None] | None = None) -> None:
     from waitress import create_server
 
@@ -437,6 +452,7 @@ def _serve(rt: Runtime, host: str, port: int, after_start: Callable[[], None] | 
     app = create_app({"RUNTIME": rt})
     server = create_server(app, host=host, port=port, **server_options(rt.settings))
     heap.settle_after_start()
+    _stop_on_signals()
     url = _public_url(host, server.effective_port)
     print(f"publisher is serving on {url}/  (API: {url}/api/v1/openapi.json)", flush=True)
     if after_start is not None:

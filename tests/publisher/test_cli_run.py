@@ -12,10 +12,11 @@ import sys
 import threading
 import time
 
+import pytest
 import requests
 from sqlalchemy import select
 
-from publisher.cli import _configure_logging, _RoutineToDebug
+from publisher.cli import _configure_logging, _RoutineToDebug, _stop_on_signals
 from publisher.core import permissions
 from publisher.core.models import Channel
 
@@ -71,12 +72,14 @@ def test_the_demo_starts_quietly_and_ends_with_the_logins(settings, rt):
             assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code == 200
         time.sleep(0.5)
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # what a service manager sends; Ctrl-C's SIGINT goes the same way
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+    assert process.returncode == 0, "stopped, not killed"
+    assert any(line.endswith("stopped") and "worker" in line for line in err.lines), "the worker marked its stop"
 
     printed = out.lines[:out.lines.index(next(line for line in out.lines if line.startswith("(also in "))) + 1]
     serving = next(i for i, line in enumerate(printed) if line.startswith("publisher is serving on"))
@@ -100,6 +103,20 @@ def test_the_demo_starts_quietly_and_ends_with_the_logins(settings, rt):
     with rt.sessions() as session:
         kinds = {c.name: c.kind for c in session.scalars(select(Channel))}
     assert kinds == {"Arhiva": "local_folder", "Vesti": "feed"}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_the_server_stops_on_ctrl_c_and_sigterm_even_where_sigint_was_ignored(sig):
+    kept = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # as a process started in a script's background inherits
+        _stop_on_signals()
+        with pytest.raises(KeyboardInterrupt, match=sig.name):
+            os.kill(os.getpid(), sig)
+            time.sleep(1)  # the handler runs here
+    finally:
+        for s, handler in kept.items():
+            signal.signal(s, handler)
 
 
 def test_routine_scheduler_lines_are_debug_lines(monkeypatch):

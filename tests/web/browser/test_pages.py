@@ -32,7 +32,7 @@ from tests.support.browser import (
 )
 from tests.web.browser.calendar_events_data import planned_week_with_events
 from tests.web.browser.documents_data import post_with_documents
-from tests.web.browser.event_preparation_data import event_with_briefing
+from tests.web.browser.event_preparation_data import event_with_briefing, event_with_photos
 from tests.web.browser.events_data import planned_events
 from tests.web.browser.feeds_data import ICS_PREVIEW, calendar_feeds, ics_file_kept
 from tests.web.browser.import_data import PEOPLE_PREVIEW, people_file_kept
@@ -217,6 +217,7 @@ PAGES = [
     DashboardPage("post-detail-media-jelena", "/posts/1", "jelena", prepare=library_files),  # thumbnails
     DashboardPage("post-detail-jelena", "/posts/2", "jelena", prepare=history_mix),  # failed + stale, read
     DashboardPage("event-documents-ana", "/documents/event/1", "ana", prepare=event_with_briefing),  # briefing
+    DashboardPage("event-photos-ana", "/events/1?photo_q=ministarka", "ana", prepare=event_with_photos),  # picker
     DashboardPage("post-detail-documents-ana", "/posts/1", "ana", prepare=post_with_documents),  # attach form
     DashboardPage("documents-ana", "/documents/post/1", "ana", prepare=post_with_documents),
     DashboardPage("document-ana", "/documents/post/1/1", "ana", prepare=post_with_documents),  # two versions

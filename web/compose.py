@@ -252,7 +252,7 @@ class Page:
         media_ids = [i for i in (self.form.media.data or []) if any(m.id == i for m in self.media)]
         media = tuple((i, (self.form[f"alt_{i}"].data or "").strip()) for i in media_ids) + extra_media
         return Draft(self.form.title.data or "", self.form.body.data or "", self.form.language.data or "",
-                     tuple(chosen), variants, media)
+                     tuple(chosen), variants, media, self.translations())
 
     def fields(self, extra_media: tuple[tuple[int, str], ...] = ()) -> dict[str, Any]:
         """The workflow's fields for this form."""
@@ -695,6 +695,11 @@ COUNTING_HINTS = {
 }
 
 
+def check_name(check: ChannelCheck) -> str:
+    """The channel's name, and the language when it gets the post in several deliveries (one a version)."""
+    return f"{check.channel.name} · {labels.language_name(check.language)}" if check.language else check.channel.name
+
+
 def _check_view(check: ChannelCheck, page: Page | None = None) -> dict[str, Any]:
     if check.limit is None:
         count = gettext("%(used)s characters", used=check.used)
@@ -702,7 +707,7 @@ def _check_view(check: ChannelCheck, page: Page | None = None) -> dict[str, Any]
         count = gettext("%(used)s of %(limit)s", used=check.used, limit=check.limit)
     hint = COUNTING_HINTS.get(check.counting)
     return {
-        "id": check.channel.id, "name": check.channel.name, "label": check.label, "used": check.used,
+        "id": check.channel.id, "name": check_name(check), "label": check.label, "used": check.used,
         "limit": check.limit, "over": check.over, "count": count, "hint": str(hint) if hint else None,
         "own_text": check.own_text,
         "problems": [{"message": problem_text(p), "target": problem_target(page, check, p)} for p in check.problems],

@@ -238,7 +238,7 @@ def load_contents(session: Session, wanted: list[tuple[int, int]], media_dir: Pa
                            .where(Delivery.id.in_(list(channel_of)))).all()
     approval_ids = sorted({row.approval_id for row in rows if row.approval_id is not None})
     frozen = dict(session.execute(select(PostApproval.id, PostApproval.frozen)
-                                  .where(PostApproval.id.in_(approval_ids))).tuples().all()) if approval_ids else {}
+                                  .where(PostApproval.id.in_(approval_ids))).all()) if approval_ids else {}
     out: dict[int, Content] = {}
     for delivery_id, post_id, approval_id, language in rows:
         version = frozen.get(approval_id)

@@ -8,6 +8,7 @@ page never tells an officer "fits" about a text the worker would refuse.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,9 +19,10 @@ from channels import registry
 from channels.base import Capabilities, Content, Problem
 from channels.errors import ChannelConfigError
 from channels.textcount import count_text
-from publisher.core.models import Channel, Media
+from publisher.core.models import Channel, Media, Post
+from publisher.core.multilingual import LANGUAGES
 from publisher.core.runtime import Runtime
-from publisher.destinations.content import MediaRow, build_content
+from publisher.destinations.content import MediaRow, build_content, channel_contents
 from publisher.posts import publishable
 
 LIBRARY_PAGE = 24  # recent items offered in the picker; the media library page lists everything
@@ -36,6 +38,8 @@ class Draft:
     channel_ids: tuple[int, ...]
     variants: Mapping[str, str] = field(default_factory=dict)  # channel name -> own text (non-empty only)
     media: tuple[tuple[int, str], ...] = ()  # (media id, alt text) in order
+    # the other languages' versions as typed: language -> {"title", "body"} (a version needs its body)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ChannelCheck:
     limit: int | None
     own_text: bool  # the channel gets its variant, not the main text
     problems: tuple[Problem, ...]
+    language: str = ""  # the delivery's language, when the channel gets the post in several deliveries
 
     @property
     def over(self) -> bool:
@@ -72,31 +77,65 @@ def check_draft(session: Session, rt: Runtime, draft: Draft, *, validate: bool =
     `validate=False` counts only: for a save that goes on to workflow.submit, which validates itself (its
     problems then come back through `with_problems`)."""
     checks = []
-    for channel, content in draft_contents(session, rt, draft):
+    contents = draft_contents(session, rt, draft)
+    deliveries = Counter(channel.id for channel, _ in contents)
+    post = _unsaved(draft)
+    told: set[int] = set()
+    for channel, content in contents:
         if validate:
             caps, problems = publishable.channel_problems(channel, rt, content)
+            if post is not None and channel.id not in told:  # a version the channel publishes and the form
+                told.add(channel.id)                           # has not got: said once, on its first delivery
+                problems = [*problems, *publishable.language_problems(post, channel)]
         else:
             caps, problems = _capabilities(channel.kind), []
         used = count_text(content.text, caps.text_counting)
         checks.append(ChannelCheck(channel, _kind_label(channel.kind), caps.text_counting, used, caps.max_text,
-                                   channel.name in draft.variants, tuple(problems)))
+                                   channel.name in draft.variants, tuple(problems),
+                                   content.language if deliveries[channel.id] > 1 else ""))
     return checks
 
 
 def draft_contents(session: Session, rt: Runtime, draft: Draft) -> list[tuple[Channel, Content]]:
-    """What each chosen channel would receive for the draft, by channel name: the Content its adapter gets."""
+    """What each chosen channel would receive for the draft: the Content its adapter gets, one per delivery
+    (a channel that publishes language versions as posts of their own gets one per version the form has)."""
     media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_([i for i, _ in draft.media])))}
     rows = [MediaRow(media[i].sha256, media[i].extension, media[i].content_type, media[i].size, alt,
                      media[i].original_name) for i, alt in draft.media if i in media]
     channels = session.scalars(select(Channel).where(Channel.id.in_(draft.channel_ids)).order_by(Channel.name))
-    return [(channel, build_content(0, draft.title, draft.body, draft.language, dict(draft.variants), None, rows,
-                                    channel.name, rt.settings.media_dir)) for channel in channels]
+    post = _unsaved(draft)
+    out: list[tuple[Channel, Content]] = []
+    for channel in channels:
+        found = list(channel_contents(post, channel, rows, rt.settings.media_dir).values()) if post else []
+        # No delivery yet (the form has no version the channel takes): the main text, so it is counted.
+        out += [(channel, content) for content in found] or [(channel, build_content(
+            0, draft.title, draft.body, draft.language, dict(draft.variants), None, rows, channel.name,
+            rt.settings.media_dir))]
+    return out
+
+
+def _unsaved(draft: Draft) -> Post | None:
+    """The draft as a post that is never saved, for the deliveries a saved one would make; None while the
+    form's language is not one of ours (saving names that)."""
+    if draft.language not in LANGUAGES:
+        return None
+    translations = {language: {"title": str(version.get("title", "")), "body": str(version.get("body", ""))}
+                    for language, version in draft.translations.items()
+                    if language in LANGUAGES and language != draft.language and str(version.get("body", "")).strip()}
+    return Post(title=draft.title, body=draft.body, language=draft.language, variants=dict(draft.variants),
+                translations=translations, scheduled_at=None)
 
 
 def with_problems(checks: list[ChannelCheck], problems: list[Problem]) -> list[ChannelCheck]:
-    """The checks with each channel's problems from a refused submit (the post's own have no channel)."""
-    return [dataclasses.replace(c, problems=tuple(p for p in problems if p.channel == c.channel.name))
-            for c in checks]
+    """The checks with each channel's problems from a refused submit (the post's own have no channel), on the
+    channel's first check: a problem does not say which of a channel's deliveries it is about."""
+    out, seen = [], set()
+    for check in checks:
+        first = check.channel.id not in seen
+        seen.add(check.channel.id)
+        out.append(dataclasses.replace(check, problems=tuple(
+            p for p in problems if first and p.channel == check.channel.name)))
+    return out
 
 
 def _capabilities(kind: str) -> Capabilities:

@@ -53,3 +53,25 @@ def test_a_version_too_long_is_told_at_its_language(writer, office, rt):
     assert response.status_code == 422
     assert "najviše 500" in error_for(response.get_data(as_text=True), "version_title-en")
     nothing_saved(rt)
+
+
+def test_the_live_counts_and_previews_are_per_language_where_a_channel_posts_each_version(writer, office, session,
+                                                                                         rt):
+    """A channel that publishes the Albanian and English versions as posts of their own is counted and previewed
+    once per version the form holds, and a version it takes that the form lacks is named at once."""
+    from publisher.core.models import Channel  # noqa: PLC0415
+
+    portal = session.get(Channel, office.channels["portal"].id)
+    portal.config = {**portal.config, "languages": ["sr-Latn", "sq", "en"]}
+    session.commit()
+    checks = writer.post("/posts/compose/check", form(office, **SQ)).json["channels"]
+    assert [(c["name"], c["used"]) for c in checks] == [
+        ("portal · srpski (latinica)", len(form(office)["body"])), ("portal · albanski", len(SQ["version_body-sq"]))]
+    assert [p["message"] for p in checks[0]["problems"]] == [  # the English version, said once
+        "nedostaje verzija na jeziku engleski, a kanal portal je objavljuje: napišite je ili zamolite "
+        "administratora da promeni jezičke verzije kanala"]
+    assert checks[1]["problems"] == []
+    preview = writer.post("/posts/compose/preview", form(office, **SQ, **EN)).get_data(as_text=True)
+    assert SQ["version_body-sq"] in preview and EN["version_body-en"] in preview
+    assert preview.count('<li class="preview preview-') == 3
+    nothing_saved(rt)

@@ -14,7 +14,6 @@ from publisher.core.errors import (
     Conflict,
     Malformed,
     PreconditionFailed,
-    PreconditionRequired,
     Unauthenticated,
 )
 from publisher.core.states import PostStatus
@@ -276,18 +275,7 @@ def posts_duplicate(post_id: int) -> tuple[Response, int]:
 
 
 def _if_match() -> str | None:
-    """The version a PATCH or DELETE changes, from If-Match (RFC 9110 13.1.1); `*` says "whatever is there now"."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired("send If-Match with the post's ETag (from GET /api/v1/posts/ID), so that your "
-                                   "edit cannot overwrite a change you have not seen; If-Match: * overwrites "
-                                   "whatever is there")
-    if header == "*":
-        return None
-    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
-    if len(tags) != 1 or not tags[0]:
-        raise Malformed("If-Match must hold exactly one ETag, the post's, as GET /api/v1/posts/ID gave it")
-    return tags[0]
+    return params.if_match_tag("post", "/api/v1/posts/ID")
 
 
 def _with_etag(answer: tuple[Response, int], content_hash: str) -> tuple[Response, int]:

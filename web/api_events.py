@@ -30,7 +30,6 @@ from publisher.core.errors import (
     Malformed,
     NotFound,
     PreconditionFailed,
-    PreconditionRequired,
 )
 from publisher.core.multilingual import LANGUAGES, MultilingualText
 from publisher.recurrence.limits import MAX_RULE_TEXT, MAX_SPAN
@@ -339,19 +338,13 @@ def _subject(event_id: int) -> Any:
 
 
 def _if_match() -> int | None:
-    """The version a PUT changes, from If-Match (RFC 9110 13.1.1); `*` says "whatever is there now"."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired("send If-Match with the event's ETag (from GET /api/v1/events/ID), so that your "
-                                   "change cannot overwrite one you have not seen; If-Match: * overwrites whatever "
-                                   "is there")
-    if header == "*":
+    """The event's version a PUT changes; None for `*`."""
+    tag = params.if_match_tag("event", "/api/v1/events/ID", code="bad_if_match")
+    if tag is None:
         return None
-    tag = header.removeprefix("W/").strip('"')
-    found = parse.record_id(tag) if "," not in header else None
+    found = parse.record_id(tag)
     if found is None:
-        raise Malformed("If-Match must hold exactly one ETag, the event's, as GET /api/v1/events/ID gave it",
-                        code="bad_if_match", details={"header": "If-Match"})
+        raise params.bad_if_match("event", "/api/v1/events/ID", code="bad_if_match")
     return found
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from werkzeug.routing import BaseConverter, Map, ValidationError
 
 from publisher.core import limits, parse
-from publisher.core.errors import Malformed
+from publisher.core.errors import Malformed, PreconditionRequired
 from web.context import is_page_request
 
 MAX_JSON_DEPTH = 32  # the deepest real body (a post with media objects) is 4 levels
@@ -182,3 +182,25 @@ def json_problem(data: Any) -> tuple[str, str] | None:
         elif isinstance(value, list):
             stack.extend((item, f"{path}/{i}" if path else str(i), depth + 1) for i, item in enumerate(value))
     return None
+
+
+def if_match_tag(resource: str, where: str, *, code: str | None = None) -> str | None:
+    """The one ETag of If-Match (RFC 9110 13.1.1) on a change to `resource` (read at GET `where`), its weak
+    prefix and quotes removed; None for `*` ("whatever is there now"). Without If-Match the change is refused
+    (428): it could overwrite work the caller has not seen. More or less than one tag is Malformed (`code`)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired(f"send If-Match with the {resource}'s ETag (from GET {where}), so that your "
+                                   "change cannot overwrite one you have not seen; If-Match: * overwrites "
+                                   "whatever is there")
+    if header == "*":
+        return None
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+    if len(tags) != 1 or not tags[0]:
+        raise bad_if_match(resource, where, code=code)
+    return tags[0]
+
+
+def bad_if_match(resource: str, where: str, *, code: str | None = None) -> Malformed:
+    return Malformed(f"If-Match must hold exactly one ETag, the {resource}'s, as GET {where} gave it", code=code,
+                     details={"header": "If-Match"} if code else None)

@@ -39,7 +39,15 @@ if str(REPO) not in sys.path:
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.web import POSTGRES_URL, Database, full_request, percentile, settings_for  # noqa: E402
+from bench.web import (  # noqa: E402
+    PASSWORD,
+    POSTGRES_URL,
+    Database,
+    full_request,
+    percentile,
+    settings_for,
+    sign_in,
+)
 from publisher.activities import approval as event_approval  # noqa: E402
 from publisher.activities.models import AgendaEntry, Event, EventParticipant, Official  # noqa: E402
 from publisher.activities.timing import EventTime  # noqa: E402
@@ -52,7 +60,6 @@ from publisher.core.runtime import Runtime  # noqa: E402
 from publisher.people import accounts  # noqa: E402
 from web import create_app  # noqa: E402
 
-PASSWORD = "bench-password-123"
 SYSTEM = Actor.system("bench")
 KINDS = ("press_conference", "interview", "statement", "reception", "working_meeting", "visit",
          "international_meeting", "public_consultation", "campaign_milestone", "other")
@@ -118,16 +125,6 @@ def build(rt: Runtime, events: int, now: datetime, seed: int = 13) -> dict[str, 
     with rt.engine.connect() as conn:
         counted = conn.scalar(select(Event.id).order_by(Event.id.desc()).limit(1))
     return {"events": counted, "public": len(entries), "load_seconds": time.perf_counter() - started}
-
-
-def sign_in(client: Any) -> None:
-    import re  # noqa: PLC0415
-
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"name": "jelena", "password": PASSWORD, "csrf_token": token})
-    if response.status_code != 302:
-        raise SystemExit(f"signing in failed: HTTP {response.status_code}")
 
 
 def run_one(backend: str, events: int, requests: int, warmup: int, postgres_url: str,

@@ -77,9 +77,9 @@ def check_draft(session: Session, rt: Runtime, draft: Draft, *, validate: bool =
     `validate=False` counts only: for a save that goes on to workflow.submit, which validates itself (its
     problems then come back through `with_problems`)."""
     checks = []
-    contents = draft_contents(session, rt, draft)
-    deliveries = Counter(channel.id for channel, _ in contents)
     post = _unsaved(draft)
+    contents = _draft_deliveries(session, rt, draft, post)
+    deliveries = Counter(channel.id for channel, _ in contents)
     told: set[int] = set()
     for channel, content in contents:
         if validate:
@@ -99,11 +99,15 @@ def check_draft(session: Session, rt: Runtime, draft: Draft, *, validate: bool =
 def draft_contents(session: Session, rt: Runtime, draft: Draft) -> list[tuple[Channel, Content]]:
     """What each chosen channel would receive for the draft: the Content its adapter gets, one per delivery
     (a channel that publishes language versions as posts of their own gets one per version the form has)."""
+    return _draft_deliveries(session, rt, draft, _unsaved(draft))
+
+
+def _draft_deliveries(session: Session, rt: Runtime, draft: Draft,
+                      post: Post | None) -> list[tuple[Channel, Content]]:
     media = {m.id: m for m in session.scalars(select(Media).where(Media.id.in_([i for i, _ in draft.media])))}
     rows = [MediaRow(media[i].sha256, media[i].extension, media[i].content_type, media[i].size, alt,
                      media[i].original_name) for i, alt in draft.media if i in media]
     channels = session.scalars(select(Channel).where(Channel.id.in_(draft.channel_ids)).order_by(Channel.name))
-    post = _unsaved(draft)
     out: list[tuple[Channel, Content]] = []
     for channel in channels:
         found = list(channel_contents(post, channel, rows, rt.settings.media_dir).values()) if post else []

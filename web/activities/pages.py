@@ -31,6 +31,7 @@ from web import approval_panel, params
 from web.activities import form as event_form
 from web.activities import refusals, sections, words
 from web.activities.blueprint import bp
+from web.activities.preparation_words import event_title
 from web.context import db, runtime
 from web.labels import language_name
 from web.roles import permission_required
@@ -75,7 +76,7 @@ def index() -> tuple[str, int]:
         start_day=start_day, last_day=start_day + timedelta(days=WINDOW_DAYS - 1), window_days=WINDOW_DAYS,
         chosen={"kind": request.args.get("kind", ""), "official": request.args.get("official", ""),
                 "status": request.args.get("status", ""), "from": request.args.get("from", "")},
-        officials=officials.listed(session), when=when, words=words, title_of=title_of,
+        officials=officials.listed(session), when=when, words=words, title_of=event_title,
         may_write=current_user.may("activities", "write"),
     ), 422 if problems else 200
 
@@ -104,14 +105,6 @@ def _filters(problems: dict[str, str]) -> calendar.Filters:
 
 
 # --- words for the templates ---------------------------------------------------------------------------
-
-def title_of(event: Event) -> str:
-    """The title in the reader's language when it has one, else in the first language it is written in."""
-    from web.i18n import interface_language  # noqa: PLC0415 - needs the request's locale
-
-    text = event.title
-    return text.get(interface_language()) or next((t for _, t in text.items()), "") or f"#{event.id}"
-
 
 def when(start: datetime, end: datetime, zone_name: str, all_day: bool) -> str:
     """An occurrence's time as the office reads it: in the event's zone, the zone named when it is not the
@@ -185,7 +178,7 @@ class FormPage:
 def _form_page(event: Event | None, page: FormPage | None = None, status: int = 200) -> tuple[str, int]:
     page = page or FormPage(event)
     return render_template("activities/form.html", page=page, form=page.form, event=event,
-                           title_of=title_of), status
+                           title_of=event_title), status
 
 
 def _save(event: Event | None) -> Response | tuple[str, int]:
@@ -243,7 +236,7 @@ def show(event_id: int) -> str:
     return render_template(
         "activities/event.html", event=event, panel=panel, sections=sections.rendered_for(event),
         coming=_coming(event), skipped=list((event.exceptions or {}).get("skipped", [])),
-        when=when, words=words, title_of=title_of, public_from=_local(event, event.public_from),
+        when=when, words=words, title_of=event_title, public_from=_local(event, event.public_from),
         may_edit=current_user.may("activities", "edit"), may_status=current_user.may("activities", "status"),
         max_reason=MAX_REASON,
     )
